@@ -1,0 +1,137 @@
+"""The ``kg`` command: thin adapters from arguments to the pipeline's plain functions.
+
+Every command takes the settings options it needs (``--store`` ...); each handler returns
+the process exit code. Library code never calls ``sys.exit``; only ``main`` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import KGError, NotAvailableError
+from kg.settings import Settings
+
+__all__ = ["build_parser", "main"]
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {
+        name: getattr(args, name, None)
+        for name in ("store", "seeds", "host", "port", "base_iri", "query_timeout_s", "max_rows")
+    }
+    return Settings.load(overrides)
+
+
+def _not_yet(command: str) -> Handler:
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        raise NotAvailableError(f"'kg {command}' is not available in this version yet")
+
+    return handler
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_yet("build")(args, settings)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_yet("ingest")(args, settings)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_yet("serve")(args, settings)
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_yet("query")(args, settings)
+
+
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_yet("validate")(args, settings)
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_yet("eval")(args, settings)
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_yet("export")(args, settings)
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    return _not_yet("stats")(args, settings)
+
+
+def _store_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", type=Path, help="store folder (setting 'store', default var/store)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg", description="Peninsula KG: build, query and serve the knowledge graph."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="read all articles, extract, validate and publish the store")
+    p.add_argument("--seeds", type=Path, help="folder of articles (setting 'seeds', default seeds/)")
+    _store_option(p)
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser("ingest", help="add or replace articles in the published store")
+    p.add_argument("paths", nargs="+", help="article files or folders; '-' reads one article from stdin")
+    _store_option(p)
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("serve", help="serve the store over SPARQL and HTTP (building it first if needed)")
+    p.add_argument("--host", help="bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 8000)")
+    _store_option(p)
+    p.add_argument("--data", type=Path, nargs="+", help="serve these RDF files instead of the store")
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("query", help="run a canned query (by name) or a .rq file")
+    p.add_argument("query", help="canned query name, or path to a .rq file")
+    p.add_argument("--param", action="append", default=[], metavar="K=V", help="query parameter")
+    p.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "ttl"])
+    _store_option(p)
+    p.add_argument("--endpoint", help="query this SPARQL endpoint instead of the local store")
+    p.set_defaults(handler=cmd_query)
+
+    p = sub.add_parser("validate", help="check a graph against the SHACL shapes and the OWL reasoner")
+    p.add_argument("files", nargs="*", type=Path, help="RDF files to check (default: the published store)")
+    _store_option(p)
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("eval", help="score extraction against a gold annotation")
+    p.add_argument("gold", type=Path, help="gold file or folder")
+    p.set_defaults(handler=cmd_eval)
+
+    p = sub.add_parser("export", help="write the whole dataset in one RDF format")
+    p.add_argument("--format", default="trig", choices=["trig", "nq", "ttl", "jsonld"])
+    p.add_argument("--output", "-o", type=Path, help="file to write (default stdout)")
+    _store_option(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("stats", help="counts per class, per graph and per article")
+    _store_option(p)
+    p.set_defaults(handler=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args, _settings(args)))
+    except KGError as exc:
+        print(f"kg {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Settings, declared once.
+
+Every setting has a name, a type, a default and a help text in ``SETTINGS``. A value comes
+from (highest first) a command-line option, the environment variable ``PENINSULA_<NAME>``
+(upper case), or the default. The README's settings table is checked against this list by a
+test, so a setting cannot go undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kg.namespaces import DEFAULT_BASE
+
+__all__ = ["SETTINGS", "Setting", "Settings", "data_dir"]
+
+_CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def data_dir(name: str) -> Path:
+    """Where a data folder of the distribution (``ontology``, ``queries``) is: the source
+    checkout when running from one, else the folder a non-editable install put it in."""
+    here = _CHECKOUT / name
+    if here.is_dir():
+        return here
+    return Path(sys.prefix) / "share" / "peninsula-kg" / name
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return "PENINSULA_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_iri", str, DEFAULT_BASE, "Base IRI of resources and graphs; must end with '/'."),
+    Setting("store", Path, Path("var/store"), "Folder of the on-disk Oxigraph store (the live build and its predecessors)."),
+    Setting("seeds", Path, Path("seeds"), "Folder of input articles that `kg build` reads."),
+    Setting("ontology_dir", Path, data_dir("ontology"), "Folder holding the ontology, alignments and SHACL shapes."),
+    Setting("queries_dir", Path, data_dir("queries"), "Folder of canned queries (`<name>.rq`)."),
+    Setting("host", str, "127.0.0.1", "Address the server binds to; loopback unless told otherwise."),
+    Setting("port", int, 8000, "Port the server listens on."),
+    Setting("server_threads", int, 8, "Request threads of the WSGI server (waitress)."),
+    Setting("query_workers", int, 2, "Worker processes that evaluate queries; one crashing or timed-out query costs one worker, which is replaced."),
+    Setting("query_timeout_s", float, 30.0, "Time limit of one query, in seconds; a query still running then is stopped."),
+    Setting("max_rows", int, 100_000, "Row cap of a SELECT result; a capped result says so in a header and, in JSON, a field."),
+    Setting("max_request_bytes", int, 1_000_000, "Largest request body accepted (413 above it)."),
+    Setting("max_query_depth", int, 200, "Deepest nesting of brackets a query may have (the engine crashes on a few thousand)."),
+    Setting("update_token", str, "", "Bearer token that enables SPARQL Update and the Graph Store Protocol; empty keeps the store read-only."),
+    Setting("federation_allow_list", str, "", "Space-separated endpoint IRIs that SERVICE may call; empty refuses all SERVICE clauses."),
+    Setting("max_article_bytes", int, 2_000_000, "Largest article file the pipeline reads; larger ones are reported and skipped."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _convert(setting: Setting, raw: Any) -> Any:
+    if setting.type is Path:
+        return Path(raw)
+    return setting.type(raw)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings. Build with ``Settings.load(overrides)``; tests pass their own."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _BY_NAME:
+            return self.values.get(name, _BY_NAME[name].default)
+        raise AttributeError(name)
+
+    @classmethod
+    def load(cls, overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+        """Defaults, then the environment, then non-None ``overrides`` (e.g. CLI options)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for s in SETTINGS:
+            if s.env_var in env:
+                values[s.name] = _convert(s, env[s.env_var])
+        for name, raw in (overrides or {}).items():
+            if raw is None:
+                continue
+            if name not in _BY_NAME:
+                raise KeyError(f"unknown setting {name!r}")
+            values[name] = _convert(_BY_NAME[name], raw)
+        return cls(values)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, values={**self.values, **changes})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {s.name: getattr(self, s.name) for s in SETTINGS}
+

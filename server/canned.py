@@ -1,0 +1,5 @@
+"""Placeholder blueprint; see server/app.py for what this module will serve."""
+
+from flask import Blueprint
+
+bp = Blueprint("canned", __name__)
