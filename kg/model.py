@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-__all__ = ["Article", "DateValue", "Precision"]
+__all__ = ["Article", "DateValue", "ExtractionRun", "Precision"]
 
 Precision = Literal["day", "week", "month", "year"]
 
@@ -46,3 +46,17 @@ class Article:
     date_status: Literal["metadata", "text", "unknown"] = "unknown"
     url: str | None = None
     removed: tuple[str, ...] = field(default_factory=tuple)  # page furniture lines dropped
+
+
+@dataclass(frozen=True)
+class ExtractionRun:
+    """What produced a build's facts. Its IRI depends on versions only, not on time, so
+    that extracting an article twice yields the same graph."""
+
+    software_version: str
+    model_name: str
+    model_version: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.software_version}-{self.model_name}-{self.model_version}"
