@@ -45,21 +45,66 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", str, DEFAULT_BASE, "Base IRI of resources and graphs; must end with '/'."),
-    Setting("store", Path, Path("var/store"), "Folder of the on-disk Oxigraph store (the live build and its predecessors)."),
+    Setting(
+        "store",
+        Path,
+        Path("var/store"),
+        "Folder of the on-disk Oxigraph store (the live build and its predecessors).",
+    ),
     Setting("seeds", Path, Path("seeds"), "Folder of input articles that `kg build` reads."),
-    Setting("ontology_dir", Path, data_dir("ontology"), "Folder holding the ontology, alignments and SHACL shapes."),
+    Setting(
+        "ontology_dir",
+        Path,
+        data_dir("ontology"),
+        "Folder holding the ontology, alignments and SHACL shapes.",
+    ),
     Setting("queries_dir", Path, data_dir("queries"), "Folder of canned queries (`<name>.rq`)."),
     Setting("host", str, "127.0.0.1", "Address the server binds to; loopback unless told otherwise."),
     Setting("port", int, 8000, "Port the server listens on."),
     Setting("server_threads", int, 8, "Request threads of the WSGI server (waitress)."),
-    Setting("query_workers", int, 2, "Worker processes that evaluate queries; one crashing or timed-out query costs one worker, which is replaced."),
-    Setting("query_timeout_s", float, 30.0, "Time limit of one query, in seconds; a query still running then is stopped."),
-    Setting("max_rows", int, 100_000, "Row cap of a SELECT result; a capped result says so in a header and, in JSON, a field."),
+    Setting(
+        "query_workers",
+        int,
+        2,
+        "Worker processes that evaluate queries; one crashing or timed-out query costs one worker, which is replaced.",
+    ),
+    Setting(
+        "query_timeout_s",
+        float,
+        30.0,
+        "Time limit of one query, in seconds; a query still running then is stopped.",
+    ),
+    Setting(
+        "max_rows",
+        int,
+        100_000,
+        "Row cap of a SELECT result; a capped result says so in a header and, in JSON, a field.",
+    ),
     Setting("max_request_bytes", int, 1_000_000, "Largest request body accepted (413 above it)."),
-    Setting("max_query_depth", int, 200, "Deepest nesting of brackets a query may have (the engine crashes on a few thousand)."),
-    Setting("update_token", str, "", "Bearer token that enables SPARQL Update and the Graph Store Protocol; empty keeps the store read-only."),
-    Setting("federation_allow_list", str, "", "Space-separated endpoint IRIs that SERVICE may call; empty refuses all SERVICE clauses."),
-    Setting("max_article_bytes", int, 2_000_000, "Largest article file the pipeline reads; larger ones are reported and skipped."),
+    Setting(
+        "max_query_depth",
+        int,
+        200,
+        "Deepest nesting of brackets a query may have (the engine crashes on a few thousand).",
+    ),
+    Setting(
+        "update_token",
+        str,
+        "",
+        "Bearer token that enables SPARQL Update and the Graph Store Protocol; empty keeps the store read-only.",
+    ),
+    Setting(
+        "federation_allow_list",
+        str,
+        "",
+        "Space-separated endpoint IRIs that SERVICE may call; empty refuses all SERVICE clauses.",
+    ),
+    Setting(
+        "max_article_bytes",
+        int,
+        2_000_000,
+        "Largest article file the pipeline reads; larger ones are reported and skipped.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -83,7 +128,9 @@ class Settings:
         raise AttributeError(name)
 
     @classmethod
-    def load(cls, overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    def load(
+        cls, overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+    ) -> Settings:
         """Defaults, then the environment, then non-None ``overrides`` (e.g. CLI options)."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
@@ -103,4 +150,3 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         return {s.name: getattr(self, s.name) for s in SETTINGS}
-
