@@ -1,0 +1,411 @@
+"""Server-rendered HTML pages that other blueprints call, and the UI's read access to the store.
+
+Public functions (call them inside a Flask request or app context; they read the app's
+``Settings`` from ``current_app.config["PENINSULA"]``):
+
+``entity_html(iri) -> str | None``
+    The HTML page of one resource, for ``/resource/...`` when a browser asks for HTML
+    (``server.linked_data``). Returns None when the store says nothing about ``iri`` (as
+    subject or object), so the caller answers 404 in its own error shape. Articles
+    (``pen:Article``) get the article page: their text with mentions highlighted.
+
+``query_page(...) -> str``
+    The HTML page of one canned query, for ``/queries/<name>`` when a browser asks for HTML
+    (``server.canned``): title, description, a typed parameter form (GET to the same
+    URL), the query text, the result as a table (or an error message) and download links
+    per format. The caller parses parameters and runs the query; this only renders.
+
+``query_index_html(entries) -> str``
+    The gallery of canned queries, for ``/queries`` as HTML.
+
+``error_html(status, message) -> str``
+    An error page in the site's layout (no stack traces), for any blueprint.
+
+``store_for(settings) -> pyoxigraph.Store``
+    The live build opened read-only, cached per resolved build path, so a new build is
+    picked up on the next request.
+
+The entity and article pages themselves are assembled from SPARQL over the store's
+default graph (the materialised union, see docs/graph-conventions.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import current_app, render_template
+
+from kg.settings import Settings
+from server.ui_facts import (
+    FACT_CLASSES,
+    PREFIXES,
+    Node,
+    cell,
+    describe,
+    groundings,
+    highlight,
+    iris_in,
+    labels_of,
+    load_nodes,
+    select,
+    store_for,
+)
+
+__all__ = [
+    "FORMATS",
+    "PREFIXES",
+    "ParamField",
+    "QueryEntry",
+    "ResultTable",
+    "entity_html",
+    "error_html",
+    "query_index_html",
+    "query_page",
+    "render_entity",
+    "store_for",
+]
+
+# Download links offered under a query's results: label → value of ``?format=``.
+FORMATS: dict[str, str] = {"JSON": "json", "CSV": "csv", "TSV": "tsv", "XML": "xml"}
+
+
+@dataclass(frozen=True)
+class ParamField:
+    """One parameter of a canned query, as the form shows it.
+
+    ``datatype`` is one of 'iri', 'date', 'integer', 'decimal', 'boolean', 'string' (an
+    xsd datatype IRI or ``xsd:``-prefixed name is accepted too); it picks the input type.
+    ``value`` is what the form is filled with: the value the user sent, else the default.
+    """
+
+    name: str
+    datatype: str = "string"
+    value: str = ""
+    description: str = ""
+    default: str = ""
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    """A SELECT result ready to render. Cells are pyoxigraph or rdflib terms (or plain
+    strings), or None where a variable is unbound. ``truncated`` says the row cap cut it."""
+
+    variables: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class QueryEntry:
+    """One canned query in the gallery listing."""
+
+    name: str
+    title: str
+    description: str = ""
+    params: Sequence[ParamField] = field(default_factory=tuple)
+
+
+def _settings() -> Settings:
+    settings = current_app.config["PENINSULA"]
+    assert isinstance(settings, Settings)
+    return settings
+
+
+# ---------------------------------------------------------------- pages
+
+
+def entity_html(iri: str) -> str | None:
+    """The HTML page of the resource ``iri``, or None when the store knows nothing of it."""
+    settings = _settings()
+    return render_entity(store_for(settings), iri, settings)
+
+
+def query_page(
+    *,
+    name: str,
+    title: str,
+    description: str = "",
+    params: Sequence[ParamField] = (),
+    query_text: str = "",
+    table: ResultTable | None = None,
+    graph_text: str | None = None,
+    error: str | None = None,
+    formats: Mapping[str, str] | None = None,
+    action: str | None = None,
+) -> str:
+    """The page of one canned query.
+
+    ``table`` is the SELECT result (None before the form is submitted or on error);
+    ``graph_text`` is a CONSTRUCT/DESCRIBE result shown as Turtle; ``error`` a message
+    shown instead of results (e.g. "parameter 'date': not a date"). ``formats`` maps link
+    labels to download URLs; by default they are ``/queries/<name>?<params>&format=<f>``
+    for each of ``FORMATS``. ``action`` is the form's target (default ``/queries/<name>``).
+    """
+    settings = _settings()
+    action = action or f"/queries/{name}"
+    if formats is None:
+        values = [(p.name, p.value) for p in params if p.value != ""]
+        formats = {
+            label: action + "?" + urlencode([*values, ("format", fmt)]) for label, fmt in FORMATS.items()
+        }
+    table_view = None
+    if table is not None:
+        try:
+            labels = labels_of(store_for(settings), iris_in(table.rows))
+        except FileNotFoundError:
+            labels = {}
+        table_view = {
+            "variables": list(table.variables),
+            "rows": [[cell(v, labels, settings.base_iri) for v in row] for row in table.rows],
+            "truncated": table.truncated,
+        }
+    return render_template(
+        "query.html",
+        name=name,
+        title=title,
+        description=description,
+        params=[_field_view(p) for p in params],
+        query_text=query_text,
+        table=table_view,
+        graph_text=graph_text,
+        error=error,
+        formats=formats,
+        action=action,
+    )
+
+
+def query_index_html(entries: Sequence[QueryEntry]) -> str:
+    """The gallery listing of canned queries, each linking to ``/queries/<name>``."""
+    return render_template("queries.html", entries=entries)
+
+
+def error_html(status: int, message: str) -> str:
+    """An error page in the site's layout."""
+    return render_template("error.html", status=status, message=message)
+
+
+_INPUT_TYPES = {
+    "date": "date",
+    "integer": "number",
+    "int": "number",
+    "nonnegativeinteger": "number",
+    "positiveinteger": "number",
+    "decimal": "number",
+    "double": "number",
+    "float": "number",
+    "iri": "url",
+    "anyuri": "url",
+    "string": "text",
+    "boolean": "checkbox",
+}
+
+
+def _field_view(p: ParamField) -> dict[str, Any]:
+    kind = p.datatype.rsplit("#", 1)[-1].removeprefix("xsd:").lower()
+    return {
+        "name": p.name,
+        "datatype": kind,
+        "input_type": _INPUT_TYPES.get(kind, "text"),
+        "step": "any" if kind in {"decimal", "double", "float"} else None,
+        "min": "0" if kind in {"nonnegativeinteger", "positiveinteger"} else None,
+        "value": p.value,
+        "checked": p.value.lower() in {"true", "1"},
+        "description": p.description,
+        "default": p.default,
+    }
+
+
+# ---------------------------------------------------------------- entity and article pages
+
+_LINK_OUT = {
+    "http://www.w3.org/2002/07/owl#sameAs",
+    "http://www.w3.org/2004/02/skos/core#exactMatch",
+    "http://www.w3.org/2004/02/skos/core#closeMatch",
+}
+_HIDDEN = {"text", "denotedBy"}  # shown in their own sections
+
+
+def _exists(store: ox.Store, node: ox.NamedNode) -> bool:
+    answer = store.query(
+        "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }", substitutions={ox.Variable("this"): node}
+    )
+    return bool(answer)
+
+
+def _fact_view(
+    fact: Node,
+    grounded: list[dict[str, Any]],
+    own: list[dict[str, Any]],
+    labels: Mapping[str, str],
+    base: str,
+) -> dict[str, Any]:
+    """A fact's sentence and the article sentences it came from, with the fact's words
+    marked, and the page entity's own words too where they fall in the same sentence."""
+    sources = []
+    for g in grounded:
+        spans = [(g["begin"], g["end"], "fact")]
+        spans += [(o["begin"], o["end"], "entity") for o in own if o["article"] == g["article"]]
+        sources.append(
+            {
+                "article": cell(ox.NamedNode(g["article"]), labels, base),
+                "parts": highlight(g["sentence"], g["sentence_begin"], spans),
+            }
+        )
+    date = fact.first("date") or fact.first("startDate")
+    return {
+        "iri": fact.iri,
+        "link": cell(ox.NamedNode(fact.iri), labels, base),
+        "kinds": sorted(fact.kinds()),
+        "parts": describe(fact, labels, base),
+        "date": date.value if date is not None else "",
+        "sources": sources,
+    }
+
+
+def render_entity(store: ox.Store, iri: str, settings: Settings) -> str | None:
+    """The entity page (or the article page for an article); None if ``iri`` is unknown."""
+    try:
+        this = ox.NamedNode(iri)
+    except ValueError:
+        return None
+    if not _exists(store, this):
+        return None
+    base = settings.base_iri
+    node = load_nodes(store, [iri], settings)[iri]
+    if "Article" in node.kinds():
+        return render_article(store, iri, settings)
+    pen = base + "ontology#"
+    out = select(store, "SELECT ?p ?o WHERE { ?this ?p ?o } ORDER BY ?p ?o LIMIT 1000", settings, this=this)
+    incoming = select(
+        store,
+        "SELECT ?s ?p WHERE { ?s ?p ?this FILTER(?p != pen:denotedBy) } ORDER BY ?p ?s LIMIT 300",
+        settings,
+        this=this,
+    )
+    types = " ".join(f"pen:{t}" for t in FACT_CLASSES)
+    related = [
+        r["f"].value
+        for r in select(
+            store,
+            f"SELECT DISTINCT ?f WHERE {{ ?f ?role ?this . ?f a ?c . VALUES ?c {{ {types} }} }} LIMIT 300",
+            settings,
+            this=this,
+        )
+    ]
+    is_fact = bool(node.kinds() & set(FACT_CLASSES))
+    fact_iris = ([iri] if is_fact else []) + [f for f in related if f != iri]
+    facts = load_nodes(store, fact_iris, settings)
+    grounded = groundings(store, [iri, *fact_iris], settings)
+    seen: set[str] = set()
+    for f in facts.values():
+        for values in f.props.values():
+            seen |= iris_in([values])
+    seen |= iris_in([[r["p"], r["o"]] for r in out]) | iris_in([[r["s"], r["p"]] for r in incoming])
+    seen |= {g["article"] for gs in grounded.values() for g in gs} | set(fact_iris)
+    labels = labels_of(store, seen)
+    own = grounded[iri]
+    views = [_fact_view(facts[f], grounded[f], own if f != iri else [], labels, base) for f in fact_iris]
+    this_fact = views.pop(0) if is_fact else None
+    views.sort(key=lambda v: (v["date"] == "", v["date"], v["iri"]))
+    label = node.first("label")
+    mentions = [
+        {
+            "article": cell(ox.NamedNode(g["article"]), labels, base),
+            "parts": highlight(g["sentence"], g["sentence_begin"], [(g["begin"], g["end"], "entity")]),
+        }
+        for g in own
+    ]
+    return render_template(
+        "entity.html",
+        iri=iri,
+        label=label.value if label is not None else iri.rsplit("/", 1)[-1],
+        types=[cell(t, labels, base) for t in node.props.get("type", [])],
+        this_fact=this_fact,
+        facts=views,
+        mentions=mentions if not is_fact else [],
+        links_out=[
+            r["o"].value for r in out if r["p"].value in _LINK_OUT and isinstance(r["o"], ox.NamedNode)
+        ],
+        statements=[
+            (cell(r["p"], labels, base), cell(r["o"], labels, base))
+            for r in out
+            if r["p"].value.removeprefix(pen) not in _HIDDEN
+        ],
+        incoming=[(cell(r["s"], labels, base), cell(r["p"], labels, base)) for r in incoming],
+        prefixes=PREFIXES(base),
+    )
+
+
+_ARTICLE_MENTIONS = """
+SELECT ?m ?b ?e ?entity WHERE {
+  ?m pen:inArticle ?this ; a pen:Mention ; pen:beginIndex ?b ; pen:endIndex ?e .
+  OPTIONAL { ?entity pen:denotedBy ?m }
+} ORDER BY ?b DESC(?e)
+"""
+
+
+def render_article(store: ox.Store, iri: str, settings: Settings) -> str:
+    """An article's page: metadata, its stored text with every mention marked and linked
+    to the entity it denotes, and the facts reported in it."""
+    base = settings.base_iri
+    this = ox.NamedNode(iri)
+    node = load_nodes(store, [iri], settings)[iri]
+    text_term = node.first("text")
+    text = text_term.value if text_term is not None else ""
+    rows = select(store, _ARTICLE_MENTIONS, settings, this=this)
+    reported = [
+        r["f"].value
+        for r in select(
+            store,
+            "SELECT DISTINCT ?f WHERE { { ?f pen:reportedIn ?this } UNION { ?f pen:statedIn ?this } }",
+            settings,
+            this=this,
+        )
+    ]
+    facts = load_nodes(store, reported, settings)
+    seen = {r["entity"].value for r in rows if "entity" in r} | set(reported)
+    for f in facts.values():
+        for values in f.props.values():
+            seen |= iris_in([values])
+    for values in node.props.values():
+        seen |= iris_in([values])
+    labels = labels_of(store, seen)
+    # One span per mention; a mention that denotes several things links to the first.
+    targets: dict[tuple[int, int], str] = {}
+    for r in rows:
+        key = (int(r["b"].value), int(r["e"].value))
+        if "entity" in r:
+            targets.setdefault(key, r["entity"].value)
+        else:
+            targets.setdefault(key, "")
+    parts = highlight(text, 0, [(b, e, "mention") for b, e in targets])
+    at = 0
+    for part in parts:
+        end = at + len(part["text"])
+        if part.get("mark"):
+            target = targets.get((at, end), "")
+            if target:
+                part["href"] = cell(ox.NamedNode(target), labels, base)["href"]
+                part["title"] = labels.get(target, target)
+        at = end
+    views = [_fact_view(facts[f], [], [], labels, base) for f in reported]
+    views.sort(key=lambda v: (v["date"] == "", v["date"], v["iri"]))
+    meta = {
+        key: cell(node.first(key), labels, base)
+        for key in ("title", "published", "publisher", "url", "dateStatus", "sourceFile")
+        if node.first(key) is not None
+    }
+    label = node.first("label")
+    return render_template(
+        "article.html",
+        iri=iri,
+        label=label.value if label is not None else iri.rsplit("/", 1)[-1],
+        meta=meta,
+        parts=parts,
+        facts=views,
+        mention_count=len(targets),
+    )

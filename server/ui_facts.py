@@ -1,0 +1,442 @@
+"""What the UI reads from the store, and how it says it: SPARQL helpers, terms as
+template cells, facts as English sentences, and the sentences facts were extracted from.
+
+Plain functions over a pyoxigraph ``Store`` and ``Settings``; no Flask here, so they are
+tested without an app. The store's default graph is the materialised union of all graphs
+(docs/graph-conventions.md), so every query reads the default graph.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.settings import Settings
+from kg.store import current_build
+
+__all__ = [
+    "EVENT_CLASSES",
+    "FACT_CLASSES",
+    "PREFIXES",
+    "Node",
+    "Part",
+    "cell",
+    "describe",
+    "groundings",
+    "highlight",
+    "iris_in",
+    "labels_of",
+    "load_nodes",
+    "local_href",
+    "select",
+    "short",
+    "store_for",
+]
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def PREFIXES(base: str) -> dict[str, str]:
+    """The prefixes the UI's queries and the editor use, for a base IRI."""
+    return {
+        "pen": base + "ontology#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "xsd": XSD,
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "prov": "http://www.w3.org/ns/prov#",
+        "schema": "https://schema.org/",
+    }
+
+
+# ---------------------------------------------------------------- store access
+
+_STORES: dict[Path, ox.Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def store_for(settings: Settings) -> ox.Store:
+    """The live build of ``settings.store``, read-only, opened once per build path.
+    Raises FileNotFoundError when nothing is published."""
+    build = current_build(Path(settings.store))
+    if build is None:
+        raise FileNotFoundError(f"no published build in {settings.store}; run 'kg build' first")
+    with _STORES_LOCK:
+        store = _STORES.get(build)
+        if store is None:
+            store = ox.Store.read_only(str(build))
+            _STORES[build] = store
+        return store
+
+
+def select(
+    store: ox.Store, query: str, settings: Settings, **bindings: ox.NamedNode | ox.Literal
+) -> list[dict[str, Any]]:
+    """Rows of a SELECT as dicts of variable name → term (unbound variables absent).
+    ``bindings`` are substituted as RDF terms, never spliced into the text."""
+    results = store.query(
+        query,
+        prefixes=PREFIXES(settings.base_iri),
+        substitutions={ox.Variable(k): v for k, v in bindings.items()},
+    )
+    assert isinstance(results, ox.QuerySolutions)
+    names = [v.value for v in results.variables]
+    rows: list[dict[str, Any]] = []
+    for solution in results:
+        rows.append({n: t for n, t in zip(names, solution, strict=True) if t is not None})
+    return rows
+
+
+def labels_of(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
+    """rdfs:label of each IRI that has one (an English or untagged label preferred)."""
+    nodes = sorted({i for i in iris})
+    if not nodes:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in nodes)
+    query = (
+        f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?l . "
+        "FILTER(lang(?l) = '' || langMatches(lang(?l), 'en')) }"
+    )
+    out: dict[str, str] = {}
+    results = store.query(query)
+    assert isinstance(results, ox.QuerySolutions)
+    for s, label in results:
+        assert s is not None and label is not None
+        out.setdefault(s.value, label.value)
+    return out
+
+
+# ---------------------------------------------------------------- terms as cells
+
+
+def local_href(iri: str, base: str) -> str:
+    """Where a browser should go for an IRI: this server for our own resources and ontology
+    terms, the IRI itself otherwise."""
+    if iri.startswith(base + "resource/"):
+        return "/" + iri[len(base) :]
+    if iri.startswith(base + "ontology#"):
+        return "/ontology#" + iri[len(base + "ontology#") :]
+    return iri
+
+
+def short(iri: str, base: str) -> str:
+    for prefix, ns in PREFIXES(base).items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def cell(term: Any, labels: Mapping[str, str], base: str) -> dict[str, Any]:
+    """A term as a template-friendly dict: ``kind`` is 'iri', 'literal', 'bnode' or
+    'empty'; IRIs carry ``href`` and a readable ``label``; literals ``text``, ``datatype``
+    (short form) and ``lang``."""
+    if term is None:
+        return {"kind": "empty"}
+    kind = type(term).__name__
+    if kind in {"NamedNode", "URIRef"}:
+        iri = term.value if kind == "NamedNode" else str(term)
+        return {
+            "kind": "iri",
+            "iri": iri,
+            "href": local_href(iri, base),
+            "label": labels.get(iri) or short(iri, base),
+            "external": not iri.startswith(base),
+        }
+    if kind in {"BlankNode", "BNode"}:
+        return {"kind": "bnode", "text": "_:" + (term.value if kind == "BlankNode" else str(term))}
+    if kind in {"Literal"}:
+        if isinstance(term, ox.Literal):
+            text, datatype, lang = term.value, term.datatype.value, term.language
+        else:
+            text, datatype, lang = str(term), str(term.datatype or XSD + "string"), term.language
+        return {"kind": "literal", "text": text, "datatype": short(datatype, base), "lang": lang or ""}
+    return {"kind": "literal", "text": str(term), "datatype": "", "lang": ""}
+
+
+def iris_in(rows: Iterable[Iterable[Any]]) -> set[str]:
+    found: set[str] = set()
+    for row in rows:
+        for t in row:
+            if isinstance(t, ox.NamedNode):
+                found.add(t.value)
+            elif type(t).__name__ == "URIRef":
+                found.add(str(t))
+    return found
+
+
+# ---------------------------------------------------------------- readable sentences
+
+# A sentence is a list of parts: plain text, or a link to an entity.
+Part = dict[str, str]
+
+EVENT_CLASSES: tuple[str, ...] = (
+    "MissileLaunch",
+    "NuclearTest",
+    "WeaponTest",
+    "MilitaryExercise",
+    "MilitaryEvent",
+    "Summit",
+    "Talks",
+    "Visit",
+    "PhoneCall",
+    "Meeting",
+    "Accusation",
+    "Threat",
+    "Confirmation",
+    "Denial",
+    "Appeal",
+    "Condemnation",
+    "Statement",
+    "Sanction",
+    "Resolution",
+    "Event",
+)
+"""Local names of the ontology's event classes (pen:), most specific first."""
+FACT_CLASSES: tuple[str, ...] = (*EVENT_CLASSES, "PostHolding", "Claim", "ComplianceClaim")
+_STATEMENT_VERBS = {
+    "Accusation": "accused",
+    "Threat": "threatened",
+    "Confirmation": "confirmed to",
+    "Denial": "denied to",
+    "Appeal": "appealed to",
+    "Condemnation": "condemned",
+}
+_MODALITY_NOTES = {
+    "Planned": " (planned)",
+    "Predicted": " (predicted)",
+    "Negated": " (said not to have happened)",
+}
+
+
+@dataclass
+class Node:
+    """One resource with its outgoing properties, keyed by the local name of pen: terms
+    (and 'type', 'label' for rdf:type and rdfs:label)."""
+
+    iri: str
+    props: dict[str, list[Any]] = field(default_factory=dict)
+
+    def first(self, key: str) -> Any:
+        values = self.props.get(key)
+        return values[0] if values else None
+
+    def kinds(self) -> set[str]:
+        return {t.value.rsplit("#", 1)[-1] for t in self.props.get("type", []) if isinstance(t, ox.NamedNode)}
+
+
+def load_nodes(store: ox.Store, iris: Iterable[str], settings: Settings) -> dict[str, Node]:
+    """The outgoing properties of each IRI (pen: terms, rdf:type, rdfs:label)."""
+    pen = settings.base_iri + "ontology#"
+    nodes = {i: Node(i) for i in iris}
+    if not nodes:
+        return nodes
+    values = " ".join(str(ox.NamedNode(i)) for i in sorted(nodes))
+    rows = select(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}", settings)
+    for row in rows:
+        p = row["p"].value
+        if p.startswith(pen):
+            key = p[len(pen) :]
+        elif p == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type":
+            key = "type"
+        elif p == RDFS_LABEL:
+            key = "label"
+        else:
+            continue
+        nodes[row["s"].value].props.setdefault(key, []).append(row["o"])
+    return nodes
+
+
+def _ref(term: Any, labels: Mapping[str, str], base: str) -> Part:
+    c = cell(term, labels, base)
+    if c["kind"] == "iri":
+        return {"text": c["label"], "href": c["href"]}
+    return {"text": c.get("text", "")}
+
+
+def _join(terms: Sequence[Any], labels: Mapping[str, str], base: str) -> list[Part]:
+    parts: list[Part] = []
+    for i, t in enumerate(terms):
+        if i:
+            parts.append({"text": " and " if i == len(terms) - 1 else ", "})
+        parts.append(_ref(t, labels, base))
+    return parts
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].lower() in "aeiou" else "a"
+
+
+def _date_words(node: Node) -> str:
+    date = node.first("date")
+    if date is not None:
+        return f" on {date.value}"
+    start, end = node.first("startDate"), node.first("endDate")
+    if start is not None and end is not None:
+        return f" from {start.value} to {end.value}"
+    if start is not None:
+        return f" from {start.value}"
+    text = node.first("dateText")
+    return f" ({text.value})" if text is not None else ""
+
+
+def _weapon_words(node: Node, labels: Mapping[str, str], base: str) -> list[Part]:
+    count_term = node.first("count")
+    count = int(count_term.value) if count_term is not None and count_term.value.isdigit() else 1
+    system, klass = node.first("weaponSystem"), node.first("weaponClass")
+    if system is not None:
+        ref = _ref(system, labels, base)
+        if count > 1:
+            return [{"text": f"{count} "}, ref, {"text": " missiles"}]
+        return [{"text": "a "}, ref]
+    if klass is not None:
+        ref = _ref(klass, labels, base)
+        if count > 1:
+            return [{"text": f"{count} "}, {**ref, "text": ref["text"] + "s"}]
+        return [{"text": _article(ref["text"]) + " "}, ref]
+    return [{"text": f"{count} missiles" if count > 1 else "a missile"}]
+
+
+def describe(node: Node, labels: Mapping[str, str], base: str) -> list[Part]:
+    """A fact as an English sentence: 'North Korea launched 2 cruise missiles on
+    2021-03-21 from South Pyongan'. Falls back to the resource's label."""
+    kinds = node.kinds()
+    get = node.props.get
+
+    def refs(*keys: str) -> list[Part]:
+        terms = [t for k in keys for t in get(k, [])]
+        return _join(terms, labels, base)
+
+    someone = [{"text": "someone"}]
+    parts: list[Part]
+    if kinds & {"MissileLaunch", "WeaponTest", "NuclearTest"}:
+        actor = refs("launchingState", "actor") or someone
+        if "NuclearTest" in kinds:
+            parts = [*actor, {"text": " conducted a nuclear test"}]
+        else:
+            verb = " launched " if "MissileLaunch" in kinds else " tested "
+            parts = [*actor, {"text": verb}, *_weapon_words(node, labels, base)]
+        parts.append({"text": _date_words(node)})
+        if get("launchSite"):
+            parts += [{"text": " from "}, *refs("launchSite")]
+        if get("impactArea"):
+            parts += [{"text": ", landing in "}, *refs("impactArea")]
+    elif "Visit" in kinds:
+        parts = [
+            *(refs("visitor") or someone),
+            {"text": " visited "},
+            *(refs("host", "place") or [{"text": "?"}]),
+        ]
+        if get("host") and get("place"):
+            parts += [{"text": " ("}, *refs("place"), {"text": ")"}]
+        parts.append({"text": _date_words(node)})
+    elif kinds & {"Meeting", "Summit", "Talks", "PhoneCall"}:
+        who = refs("participant") or someone
+        how = (
+            " spoke by phone"
+            if "PhoneCall" in kinds
+            else " met for a summit"
+            if "Summit" in kinds
+            else " held talks"
+            if "Talks" in kinds
+            else " met"
+        )
+        parts = [*who, {"text": how}]
+        if get("place"):
+            parts += [{"text": " in "}, *refs("place")]
+        parts.append({"text": _date_words(node)})
+    elif "MilitaryExercise" in kinds:
+        parts = [*(refs("participant") or someone), {"text": " held a military exercise" + _date_words(node)}]
+    elif kinds & {"Statement", *_STATEMENT_VERBS}:
+        verb = next((v for k, v in _STATEMENT_VERBS.items() if k in kinds), "made a statement to")
+        parts = [*(refs("speaker") or someone), {"text": f" {verb} "}]
+        parts += refs("addressee") or [{"text": "the public"}]
+        parts.append({"text": _date_words(node)})
+        words = node.first("gist") or node.first("quote")
+        if words is not None:
+            parts.append({"text": f": “{words.value}”"})
+    elif "Sanction" in kinds:
+        parts = [
+            *(refs("actor") or someone),
+            {"text": " imposed sanctions on "},
+            *(refs("target") or someone),
+        ]
+        parts.append({"text": _date_words(node)})
+    elif "Resolution" in kinds:
+        parts = [*(refs("actor") or someone), {"text": " adopted a resolution" + _date_words(node)}]
+    elif "PostHolding" in kinds:
+        parts = [*(refs("holder") or someone), {"text": " held the post "}, *refs("post")]
+        parts.append({"text": _date_words(node)})
+    elif kinds & {"Claim", "ComplianceClaim"}:
+        polarity = node.first("polarity")
+        verb = " denied" if polarity is not None and polarity.value == "false" else " said"
+        parts = [*(refs("claimedBy") or someone), {"text": verb}]
+        if get("claimAbout"):
+            parts += [{"text": " of "}, *refs("claimAbout")]
+        gist = node.first("gist")
+        if gist is not None:
+            parts.append({"text": f": “{gist.value}”"})
+    else:
+        label = node.first("label")
+        return [{"text": label.value if label is not None else short(node.iri, base)}]
+    modality = node.first("modality")
+    if modality is not None:
+        parts.append({"text": _MODALITY_NOTES.get(modality.value.rsplit("#", 1)[-1], "")})
+    return parts
+
+
+# ---------------------------------------------------------------- grounding
+
+
+def highlight(text: str, offset: int, spans: Iterable[tuple[int, int, str]]) -> list[Part]:
+    """``text`` (which starts at ``offset`` of the article) cut into parts; the spans
+    (absolute begin, end, css class) become ``mark`` parts. Overlapping spans keep the
+    first (longest at equal starts)."""
+    parts: list[Part] = []
+    at = 0
+    for begin, end, klass in sorted(spans, key=lambda s: (s[0], -s[1])):
+        b, e = begin - offset, end - offset
+        if b < at or e > len(text) or b >= e:
+            continue
+        if b > at:
+            parts.append({"text": text[at:b]})
+        parts.append({"text": text[b:e], "mark": klass})
+        at = e
+    if at < len(text):
+        parts.append({"text": text[at:]})
+    return parts
+
+
+_GROUNDING = """
+SELECT ?r ?m ?mb ?me ?sb ?stext ?article WHERE {
+  VALUES ?r { %s }
+  ?r pen:denotedBy ?m . ?m pen:beginIndex ?mb ; pen:endIndex ?me ; pen:inArticle ?article ;
+     pen:sentence ?s . ?s pen:beginIndex ?sb ; pen:anchorOf ?stext .
+} ORDER BY ?article ?mb
+"""
+
+
+def groundings(store: ox.Store, iris: Iterable[str], settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """For each IRI, the mentions that denote it: article, sentence text and offsets."""
+    wanted = sorted(set(iris))
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
+    if not wanted:
+        return out
+    values = " ".join(str(ox.NamedNode(i)) for i in wanted)
+    for row in select(store, _GROUNDING % values, settings):
+        out[row["r"].value].append(
+            {
+                "article": row["article"].value,
+                "begin": int(row["mb"].value),
+                "end": int(row["me"].value),
+                "sentence_begin": int(row["sb"].value),
+                "sentence": row["stext"].value,
+            }
+        )
+    return out
