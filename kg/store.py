@@ -5,6 +5,7 @@ Layout of the store folder (setting ``store``)::
     <store>/builds/<build-id>/   one complete Oxigraph database per build, never written
                                  again once published
     <store>/current              symlink → builds/<build-id>: the live build
+    <store>/.lock                held by the one process writing a build
 
 A build is written into a fresh ``builds/<id>`` folder, validated, and published by
 atomically replacing the ``current`` symlink (``os.replace`` of a new link). Readers open
@@ -20,11 +21,45 @@ union-default-graph mode returns a triple once per graph that holds it).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import gc
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
-__all__ = ["current_build", "open_read_only"]
+from kg.errors import BuildError
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "build_lock",
+    "current_build",
+    "discard_build",
+    "export",
+    "named_quads",
+    "new_build_dir",
+    "open_read_only",
+    "previous_build",
+    "publish",
+    "quads_of_graph",
+    "to_ox",
+    "write_build",
+]
+
+EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
+    "trig": ox.RdfFormat.TRIG,
+    "nq": ox.RdfFormat.N_QUADS,
+    "ttl": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 
 
 def current_build(store_dir: Path) -> Path | None:
@@ -41,3 +76,163 @@ def open_read_only(store_dir: Path) -> ox.Store:
     if build is None:
         raise FileNotFoundError(f"no published build in {store_dir}; run 'kg build' first")
     return ox.Store.read_only(str(build))
+
+
+def previous_build(store_dir: Path) -> Path | None:
+    """The build published before the live one (kept for rollback), if any."""
+    live = current_build(store_dir)
+    builds = sorted(p for p in (Path(store_dir) / "builds").glob("*") if p.is_dir() and p != live)
+    return builds[-1] if builds else None
+
+
+@contextlib.contextmanager
+def build_lock(store_dir: Path) -> Iterator[None]:
+    """Hold the store's writer lock: one build or ingest at a time per store, so that
+    pruning never removes a folder another writer is filling. Fails at once (rather than
+    waiting) when another writer holds it."""
+    store_dir = Path(store_dir)
+    store_dir.mkdir(parents=True, exist_ok=True)
+    with open(store_dir / ".lock", "a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildError(
+                f"another build is writing {store_dir}; try again when it has finished"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def new_build_dir(store_dir: Path) -> Path:
+    """A fresh, empty build folder; ids sort by creation time."""
+    builds = Path(store_dir) / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    build_id = (
+        time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}-{secrets.token_hex(2)}"
+    )
+    path = builds / build_id
+    path.mkdir()
+    return path
+
+
+def discard_build(build: Path) -> None:
+    """Remove a build folder that was not published (after a failure)."""
+    shutil.rmtree(build, ignore_errors=True)
+
+
+# --- terms --------------------------------------------------------------------------------
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot store the term {term!r}")
+
+
+def quads_of_graph(graph: Graph, name: URIRef | str) -> Iterator[ox.Quad]:
+    """The triples of an rdflib graph as quads of the named graph ``name``."""
+    g = ox.NamedNode(str(name))
+    for s, p, o in graph:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)  # type: ignore[arg-type]
+
+
+def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """Every quad of the store's named graphs (not the derived default graph)."""
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            yield quad
+
+
+# --- writing and publishing -----------------------------------------------------------------
+
+
+def write_build(build: Path, quads: Iterable[ox.Quad]) -> tuple[int, int]:
+    """Write named-graph ``quads`` into the empty build folder ``build`` and materialise
+    the default graph as their set-union. Returns (named quads, default-graph triples).
+
+    The database is closed when this returns, so the folder can be opened read-only."""
+    store = ox.Store(str(build))
+    try:
+        store.bulk_extend(quads)
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        store.flush()
+        named = sum(1 for _ in named_quads(store))
+        union = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    finally:
+        del store
+        gc.collect()  # the Rust store closes its database when the object is freed
+    return named, union
+
+
+def publish(store_dir: Path, build: Path, *, keep_previous: bool = True) -> Path | None:
+    """Make ``build`` the live build by atomically replacing the ``current`` symlink, then
+    remove every other build except the one that was live until now (kept for rollback
+    unless ``keep_previous`` is False). Folders left half-written by a crashed build go
+    too. Returns the build that was live before, if any. Call under :func:`build_lock`."""
+    store_dir = Path(store_dir)
+    build = Path(build).resolve()
+    if build.parent != (store_dir / "builds").resolve():
+        raise BuildError(f"{build} is not a build folder of {store_dir}")
+    before = current_build(store_dir)
+    tmp = store_dir / f".current-{build.name}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(os.path.join("builds", build.name), tmp)
+    os.replace(tmp, store_dir / "current")
+    keep = {build} | ({before} if before is not None and keep_previous else set())
+    for path in (store_dir / "builds").iterdir():
+        if path.is_dir() and path.resolve() not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+    return before
+
+
+# --- reading out ------------------------------------------------------------------------------
+
+
+def export(store: ox.Store, fmt: str, output: IO[bytes]) -> None:
+    """Serialise the dataset: ``trig``/``nq`` write the named graphs (the default graph is
+    derived from them), ``ttl``/``jsonld`` write the default graph (the union)."""
+    try:
+        rdf_format = EXPORT_FORMATS[fmt]
+    except KeyError:
+        raise ValueError(
+            f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+        ) from None
+    prefixes = _prefixes(store)
+    if rdf_format.supports_datasets:
+        ox.serialize(named_quads(store), output, rdf_format, prefixes=prefixes)
+    else:
+        triples = (q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        ox.serialize(triples, output, rdf_format, prefixes=prefixes)
+
+
+def _prefixes(store: ox.Store) -> dict[str, str] | None:
+    from kg.namespaces import DEFAULT_BASE
+
+    base = DEFAULT_BASE
+    # The base IRI is a setting; find it from the graph names this store holds.
+    for graph in store.named_graphs():
+        if isinstance(graph, ox.NamedNode) and "/graph/" in graph.value:
+            base = graph.value.split("/graph/")[0] + "/"
+            break
+    return {
+        "pen": base + "ontology#",
+        "res": base + "resource/",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "prov": "http://www.w3.org/ns/prov#",
+    }
