@@ -36,11 +36,24 @@ def _not_yet(command: str) -> Handler:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_yet("build")(args, settings)
+    """Read, extract, validate and publish; the summary goes to stderr."""
+    from kg import pipeline
+
+    summary = pipeline.build(settings, progress=sys.stderr.isatty())
+    print(summary.render(), file=sys.stderr)
+    return summary.exit_code
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_yet("ingest")(args, settings)
+    """Add or replace articles; '-' reads one article from stdin."""
+    from kg import pipeline
+
+    sources: list[Path | tuple[str, bytes]] = [
+        ("-", sys.stdin.buffer.read()) if p == "-" else Path(p) for p in args.paths
+    ]
+    summary = pipeline.ingest(settings, sources, progress=sys.stderr.isatty())
+    print(summary.render(), file=sys.stderr)
+    return summary.exit_code
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -60,11 +73,60 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_yet("export")(args, settings)
+    """Write the dataset: trig/nq the named graphs, ttl/jsonld the default graph."""
+    import os
+    import tempfile
+
+    from kg.store import export, open_read_only
+
+    try:
+        store = open_read_only(settings.store)
+    except FileNotFoundError as exc:
+        print(f"kg export: error: {exc}", file=sys.stderr)
+        return 2
+    if args.output is None:
+        export(store, args.format, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return 0
+    target = Path(args.output)
+    # Written beside the target and renamed, so a failed export leaves no partial file.
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    try:
+        with os.fdopen(fd, "wb") as out:
+            export(store, args.format, out)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return 0
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_yet("stats")(args, settings)
+    """Counts per class, per graph and of articles in the live build."""
+    from kg.store import current_build, open_read_only, stats
+
+    try:
+        store = open_read_only(settings.store)
+    except FileNotFoundError as exc:
+        print(f"kg stats: error: {exc}", file=sys.stderr)
+        return 2
+    result = stats(store)
+    build = current_build(settings.store)
+    print(f"build: {build.name if build else '-'}")
+    print(f"articles: {result.articles}")
+    print(f"triples in the default graph: {result.default_triples}")
+    print("\ninstances per class:")
+    width = max((len(c) for c, _ in result.classes), default=0)
+    for cls, n in result.classes:
+        print(f"  {cls:<{width}}  {n:>7}")
+    print("\ntriples per named graph:")
+    width = max((len(g) for g, _ in result.graphs), default=0)
+    for graph, n in result.graphs:
+        print(f"  {graph:<{width}}  {n:>7}")
+    return 0
 
 
 def _store_option(p: argparse.ArgumentParser) -> None:

@@ -29,6 +29,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -40,6 +41,7 @@ from kg.errors import BuildError
 
 __all__ = [
     "EXPORT_FORMATS",
+    "StoreStats",
     "build_lock",
     "current_build",
     "discard_build",
@@ -50,6 +52,7 @@ __all__ = [
     "previous_build",
     "publish",
     "quads_of_graph",
+    "stats",
     "to_ox",
     "write_build",
 ]
@@ -236,3 +239,44 @@ def _prefixes(store: ox.Store) -> dict[str, str] | None:
         "skos": "http://www.w3.org/2004/02/skos/core#",
         "prov": "http://www.w3.org/ns/prov#",
     }
+
+
+# --- statistics --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    """Counts of a build: instances per class (default graph), triples per named graph,
+    triples in the default graph, and the number of articles."""
+
+    classes: list[tuple[str, int]]
+    graphs: list[tuple[str, int]]
+    default_triples: int
+    articles: int
+
+
+def _count_rows(store: ox.Store, query: str) -> list[tuple[str, int]]:
+    results = store.query(query)
+    assert isinstance(results, ox.QuerySolutions)
+    rows = []
+    for solution in results:
+        key, count = solution[0], solution[1]
+        if key is None or count is None:
+            continue
+        rows.append((key.value, int(count.value)))
+    return rows
+
+
+def stats(store: ox.Store) -> StoreStats:
+    """Counts per class (distinct instances in the default graph), triples per named graph
+    and in the default graph, and articles (instances of ``pen:Article``)."""
+    classes = _count_rows(
+        store,
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class",
+    )
+    graphs = _count_rows(
+        store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    )
+    default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    articles = sum(n for c, n in classes if c.endswith("ontology#Article"))
+    return StoreStats(classes, graphs, default, articles)
