@@ -405,7 +405,7 @@ def render_article(store: ox.Store, iri: str, settings: Settings) -> str:
         iri=iri,
         label=label.value if label is not None else iri.rsplit("/", 1)[-1],
         meta=meta,
-        parts=parts,
+        text_parts=parts,
         facts=views,
         mention_count=len(targets),
     )

@@ -1,5 +1,337 @@
-"""Placeholder blueprint; see server/app.py for what this module will serve."""
+"""The web UI: the start page, the SPARQL editor, the timeline, the network view, the list
+of articles and article pages. Entity pages and the query gallery are rendered by
+``server.pages`` for the blueprints that own their URLs.
 
-from flask import Blueprint
+Every page reads the live build through ``server.ui_facts`` and renders on the server, so
+reading needs no JavaScript; the editor (YASGUI) and the network (cytoscape) are scripts
+vendored from npm into ``static/vendor`` by scripts/install-ui-assets.sh.
+"""
 
-bp = Blueprint("ui", __name__)
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+
+from kg.settings import Settings
+from server.pages import error_html, render_article
+from server.ui_facts import (
+    EVENT_CLASSES,
+    PREFIXES,
+    cell,
+    describe,
+    iris_in,
+    labels_of,
+    load_nodes,
+    select,
+    store_for,
+)
+
+__all__ = ["CannedExample", "bp", "canned_examples"]
+
+bp = Blueprint("ui", __name__, static_folder="static", static_url_path="/ui-static")
+
+_MEETING_CLASSES = ("Meeting", "Summit", "Talks", "Visit", "PhoneCall")
+
+
+def _settings() -> Settings:
+    settings = current_app.config["PENINSULA"]
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _needs_store(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer 503 with a readable page when no build is published yet."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            store_for(_settings())
+        except FileNotFoundError as exc:
+            return Response(error_html(503, str(exc)), status=503, mimetype="text/html")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _values(classes: tuple[str, ...]) -> str:
+    return " ".join(f"pen:{c}" for c in classes)
+
+
+# ---------------------------------------------------------------- start page
+
+
+def _count(store: ox.Store, query: str, settings: Settings) -> int:
+    rows = select(store, query, settings)
+    return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
+
+
+@bp.get("/")
+def home() -> Any:
+    settings = _settings()
+    try:
+        store = store_for(settings)
+    except FileNotFoundError as exc:
+        return render_template("home.html", stats=None, articles=[], problem=str(exc))
+    stats = {
+        "triples": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", settings),
+        "articles": _count(store, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a pen:Article }", settings),
+        "events": _count(
+            store,
+            f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?c VALUES ?c {{ {_values(EVENT_CLASSES)} }} }}",
+            settings,
+        ),
+        "people": _count(store, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pen:Person }", settings),
+        "states": _count(store, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pen:State }", settings),
+    }
+    return render_template(
+        "home.html", stats=stats, articles=_articles(store, settings, limit=8), problem=None
+    )
+
+
+_ARTICLES = """
+SELECT ?a (SAMPLE(?l) AS ?label) (MAX(?p) AS ?published) (SAMPLE(?pub) AS ?publisher) WHERE {
+  ?a a pen:Article . OPTIONAL { ?a rdfs:label ?l } OPTIONAL { ?a pen:published ?p }
+  OPTIONAL { ?a pen:publisher ?pub }
+} GROUP BY ?a ORDER BY DESC(?published) ?a
+"""
+
+
+def _articles(store: ox.Store, settings: Settings, limit: int | None = None) -> list[dict[str, Any]]:
+    """Articles, newest first (undated last), as dicts for templates."""
+    query = _ARTICLES + (f" LIMIT {int(limit)}" if limit else "")
+    rows = select(store, query, settings)
+    labels = labels_of(store, {r["publisher"].value for r in rows if "publisher" in r})
+    base = settings.base_iri
+    return [
+        {
+            "link": {**cell(r["a"], {}, base), "label": r["label"].value if "label" in r else r["a"].value},
+            "published": r["published"].value if "published" in r else "",
+            "publisher": cell(r.get("publisher"), labels, base),
+        }
+        for r in rows
+    ]
+
+
+@bp.get("/articles")
+@_needs_store
+def articles() -> Any:
+    settings = _settings()
+    return render_template("articles.html", articles=_articles(store_for(settings), settings))
+
+
+@bp.get("/article/<slug>")
+@_needs_store
+def article(slug: str) -> Any:
+    """An article's text with its mentions marked (the same page as its /resource/ IRI)."""
+    settings = _settings()
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", slug):
+        abort(404)
+    store = store_for(settings)
+    iri = settings.base_iri + "resource/article/" + slug
+    found = select(store, "SELECT ?a WHERE { ?a a pen:Article } LIMIT 1", settings, a=ox.NamedNode(iri))
+    if not found:
+        return Response(
+            error_html(404, f"no article {slug!r} in this graph"), status=404, mimetype="text/html"
+        )
+    return render_article(store, iri, settings)
+
+
+# ---------------------------------------------------------------- SPARQL editor
+
+
+@dataclass(frozen=True)
+class CannedExample:
+    """A canned query offered in the editor: its name, title and text."""
+
+    name: str
+    title: str
+    text: str
+
+
+_HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.+)$", re.I | re.M)
+
+
+def canned_examples(queries_dir: Path) -> list[CannedExample]:
+    """The canned queries, through ``kg.canned.load_queries`` when it is there, else read
+    from ``<queries_dir>/*.rq`` with their ``# title:`` header line."""
+    try:  # kg.canned is written alongside the UI; absent in early checkouts
+        canned: Any = importlib.import_module("kg.canned")
+    except ImportError:
+        canned = None
+    if canned is not None and hasattr(canned, "load_queries"):
+        found = canned.load_queries(queries_dir)
+        items = found.values() if isinstance(found, dict) else found
+        return [
+            CannedExample(
+                name=str(q.name), title=str(getattr(q, "title", q.name)), text=str(getattr(q, "text", ""))
+            )
+            for q in items
+        ]
+    out = []
+    for path in sorted(Path(queries_dir).glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        headers = {k.lower(): v.strip() for k, v in _HEADER.findall(text)}
+        out.append(CannedExample(path.stem, headers.get("title", path.stem), text))
+    return out
+
+
+_DEFAULT_QUERY = """SELECT ?launch ?date ?state ?weapon WHERE {
+  ?launch a pen:MissileLaunch .
+  OPTIONAL { ?launch pen:date ?date }
+  OPTIONAL { ?launch pen:launchingState/rdfs:label ?state }
+  OPTIONAL { ?launch (pen:weaponSystem|pen:weaponClass)/rdfs:label ?weapon }
+}
+ORDER BY ?date
+LIMIT 100
+"""
+
+
+@bp.get("/editor")
+def editor() -> Any:
+    settings = _settings()
+    prefixes = PREFIXES(settings.base_iri)
+    header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+    examples = canned_examples(Path(settings.queries_dir))
+    chosen = request.args.get("query", "")
+    start = next((e for e in examples if e.name == chosen), None)
+    config = {
+        "endpoint": request.host_url.rstrip("/") + "/sparql",
+        "prefixes": prefixes,
+        "query": start.text if start is not None else header + "\n" + _DEFAULT_QUERY,
+        "tabName": start.name if start is not None else "Launches",
+        "examples": [{"name": e.name, "title": e.title, "query": e.text} for e in examples],
+    }
+    return render_template("editor.html", config=config, examples=examples, default_query=config["query"])
+
+
+# ---------------------------------------------------------------- timeline
+
+_TIMELINE = """
+SELECT DISTINCT ?e ?c WHERE { ?e a ?c . VALUES ?c { %s } }
+"""
+
+
+@bp.get("/timeline")
+@_needs_store
+def timeline() -> Any:
+    """Every event in date order, grouped by year, each as a sentence with its sources."""
+    settings = _settings()
+    store = store_for(settings)
+    kind = request.args.get("type", "")
+    classes = (kind,) if kind in EVENT_CLASSES else EVENT_CLASSES
+    iris = sorted({r["e"].value for r in select(store, _TIMELINE % _values(classes), settings)})
+    nodes = load_nodes(store, iris, settings)
+    seen: set[str] = set(iris)
+    for node in nodes.values():
+        for values in node.props.values():
+            seen |= iris_in([values])
+    labels = labels_of(store, seen)
+    base = settings.base_iri
+    items: list[dict[str, Any]] = []
+    for node in nodes.values():
+        date = node.first("date") or node.first("startDate") or node.first("earliest")
+        items.append(
+            {
+                "date": date.value if date is not None else "",
+                "link": cell(ox.NamedNode(node.iri), labels, base),
+                "kinds": sorted(k for k in node.kinds() if k in EVENT_CLASSES),
+                "parts": describe(node, labels, base),
+                "articles": [cell(a, labels, base) for a in node.props.get("reportedIn", [])],
+            }
+        )
+    items.sort(key=lambda i: (i["date"] == "", i["date"], i["link"]["label"]))
+    years: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        years.setdefault(item["date"][:4] or "Undated", []).append(item)
+    return render_template("timeline.html", years=years, kind=kind, kinds=EVENT_CLASSES, total=len(items))
+
+
+# ---------------------------------------------------------------- network
+
+_NETWORK_MEETINGS = """
+SELECT DISTINCT ?m ?role ?a WHERE {
+  ?m a ?c . VALUES ?c { %s }
+  ?m ?role ?a . VALUES ?role { pen:participant pen:visitor pen:host }
+}
+"""
+_NETWORK_POSTS = """
+SELECT DISTINCT ?person ?state WHERE {
+  ?h a pen:PostHolding ; pen:holder ?person ; pen:post ?post . ?post pen:postIn ?state .
+}
+"""
+_KINDS = {"Person": "person", "State": "state", "Meeting": "meeting"}
+
+
+def network_data(store: ox.Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
+    """Officials, states and meetings as cytoscape elements: meetings link to their
+    participants, officials to the states whose posts they hold."""
+    meetings = select(store, _NETWORK_MEETINGS % _values(_MEETING_CLASSES), settings)
+    posts = select(store, _NETWORK_POSTS, settings)
+    edges: dict[tuple[str, str], str] = {}
+    for r in meetings:
+        role = r["role"].value.rsplit("#", 1)[-1]
+        edges.setdefault((r["m"].value, r["a"].value), role)
+    for r in posts:
+        edges.setdefault((r["person"].value, r["state"].value), "holds a post of")
+    ids = {i for pair in edges for i in pair}
+    kinds: dict[str, str] = {m["m"].value: "meeting" for m in meetings}
+    if ids:
+        values = " ".join(str(ox.NamedNode(i)) for i in sorted(ids))
+        for r in select(store, f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}", settings):
+            kind = _KINDS.get(r["t"].value.rsplit("#", 1)[-1])
+            if kind and r["x"].value not in kinds:
+                kinds[r["x"].value] = kind
+    labels = labels_of(store, ids)
+    base = settings.base_iri
+    nodes = [
+        {
+            "data": {
+                "id": i,
+                "label": labels.get(i, i.rsplit("/", 1)[-1]),
+                "kind": kinds.get(i, "other"),
+                "href": cell(ox.NamedNode(i), labels, base)["href"],
+            }
+        }
+        for i in sorted(ids)
+    ]
+    links = [
+        {"data": {"id": f"e{n}", "source": s, "target": t, "label": role}}
+        for n, ((s, t), role) in enumerate(sorted(edges.items()))
+    ]
+    return {"nodes": nodes, "edges": links}
+
+
+@bp.get("/network.json")
+@_needs_store
+def network_json() -> Any:
+    settings = _settings()
+    return jsonify(network_data(store_for(settings), settings))
+
+
+@bp.get("/network")
+@_needs_store
+def network() -> Any:
+    """The network view; without JavaScript, the same data as lists."""
+    settings = _settings()
+    data = network_data(store_for(settings), settings)
+    by_id = {n["data"]["id"]: n["data"] for n in data["nodes"]}
+    meetings: dict[str, list[dict[str, Any]]] = {}
+    for e in data["edges"]:
+        source = by_id[e["data"]["source"]]
+        if source["kind"] == "meeting":
+            meetings.setdefault(source["id"], []).append(by_id[e["data"]["target"]])
+    return render_template(
+        "network.html",
+        meetings=[(by_id[m], sorted(ps, key=lambda p: p["label"])) for m, ps in sorted(meetings.items())],
+        counts={
+            k: sum(1 for n in data["nodes"] if n["data"]["kind"] == k) for k in ("person", "state", "meeting")
+        },
+    )

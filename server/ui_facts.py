@@ -80,12 +80,13 @@ def select(
     store: ox.Store, query: str, settings: Settings, **bindings: ox.NamedNode | ox.Literal
 ) -> list[dict[str, Any]]:
     """Rows of a SELECT as dicts of variable name → term (unbound variables absent).
-    ``bindings`` are substituted as RDF terms, never spliced into the text."""
-    results = store.query(
-        query,
-        prefixes=PREFIXES(settings.base_iri),
-        substitutions={ox.Variable(k): v for k, v in bindings.items()},
-    )
+    ``bindings`` are bound as RDF terms through a trailing VALUES clause written from
+    pyoxigraph terms (which validate themselves), never by pasting user text."""
+    if bindings:
+        names = " ".join(f"?{k}" for k in bindings)
+        terms = " ".join(str(v) for v in bindings.values())
+        query = f"{query}\nVALUES ({names}) {{ ({terms}) }}"
+    results = store.query(query, prefixes=PREFIXES(settings.base_iri))
     assert isinstance(results, ox.QuerySolutions)
     names = [v.value for v in results.variables]
     rows: list[dict[str, Any]] = []
