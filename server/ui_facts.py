@@ -83,9 +83,9 @@ def select(
     ``bindings`` are bound as RDF terms through a trailing VALUES clause written from
     pyoxigraph terms (which validate themselves), never by pasting user text."""
     if bindings:
-        names = " ".join(f"?{k}" for k in bindings)
+        bound = " ".join(f"?{k}" for k in bindings)
         terms = " ".join(str(v) for v in bindings.values())
-        query = f"{query}\nVALUES ({names}) {{ ({terms}) }}"
+        query = f"{query}\nVALUES ({bound}) {{ ({terms}) }}"
     results = store.query(query, prefixes=PREFIXES(settings.base_iri))
     assert isinstance(results, ox.QuerySolutions)
     names = [v.value for v in results.variables]
