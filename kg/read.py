@@ -283,7 +283,7 @@ _DATE_CUE = re.compile(
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-z.'\- ]{1,40}?),\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?)"
+    r"^(?P<place>[A-Z][A-Za-z.'\- ]{1,40}?)(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?))?"
     r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&'-]{0,40})\))?\s*(?:--|—|–|-)\s*"
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?$")
@@ -449,6 +449,8 @@ def _words(line: str) -> list[str]:
 
 
 def _is_widget(line: str) -> bool:
+    if parse_absolute(line) is not None:  # "Nov. 19, 2022" is a date line, not a counter
+        return False
     tokens = line.replace("|", " ").replace("·", " ").split()
     if not tokens or len(tokens) > 8:
         return False
@@ -482,15 +484,17 @@ def _is_outlet(line: str) -> bool:
     )
 
 
-def _header_date(line: str) -> tuple[date, bool] | None:
-    """(date, explicit cue) when ``line`` is a short line carrying a full date."""
+def _header_date(line: str) -> tuple[date, int] | None:
+    """(date, rank) when ``line`` is a short line carrying a full date; the rank prefers
+    a publication cue ("Published", "date") to none, and none to "Updated"."""
     if len(_words(line)) > 14 or _is_sentence_like(line):
         return None
     found = parse_absolute(line)
     if found is None:
         return None
     cue = _DATE_CUE.match(line)
-    return found, bool(cue and cue.group("cue"))
+    word = (cue.group("cue") or "").lower() if cue else ""
+    return found, 0 if "updated" in word else (2 if word else 1)
 
 
 def _is_headline_like(line: str) -> bool:
@@ -565,8 +569,15 @@ def _clean(
             drop(line, "caption")
 
     kept = [ln for ln in content if ln.keep]
-    first_body = next((i for i, ln in enumerate(kept) if _is_body_paragraph(ln.text)), len(kept))
-    last_body = max((i for i, ln in enumerate(kept) if _is_sentence_like(ln.text)), default=-1)
+    first_body = next(
+        (i for i, ln in enumerate(kept) if _is_body_paragraph(ln.text)),
+        # a short article: its first sentence, if it has one
+        next((i for i, ln in enumerate(kept) if _SENTENCE_END.search(ln.text)), len(kept)),
+    )
+    last_body = max(
+        (i for i, ln in enumerate(kept) if _is_sentence_like(ln.text)),
+        default=max((i for i, ln in enumerate(kept) if _SENTENCE_END.search(ln.text)), default=-1),
+    )
     header, footer = kept[:first_body], kept[last_body + 1 :]
 
     # Header: date line, title, outlet, navigation words.
@@ -574,13 +585,13 @@ def _clean(
     publisher = meta.publisher
     published, status = meta.published, "metadata" if meta.published else "unknown"
     header_year: int | None = None
-    text_date: tuple[date, bool] | None = None
+    text_date: tuple[date, int] | None = None
     for line in header:
         found = _header_date(line.text)
         if found is not None:
             drop(line, "date")
             header_year = found[0].year
-            if text_date is None or (found[1] and not text_date[1]):
+            if text_date is None or found[1] > text_date[1]:
                 text_date = found
             continue
         if title is None and _is_headline_like(line.text) and not _is_outlet(line.text):
@@ -615,15 +626,15 @@ def _clean(
     if body_lines:
         opening = body_lines[0]
         dl = _DATELINE.match(opening.text)
-        if dl:
-            year = re.search(r"\d{4}", dl.group("date"))
+        if dl and (dl.group("date") or dl.group("place").isupper()):
+            year = re.search(r"\d{4}", dl.group("date") or "")
             dl_date: date | None = None
             default_year = (
                 header_year
                 or (published.year if published else None)
                 or (d.year if (d := _date_from_url(meta.url)) else None)
             )
-            if year or default_year:
+            if dl.group("date") and (year or default_year):
                 try:
                     dl_date = date_parser.parse(
                         dl.group("date"), default=datetime(default_year or 2000, 1, 1)
