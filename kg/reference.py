@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -314,10 +314,32 @@ class _Builder:
         self._capitals = capitals
 
     def places(self, records: list[dict[str, Any]]) -> None:
-        """Places from places.yaml; capitals of states not listed there are added after."""
+        """Places from places.yaml; capitals of states not listed there are added after.
+        Names in ``in`` may refer to places listed later in the file."""
         listed = {r["name"] for r in records if "name" in r}
         for r in records:
-            self._place(r, "places.yaml")
+            where = f"places.yaml {r.get('name')}"
+            name = _require(r, "name", where)
+            cls = _require(r, "class", where)
+            if cls not in _PLACE_CLASSES:
+                raise ReferenceDataError(f"{where}: {cls!r} is not a place class")
+            self.add(
+                Entry(
+                    iri=self.iri(cls, r.get("id") or name),
+                    cls=cls,
+                    label=name,
+                    aliases=_dedupe(_strs(r.get("aliases")), [name]),
+                    state=self.ref(r.get("state"), where, ["State"]),
+                    source=_require(r, "source", where),
+                )
+            )
+        for r in records:  # second pass: containment, now that every place is known
+            where = f"places.yaml {r['name']}"
+            iri = self.ref(r["name"], where, _PLACE_CLASSES)
+            assert iri is not None
+            entry = self.entries[iri]
+            located_in = self.ref(r.get("in"), where, [*_PLACE_CLASSES, "State"]) or entry.state
+            self.entries[iri] = replace(entry, located_in=located_in)
         for capital, state_iris in sorted(self._capitals.items()):
             if capital in listed:
                 continue
@@ -334,27 +356,8 @@ class _Builder:
                 )
             )
 
-    def _place(self, r: Mapping[str, Any], file: str) -> None:
-        where = f"{file} {r.get('name')}"
-        name = _require(r, "name", where)
-        cls = _require(r, "class", where)
-        if cls not in _PLACE_CLASSES:
-            raise ReferenceDataError(f"{where}: {cls!r} is not a place class")
-        state = self.ref(r.get("state"), where, ["State"])
-        located_in = self.ref(r.get("in"), where) or state
-        self.add(
-            Entry(
-                iri=self.iri(cls, r.get("id") or name),
-                cls=cls,
-                label=name,
-                aliases=_dedupe(_strs(r.get("aliases")), [name]),
-                state=state,
-                located_in=located_in,
-                source=_require(r, "source", where),
-            )
-        )
-
     def organisations(self, records: list[dict[str, Any]]) -> None:
+        """Organisations; ``part_of`` and ``affiliation`` may name ones listed later."""
         for r in records:
             where = f"organisations.yaml {r.get('name')}"
             name = _require(r, "name", where)
@@ -368,10 +371,18 @@ class _Builder:
                     label=name,
                     aliases=_dedupe(_strs(r.get("aliases")), [name]),
                     state=self.ref(r.get("state"), where, ["State"]),
-                    part_of=self.ref(r.get("part_of"), where),
-                    affiliation=self.ref(r.get("affiliation"), where),
                     source=_require(r, "source", where),
                 )
+            )
+        actors = [*_ORG_CLASSES, "State"]
+        for r in records:
+            where = f"organisations.yaml {r['name']}"
+            iri = self.ref(r["name"], where, _ORG_CLASSES)
+            assert iri is not None
+            self.entries[iri] = replace(
+                self.entries[iri],
+                part_of=self.ref(r.get("part_of"), where, actors),
+                affiliation=self.ref(r.get("affiliation"), where, actors),
             )
 
     def weapons(self, records: list[dict[str, Any]]) -> None:
