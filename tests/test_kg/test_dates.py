@@ -1,0 +1,243 @@
+"""Date expressions normalised against the publication date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kg.dates import find_dates, parse_absolute, resolve, resolve_period
+
+# Tuesday 23 March 2021, the publication date of seed 004.
+PUB = date(2021, 3, 23)
+
+D = date
+
+
+@pytest.mark.parametrize(
+    ("expression", "tense_past", "value", "precision", "earliest", "latest"),
+    [
+        # weekdays: past → on or before publication; future → on or after
+        ("on Sunday", None, "2021-03-21", "day", D(2021, 3, 21), D(2021, 3, 21)),
+        ("on Sunday", True, "2021-03-21", "day", D(2021, 3, 21), D(2021, 3, 21)),
+        ("on Sunday", False, "2021-03-28", "day", D(2021, 3, 28), D(2021, 3, 28)),
+        ("Sunday morning", None, "2021-03-21", "day", D(2021, 3, 21), D(2021, 3, 21)),
+        ("Tuesday", True, "2021-03-23", "day", D(2021, 3, 23), D(2021, 3, 23)),
+        ("Wednesday", True, "2021-03-17", "day", D(2021, 3, 17), D(2021, 3, 17)),
+        ("on Friday", False, "2021-03-26", "day", D(2021, 3, 26), D(2021, 3, 26)),
+        ("last Tuesday", None, "2021-03-16", "day", D(2021, 3, 16), D(2021, 3, 16)),
+        ("next Monday", None, "2021-03-29", "day", D(2021, 3, 29), D(2021, 3, 29)),
+        # weekends and weeks
+        ("this past weekend", None, "2021-03-20", "week", D(2021, 3, 20), D(2021, 3, 21)),
+        ("over the weekend", None, "2021-03-20", "week", D(2021, 3, 20), D(2021, 3, 21)),
+        ("the weekend", True, "2021-03-20", "week", D(2021, 3, 20), D(2021, 3, 21)),
+        ("this weekend", False, "2021-03-27", "week", D(2021, 3, 27), D(2021, 3, 28)),
+        ("next weekend", None, "2021-03-27", "week", D(2021, 3, 27), D(2021, 3, 28)),
+        ("last week", None, "2021-03-15", "week", D(2021, 3, 15), D(2021, 3, 21)),
+        ("next week", False, "2021-03-29", "week", D(2021, 3, 29), D(2021, 4, 4)),
+        ("this week", None, "2021-03-22", "week", D(2021, 3, 22), D(2021, 3, 28)),
+        ("earlier this week", None, "2021-03-22", "week", D(2021, 3, 22), D(2021, 3, 23)),
+        # days relative to publication
+        ("yesterday", None, "2021-03-22", "day", D(2021, 3, 22), D(2021, 3, 22)),
+        ("today", None, "2021-03-23", "day", D(2021, 3, 23), D(2021, 3, 23)),
+        ("tomorrow", None, "2021-03-24", "day", D(2021, 3, 24), D(2021, 3, 24)),
+        ("three days ago", None, "2021-03-20", "day", D(2021, 3, 20), D(2021, 3, 20)),
+        ("days ago", None, "2021-03-14", "week", D(2021, 3, 14), D(2021, 3, 22)),
+        ("a few days ago", None, "2021-03-14", "week", D(2021, 3, 14), D(2021, 3, 22)),
+        # months
+        ("last month", None, "2021-02", "month", D(2021, 2, 1), D(2021, 2, 28)),
+        ("this month", None, "2021-03", "month", D(2021, 3, 1), D(2021, 3, 31)),
+        ("next month", None, "2021-04", "month", D(2021, 4, 1), D(2021, 4, 30)),
+        ("earlier this month", None, "2021-03", "month", D(2021, 3, 1), D(2021, 3, 23)),
+        ("later this month", None, "2021-03", "month", D(2021, 3, 23), D(2021, 3, 31)),
+        ("in July", None, "2020-07", "month", D(2020, 7, 1), D(2020, 7, 31)),
+        ("in July", False, "2021-07", "month", D(2021, 7, 1), D(2021, 7, 31)),
+        ("in January", True, "2021-01", "month", D(2021, 1, 1), D(2021, 1, 31)),
+        ("in March", True, "2021-03", "month", D(2021, 3, 1), D(2021, 3, 31)),
+        ("since February", None, "2021-02", "month", D(2021, 2, 1), D(2021, 2, 28)),
+        ("last March", None, "2020-03", "month", D(2020, 3, 1), D(2020, 3, 31)),
+        ("two months ago", None, "2021-01", "month", D(2021, 1, 1), D(2021, 1, 31)),
+        ("early March", None, "2021-03", "month", D(2021, 3, 1), D(2021, 3, 10)),
+        ("mid-March", None, "2021-03", "month", D(2021, 3, 11), D(2021, 3, 20)),
+        ("late February", None, "2021-02", "month", D(2021, 2, 21), D(2021, 2, 28)),
+        # month and day without a year: the latest one on or before publication (past)
+        ("March 18", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
+        ("on March 18", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
+        ("Jan. 30", None, "2021-01-30", "day", D(2021, 1, 30), D(2021, 1, 30)),
+        ("Sept. 4", None, "2020-09-04", "day", D(2020, 9, 4), D(2020, 9, 4)),
+        ("Sept. 4", False, "2021-09-04", "day", D(2021, 9, 4), D(2021, 9, 4)),
+        ("18 March", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
+        ("March 30", True, "2020-03-30", "day", D(2020, 3, 30), D(2020, 3, 30)),
+        # periods resolve to the value covering them
+        ("March 8-17", None, "2021-03", "month", D(2021, 3, 8), D(2021, 3, 17)),
+        ("March 28-April 2", False, "2021", "year", D(2021, 3, 28), D(2021, 4, 2)),
+        # years
+        ("last year", None, "2020", "year", D(2020, 1, 1), D(2020, 12, 31)),
+        ("this year", None, "2021", "year", D(2021, 1, 1), D(2021, 12, 31)),
+        ("earlier this year", None, "2021", "year", D(2021, 1, 1), D(2021, 3, 23)),
+        ("five years ago", None, "2016", "year", D(2016, 1, 1), D(2016, 12, 31)),
+        ("two decades ago", None, "2001", "year", D(1996, 1, 1), D(2006, 12, 31)),
+        ("a decade ago", None, "2011", "year", D(2006, 1, 1), D(2016, 12, 31)),
+    ],
+)
+def test_relative_expressions(
+    expression: str, tense_past: bool | None, value: str, precision: str, earliest: date, latest: date
+) -> None:
+    result = resolve(expression, PUB, tense_past=tense_past)
+    assert result is not None
+    assert (result.value, result.precision, result.earliest, result.latest) == (
+        value,
+        precision,
+        earliest,
+        latest,
+    )
+    assert result.earliest <= result.latest
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "on Sunday",
+        "this past weekend",
+        "last week",
+        "next week",
+        "last month",
+        "in July",
+        "March 8-17",
+        "Jan. 30",
+        "March 18",
+        "last year",
+        "two decades ago",
+        "earlier this month",
+        "days ago",
+        "yesterday",
+    ],
+)
+def test_relative_expressions_without_publication_date_stay_unresolved(expression: str) -> None:
+    assert resolve(expression, None) is None
+    assert resolve_period(expression, None) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "value", "precision", "earliest", "latest"),
+    [
+        ("February 2019", "2019-02", "month", D(2019, 2, 1), D(2019, 2, 28)),
+        ("in October 2019", "2019-10", "month", D(2019, 10, 1), D(2019, 10, 31)),
+        ("2006", "2006", "year", D(2006, 1, 1), D(2006, 12, 31)),
+        ("in 2018", "2018", "year", D(2018, 1, 1), D(2018, 12, 31)),
+        ("March 18, 2021", "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
+        ("Tuesday, March 23, 2021", "2021-03-23", "day", D(2021, 3, 23), D(2021, 3, 23)),
+        ("23 March 2021", "2021-03-23", "day", D(2021, 3, 23), D(2021, 3, 23)),
+        ("2021-03-23", "2021-03-23", "day", D(2021, 3, 23), D(2021, 3, 23)),
+        ("Feb. 29, 2020", "2020-02-29", "day", D(2020, 2, 29), D(2020, 2, 29)),
+        ("early June 2018", "2018-06", "month", D(2018, 6, 1), D(2018, 6, 10)),
+        ("March 8-17, 2021", "2021-03", "month", D(2021, 3, 8), D(2021, 3, 17)),
+    ],
+)
+def test_absolute_expressions_need_no_publication_date(
+    expression: str, value: str, precision: str, earliest: date, latest: date
+) -> None:
+    for published in (None, PUB):
+        result = resolve(expression, published)
+        assert result is not None
+        assert (result.value, result.precision, result.earliest, result.latest) == (
+            value,
+            precision,
+            earliest,
+            latest,
+        )
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["", "soon", "recently", "the next phase", "Feb. 30, 2021", "2021-02-30", "a long time ago", "may"],
+)
+def test_what_is_not_a_date_resolves_to_none(expression: str) -> None:
+    assert resolve(expression, PUB) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "published", "start", "end"),
+    [
+        ("March 8-17", PUB, D(2021, 3, 8), D(2021, 3, 17)),
+        ("March 8 to 17", PUB, D(2021, 3, 8), D(2021, 3, 17)),
+        ("from March 8 to March 17", PUB, D(2021, 3, 8), D(2021, 3, 17)),
+        ("March 8–17, 2021", None, D(2021, 3, 8), D(2021, 3, 17)),
+        ("8-17 March 2021", None, D(2021, 3, 8), D(2021, 3, 17)),
+        ("Aug. 22 to Sept. 1, 2022", None, D(2022, 8, 22), D(2022, 9, 1)),
+        ("Dec. 28-Jan. 3, 2021", None, D(2020, 12, 28), D(2021, 1, 3)),
+        ("March 13-23", D(2023, 3, 13), D(2023, 3, 13), D(2023, 3, 23)),  # a period still running
+    ],
+)
+def test_periods(expression: str, published: date | None, start: date, end: date) -> None:
+    period = resolve_period(expression, published)
+    assert period is not None
+    first, last = period
+    assert (first.value, last.value) == (start.isoformat(), end.isoformat())
+    assert first.precision == last.precision == "day"
+
+
+def test_a_single_date_is_not_a_period() -> None:
+    assert resolve_period("March 18", PUB) is None
+
+
+def test_find_dates_offsets_and_values() -> None:
+    sentence = (
+        "The last face-to-face talks were held in Sweden in October 2019 and have been rebuffed "
+        "since February; on Sunday, March 21, it fired 2 missiles with a range of 4,500 km, "
+        "after the March 8-17 drills."
+    )
+    spans = find_dates(sentence, PUB)
+    assert [s.text for s in spans] == ["October 2019", "since February", "on Sunday, March 21", "March 8-17"]
+    for span in spans:
+        assert sentence[span.begin : span.end] == span.text
+    assert [s.value.value if s.value else None for s in spans] == [
+        "2019-10",
+        "2021-02",
+        "2021-03-21",
+        "2021-03",
+    ]
+    period = spans[-1]
+    assert period.is_period and period.start is not None and period.end_value is not None
+    assert (period.start.value, period.end_value.value) == ("2021-03-08", "2021-03-17")
+    assert not spans[0].is_period
+
+
+def test_find_dates_without_publication_date_keeps_the_wording() -> None:
+    spans = find_dates("Two missiles were fired on Sunday, weeks after the February 2019 summit.")
+    assert [(s.text, s.value.value if s.value else None) for s in spans] == [
+        ("on Sunday", None),
+        ("February 2019", "2019-02"),
+    ]
+
+
+def test_find_dates_follows_the_tense() -> None:
+    [span] = find_dates("They will meet on Friday.", PUB, tense_past=False)
+    assert span.value is not None and span.value.value == "2021-03-26"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The missile flew 4,500 km (2,800 miles).",
+        "He may march 20 miles.",
+        "They sat down with the Hwasong-12 team.",
+        "About 2000 troops took part.",
+    ],
+)
+def test_find_dates_ignores_numbers_and_words_that_are_not_dates(sentence: str) -> None:
+    assert find_dates(sentence, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("date 2021-03-23 Expand / Collapse search", D(2021, 3, 23)),
+        ("Published March 23, 2021", D(2021, 3, 23)),
+        ("23 March 2021, 10:00", D(2021, 3, 23)),
+        ("March 23", None),
+        ("World news", None),
+    ],
+)
+def test_parse_absolute(line: str, expected: date | None) -> None:
+    assert parse_absolute(line) == expected
