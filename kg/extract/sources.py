@@ -1,0 +1,103 @@
+"""Who a claim or statement comes from, when it is not a named entity: anonymous sources
+('two senior officials who spoke on condition of anonymity') and unenumerated groups
+('military analysts', 'U.S. officials')."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Token
+
+from kg.extract.entities import ArticleMentions, sentence_span
+from kg.extract.types import Entity, Source, TextSpan
+from kg.link import Linker
+from kg.namespaces import PEN
+
+__all__ = ["SOURCE_NOUNS", "source_of"]
+
+SOURCE_NOUNS = {
+    "official",
+    "source",
+    "diplomat",
+    "analyst",
+    "expert",
+    "observer",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "aide",
+    "researcher",
+    "lawmaker",
+    "person",
+    "people",
+    "insider",
+    "officer",
+    "scholar",
+    "watcher",
+}
+_ANONYMITY = ("anonymity", "anonymously", "unnamed", "not authorized", "declined to be named", "unidentified", "not be named")
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": None, "a": 1, "an": 1, "one": 1}
+
+
+def _head(tokens: Sequence[Token]) -> Token | None:
+    toks = set(t.i for t in tokens)
+    for t in tokens:
+        if t.head.i not in toks or t.head is t:
+            return t
+    return None
+
+
+def source_of(tokens: Sequence[Token], mentions: ArticleMentions, linker: Linker) -> Source | None:
+    """The source a noun phrase names: its entity when the phrase's head is a linked
+    mention, else an anonymous source or a group when the head is a word for people."""
+    if not tokens:
+        return None
+    head = _head(tokens)
+    if head is None:
+        return None
+    m = mentions.at(head)
+    if m is not None and m.entity.cls != PEN.WeaponSystem:
+        return Source(entity=m.entity)
+    if head.lemma_.lower() not in SOURCE_NOUNS:
+        return None
+    phrase = sorted(head.subtree, key=lambda t: t.i)
+    # the phrase, and an appositive participle after it ('officials, speaking anonymously')
+    sent_text = head.sent.text.lower()
+    local = " ".join(t.lower_ for t in phrase)
+    around = local + " " + " ".join(t.lower_ for t in head.head.subtree if t.i > head.i and t.i < head.i + 8)
+    anonymous = any(cue in around or cue in local for cue in _ANONYMITY)
+    singular = head.tag_ == "NN"
+    if singular and not any(mentions.at(t) is not None and mentions.at(t).entity.cls == PEN.Person for t in phrase):  # type: ignore[union-attr]
+        anonymous = True
+    if not anonymous and "anonymity" in sent_text and head.dep_ in ("nsubj", "pobj"):
+        anonymous = "condition of anonymity" in sent_text
+    affiliation: Entity | None = None
+    for t in phrase:
+        mt = mentions.at(t)
+        if mt is None:
+            continue
+        ent = mt.entity
+        if ent.cls == PEN.Person and ent.state is not None and ent.state in linker.by_iri:
+            ent = linker.by_iri[ent.state]
+        if ent.cls in (PEN.State, PEN.GovernmentBody, PEN.InternationalOrganisation, PEN.Organisation):
+            affiliation = ent
+            break
+    count = None
+    for c in head.children:
+        if c.dep_ == "nummod" and c.lower_ in _NUMBERS:
+            count = _NUMBERS[c.lower_]
+        elif c.dep_ == "nummod" and c.text.isdigit():
+            count = int(c.text)
+    sb, se = sentence_span(head.sent)
+    begin = phrase[0].idx
+    end = phrase[-1].idx + len(phrase[-1].text)
+    if phrase[-1].is_punct:
+        end = phrase[-2].idx + len(phrase[-2].text) if len(phrase) > 1 else end
+    text = head.doc.text[begin:end]
+    return Source(
+        description=text,
+        anonymous=anonymous,
+        affiliation=affiliation,
+        count=count,
+        span=TextSpan(begin, end, sb, se),
+    )

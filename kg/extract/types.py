@@ -1,0 +1,152 @@
+"""The facts extraction finds, as plain data (no RDF, no spaCy objects).
+
+Every fact keeps the spans of text it was read from, so that ``kg.rdf`` can ground it in
+mentions with exact character offsets into the article's stored text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rdflib import URIRef
+
+from kg.model import DateValue
+
+__all__ = [
+    "Claim",
+    "Entity",
+    "EventFact",
+    "LinkedMention",
+    "Modality",
+    "PostFact",
+    "Source",
+    "TextSpan",
+]
+
+Modality = Literal["actual", "planned", "predicted", "negated"]
+
+
+@dataclass(frozen=True, order=True)
+class TextSpan:
+    """Characters ``begin:end`` of the article text, inside the sentence ``sent_begin:sent_end``."""
+
+    begin: int
+    end: int
+    sent_begin: int
+    sent_end: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved entity: a reference entity (``minted`` False) or one minted for this text.
+
+    ``cls`` is the ontology class (``pen:State``, ``pen:Person`` …); ``part_of`` the state a
+    minted government body belongs to; ``weapon_class`` the class of a weapon system.
+    """
+
+    iri: URIRef
+    cls: URIRef
+    label: str
+    minted: bool = False
+    part_of: URIRef | None = None
+    state: URIRef | None = None
+    weapon_class: URIRef | None = None
+
+
+@dataclass(frozen=True)
+class LinkedMention:
+    """One mention of an entity in the text, and how it was linked (``exact``, ``alias``,
+    ``fuzzy``, ``demonym``, ``metonym``, ``partial``, ``body`` or ``minted``)."""
+
+    span: TextSpan
+    entity: Entity
+    how: str
+    ner_label: str = ""
+
+
+@dataclass
+class PostFact:
+    """A person reported as holding a post: 'Japanese Foreign Minister Yoshimasa Hayashi'."""
+
+    person: Entity
+    title: str  # as written, e.g. 'first vice foreign minister'
+    post_in: Entity | None  # the state or organisation the post belongs to
+    role: URIRef  # a pen:Role individual
+    spans: list[TextSpan]
+    reference_holding: URIRef | None = None
+    confidence: float = 0.8
+
+
+@dataclass
+class Source:
+    """Who asserts a claim: a named entity, or an anonymous source / group described by
+    the article's words."""
+
+    entity: Entity | None = None
+    description: str = ""
+    anonymous: bool = False
+    affiliation: Entity | None = None
+    count: int | None = None
+    span: TextSpan | None = None
+
+
+@dataclass
+class EventFact:
+    """An event as told by one or more sentences of an article.
+
+    ``kind`` is the IRI kind of graph-conventions.md ('launch', 'meeting', 'summit', …);
+    ``cls`` its most specific ontology class. ``roles`` maps a pen: property local name
+    ('launchingState', 'participant', 'speaker', 'launchSite' …) to the entities in it.
+    """
+
+    kind: str
+    cls: URIRef
+    spans: list[TextSpan]
+    modality: Modality = "actual"
+    roles: dict[str, list[Entity]] = field(default_factory=dict)
+    weapon_classes: list[URIRef] = field(default_factory=list)
+    date: DateValue | None = None
+    date_text: str | None = None
+    start: DateValue | None = None
+    end: DateValue | None = None
+    count: int | None = None
+    range_km: float | None = None
+    altitude_km: float | None = None
+    quote: str | None = None
+    gist: str | None = None
+    purpose: str | None = None
+    confidence: float = 0.7
+    about_event: EventFact | None = None  # what a statement is about
+    speaker_source: Source | None = None  # an unnamed speaker of a statement
+    trigger: str = ""  # the word that told the event (for tests and labels)
+    definite: bool = False  # told by a definite noun phrase ('the launches'): may refer back
+    # mentions that refer back to the event ('the launches'); they join its denotedBy
+    back_refs: list[TextSpan] = field(default_factory=list)
+
+    def add_role(self, role: str, entity: Entity) -> None:
+        items = self.roles.setdefault(role, [])
+        if all(e.iri != entity.iri for e in items):
+            items.append(entity)
+
+    def first(self, role: str) -> Entity | None:
+        items = self.roles.get(role)
+        return items[0] if items else None
+
+
+@dataclass
+class Claim:
+    """A source's assertion about an event (or other resource) reported in the article."""
+
+    source: Source
+    about: EventFact | None
+    span: TextSpan
+    gist: str
+    polarity: bool = True
+    hedged: bool = False
+    via: Entity | None = None
+    compliance: bool = False
+    violates: bool | None = None
+    instrument: Entity | None = None
+    instrument_event: EventFact | None = None  # a resolution the text names as the instrument
+    confidence: float = 0.7

@@ -1,0 +1,428 @@
+"""Facts → RDF triples of an article's named graph, per docs/graph-conventions.md.
+
+Only rdflib terms are used (no RDF built from strings). Every event, post holding and
+claim is grounded: ``pen:denotedBy`` mentions (sentence and character offsets into the
+stored ``pen:text``), ``pen:reportedIn`` the article, ``pen:confidence`` and
+``pen:extractedBy`` the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+
+from kg.annotate import local_name
+from kg.extract.types import Claim, Entity, EventFact, LinkedMention, PostFact, Source, TextSpan
+from kg.model import Article, DateValue, ExtractionRun
+from kg.namespaces import PEN, PROV, graph_iri, resource_iri, slugify
+
+__all__ = [
+    "ArticleFacts",
+    "article_graph",
+    "article_graph_iri",
+    "article_iri",
+    "date_literal",
+    "event_iri",
+    "event_key",
+    "run_graph",
+    "run_iri",
+]
+
+_PRECISION = {
+    "day": PEN.DayPrecision,
+    "week": PEN.WeekPrecision,
+    "month": PEN.MonthPrecision,
+    "year": PEN.YearPrecision,
+}
+_MODALITY = {
+    "actual": PEN.Actual,
+    "planned": PEN.Planned,
+    "predicted": PEN.Predicted,
+    "negated": PEN.Negated,
+}
+_DATE_STATUS = {
+    "metadata": PEN.DateFromMetadata,
+    "text": PEN.DateFromText,
+    "unknown": PEN.DateUnknown,
+}
+
+
+@dataclass
+class ArticleFacts:
+    """Everything extracted from one article, ready for mapping to RDF."""
+
+    article: Article
+    sentences: list[tuple[int, int]]
+    mentions: list[LinkedMention] = field(default_factory=list)
+    posts: list[PostFact] = field(default_factory=list)
+    events: list[EventFact] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+def article_iri(slug: str, base: str) -> URIRef:
+    return resource_iri("article", slug, base=base)
+
+
+def article_graph_iri(slug: str, base: str) -> URIRef:
+    """The named graph of an article: ``<base>graph/article/<slug>``."""
+    return graph_iri("article/" + slugify(slug), base=base)
+
+
+def run_iri(run: ExtractionRun, base: str) -> URIRef:
+    return resource_iri("run", run.key, base=base)
+
+
+def run_graph(run: ExtractionRun, base: str, ended: str | None = None) -> Graph:
+    """The run's description, for the runs graph."""
+    g = Graph(identifier=graph_iri("runs", base=base))
+    node = run_iri(run, base)
+    g.add((node, RDF.type, PEN.ExtractionRun))
+    g.add((node, RDF.type, PROV.Activity))
+    g.add((node, RDFS.label, Literal(f"extraction run {run.key}")))
+    g.add((node, PEN.softwareVersion, Literal(run.software_version)))
+    g.add((node, PEN.modelName, Literal(run.model_name)))
+    g.add((node, PEN.modelVersion, Literal(run.model_version)))
+    if ended:
+        g.add((node, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
+    return g
+
+
+def date_literal(value: DateValue) -> Literal:
+    """A date typed by its precision: xsd:date, xsd:gYearMonth or xsd:gYear."""
+    if value.precision == "month":
+        return Literal(value.value[:7], datatype=XSD.gYearMonth)
+    if value.precision == "year":
+        return Literal(value.value[:4], datatype=XSD.gYear)
+    return Literal(value.earliest.isoformat(), datatype=XSD.date)
+
+
+def _day(d: date) -> Literal:
+    return Literal(d.isoformat(), datatype=XSD.date)
+
+
+def _nni(n: int) -> Literal:
+    return Literal(n, datatype=XSD.nonNegativeInteger)
+
+
+def _dec(x: float) -> Literal:
+    return Literal(Decimal(str(round(x, 3))), datatype=XSD.decimal)
+
+
+def _slug_of(iri: URIRef) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+_CLASS_WORDS = {
+    "ICBM": "icbm",
+    "IRBM": "irbm",
+    "MRBM": "mrbm",
+    "SRBM": "srbm",
+    "SLBM": "slbm",
+}
+
+
+def _class_word(cls: URIRef) -> str:
+    name = local_name(cls)
+    if name in _CLASS_WORDS:
+        return _CLASS_WORDS[name]
+    return slugify("".join(" " + c if c.isupper() else c for c in name).strip())
+
+
+def event_key(ev: EventFact) -> str:
+    """What identifies an event across sentences and articles: date, actor(s) and, for
+    launches, the weapon class or system; non-actual events keep their modality apart."""
+    when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
+    parts: list[str] = [when]
+    if ev.kind in ("launch", "nuclear-test", "test"):
+        actor = ev.first("launchingState")
+        parts.append(_slug_of(actor.iri) if actor else "unknown")
+        system = ev.first("weaponSystem")
+        if ev.weapon_classes:
+            parts.append(_class_word(ev.weapon_classes[0]))
+        elif system is not None:
+            parts.append(_slug_of(system.iri))
+    elif ev.kind == "statement":
+        speaker = ev.first("speaker")
+        parts.append(_slug_of(speaker.iri) if speaker else "unknown")
+        parts.append(slugify(local_name(ev.cls)))
+    elif ev.kind in ("sanction", "resolution"):
+        actor = ev.first("actor")
+        parts.append(_slug_of(actor.iri) if actor else "unknown")
+        target = ev.first("target")
+        if target is not None:
+            parts.append(_slug_of(target.iri))
+    else:
+        people = ev.roles.get("participant", []) + ev.roles.get("visitor", [])
+        people += ev.roles.get("host", [])
+        names = sorted({_slug_of(p.iri) for p in people})
+        parts.extend(names[:4] or ["unknown"])
+    if ev.modality != "actual":
+        parts.append(ev.modality)
+    return "-".join(slugify(p) for p in parts)
+
+
+def event_iri(ev: EventFact, base: str, n: int = 1) -> URIRef:
+    key = event_key(ev) + (f"-{n}" if n > 1 else "")
+    return resource_iri(ev.kind, key, base=base)
+
+
+def _event_label(ev: EventFact) -> str:
+    kind = {
+        "launch": "missile launch",
+        "nuclear-test": "nuclear test",
+        "test": "weapon test",
+        "call": "phone call",
+    }.get(ev.kind, ev.kind)
+    if ev.kind == "statement":
+        kind = local_name(ev.cls).lower()
+    actors = (
+        ev.roles.get("launchingState")
+        or ev.roles.get("speaker")
+        or ev.roles.get("actor")
+        or ev.roles.get("participant")
+        or ev.roles.get("visitor")
+        or []
+    )
+    who = " and ".join(a.label for a in actors[:3])
+    what = kind
+    if ev.kind == "launch" and ev.weapon_classes:
+        cls_label = _class_word(ev.weapon_classes[0]).replace("-", " ")
+        what = f"{cls_label} launch" if cls_label.upper() not in _CLASS_WORDS.values() else kind
+    when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
+    modality = "" if ev.modality == "actual" else f" ({ev.modality})"
+    return f"{who} {what}, {when}{modality}".strip()
+
+
+class _Builder:
+    def __init__(self, facts: ArticleFacts, base: str, run: ExtractionRun) -> None:
+        self.facts = facts
+        self.article = facts.article
+        self.base = base
+        self.slug = self.article.slug
+        self.text = self.article.text
+        self.g = Graph(identifier=article_graph_iri(self.slug, base))
+        self.node = article_iri(self.slug, base)
+        self.run = run_iri(run, base)
+        self._sentences: set[tuple[int, int]] = set()
+        self._mentions: set[tuple[int, int]] = set()
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.g.add((s, p, o))
+
+    def sentence(self, begin: int, end: int) -> URIRef:
+        node = resource_iri("sentence", self.slug, f"{begin}-{end}", base=self.base)
+        if (begin, end) not in self._sentences:
+            self._sentences.add((begin, end))
+            self.add(node, RDF.type, PEN.Sentence)
+            self.add(node, PEN.inArticle, self.node)
+            self.add(node, PEN.beginIndex, _nni(begin))
+            self.add(node, PEN.endIndex, _nni(end))
+            self.add(node, PEN.anchorOf, Literal(self.text[begin:end]))
+        return node
+
+    def mention(self, span: TextSpan) -> URIRef:
+        node = resource_iri("mention", self.slug, f"{span.begin}-{span.end}", base=self.base)
+        if (span.begin, span.end) not in self._mentions:
+            self._mentions.add((span.begin, span.end))
+            sent = self.sentence(span.sent_begin, span.sent_end)
+            self.add(node, RDF.type, PEN.Mention)
+            self.add(node, PEN.inArticle, self.node)
+            self.add(node, PEN.sentence, sent)
+            self.add(node, PEN.beginIndex, _nni(span.begin))
+            self.add(node, PEN.endIndex, _nni(span.end))
+            self.add(node, PEN.anchorOf, Literal(self.text[span.begin : span.end]))
+        return node
+
+    def grounded(self, node: URIRef, spans: Iterable[TextSpan], confidence: float) -> None:
+        for span in spans:
+            self.add(node, PEN.denotedBy, self.mention(span))
+        self.add(node, PEN.confidence, _dec(confidence))
+        self.add(node, PEN.extractedBy, self.run)
+
+    def entity(self, ent: Entity) -> URIRef:
+        self.add(ent.iri, RDF.type, ent.cls)
+        self.add(ent.iri, RDFS.label, Literal(ent.label))
+        if ent.minted and ent.part_of is not None:
+            self.add(ent.iri, PEN.partOf, ent.part_of)
+        return ent.iri
+
+    # -- the parts ---------------------------------------------------------------------
+
+    def article_node(self) -> None:
+        a = self.article
+        n = self.node
+        self.add(n, RDF.type, PEN.Article)
+        self.add(n, RDFS.label, Literal(a.title or a.slug))
+        if a.title:
+            self.add(n, PEN.title, Literal(a.title))
+        if a.publisher:
+            outlet = resource_iri("org", a.publisher, base=self.base)
+            self.add(n, PEN.publisher, outlet)
+            self.add(outlet, RDF.type, PEN.NewsOutlet)
+            self.add(outlet, RDFS.label, Literal(a.publisher))
+        if a.published:
+            self.add(n, PEN.published, _day(a.published))
+        self.add(n, PEN.dateStatus, _DATE_STATUS[a.date_status])
+        if a.url:
+            self.add(n, PEN.url, Literal(a.url, datatype=XSD.anyURI))
+        self.add(n, PEN.text, Literal(a.text))
+        self.add(n, PEN.sourceFile, Literal(a.source_name))
+        self.add(n, PEN.extractedBy, self.run)
+        for begin, end in self.facts.sentences:
+            self.sentence(begin, end)
+
+    def mentions(self) -> None:
+        for m in self.facts.mentions:
+            self.entity(m.entity)
+            self.add(m.entity.iri, PEN.denotedBy, self.mention(m.span))
+
+    def posts(self) -> None:
+        for p in self.facts.posts:
+            person = self.entity(p.person)
+            where = p.post_in.label if p.post_in else "unknown"
+            title = p.title.strip()
+            if p.reference_holding is not None:
+                holding = p.reference_holding
+            else:
+                holding = resource_iri(
+                    "holding", p.person.label, where, title, base=self.base
+                )
+                post = resource_iri("post", where, title, base=self.base)
+                self.add(post, RDF.type, PEN.Post)
+                self.add(post, RDFS.label, Literal(f"{title[:1].upper()}{title[1:]} of {where}"))
+                if p.post_in is not None:
+                    self.add(post, PEN.postIn, self.entity(p.post_in))
+                self.add(post, PEN.role, p.role)
+                self.add(holding, PEN.post, post)
+                self.add(holding, PEN.holder, person)
+                self.add(holding, RDFS.label, Literal(f"{p.person.label}, {title} of {where}"))
+            self.add(holding, RDF.type, PEN.PostHolding)
+            self.add(holding, PEN.title, Literal(title))
+            self.add(holding, PEN.reportedIn, self.node)
+            self.grounded(holding, p.spans, p.confidence)
+
+    def events(self) -> dict[int, URIRef]:
+        iris: dict[int, URIRef] = {}
+        used: set[URIRef] = set()
+        for ev in self.facts.events:
+            n = 1
+            node = event_iri(ev, self.base)
+            while node in used:
+                n += 1
+                node = event_iri(ev, self.base, n)
+            used.add(node)
+            iris[id(ev)] = node
+        for ev in self.facts.events:
+            node = iris[id(ev)]
+            if ev.about_event is not None and id(ev.about_event) in iris:
+                self.add(node, PEN.about, iris[id(ev.about_event)])
+            if ev.speaker_source is not None:
+                speaker = self.source(ev.speaker_source)
+                if speaker is not None:
+                    self.add(node, PEN.speaker, speaker)
+            self.add(node, RDF.type, ev.cls)
+            self.add(node, RDFS.label, Literal(_event_label(ev)))
+            self.add(node, PEN.modality, _MODALITY[ev.modality])
+            self.add(node, PEN.reportedIn, self.node)
+            self.grounded(node, [*ev.spans, *ev.back_refs], ev.confidence)
+            if ev.date is not None:
+                self._date(node, ev.date, PEN.date)
+            if ev.date_text:
+                self.add(node, PEN.dateText, Literal(ev.date_text))
+            if ev.start is not None:
+                self.add(node, PEN.startDate, date_literal(ev.start))
+            if ev.end is not None:
+                self.add(node, PEN.endDate, date_literal(ev.end))
+            for role, ents in ev.roles.items():
+                for ent in ents:
+                    self.add(node, PEN[role], self.entity(ent))
+            for cls in ev.weapon_classes:
+                self.add(node, PEN.weaponClass, cls)
+            if ev.count is not None:
+                self.add(node, PEN["count"], _nni(ev.count))
+            if ev.range_km is not None:
+                self.add(node, PEN.rangeKm, _dec(ev.range_km))
+            if ev.altitude_km is not None:
+                self.add(node, PEN.altitudeKm, _dec(ev.altitude_km))
+            for prop, value in (
+                (PEN.quote, ev.quote),
+                (PEN.gist, ev.gist),
+                (PEN.purpose, ev.purpose),
+            ):
+                if value:
+                    self.add(node, prop, Literal(value))
+        return iris
+
+    def _date(self, node: URIRef, value: DateValue, prop: URIRef) -> None:
+        self.add(node, prop, date_literal(value))
+        self.add(node, PEN.datePrecision, _PRECISION[value.precision])
+        self.add(node, PEN.earliest, _day(value.earliest))
+        self.add(node, PEN.latest, _day(value.latest))
+
+    def source(self, src: Source) -> URIRef | None:
+        if src.entity is not None:
+            return self.entity(src.entity)
+        if src.span is None:
+            return None
+        node = resource_iri(
+            "source", self.slug, f"{src.span.begin}-{src.span.end}", base=self.base
+        )
+        self.add(node, RDF.type, PEN.AnonymousSource if src.anonymous else PEN.Group)
+        self.add(node, PEN.anonymous, Literal(src.anonymous))
+        self.add(node, PEN.description, Literal(src.description))
+        self.add(node, RDFS.label, Literal(src.description))
+        if src.affiliation is not None:
+            self.add(node, PEN.affiliation, self.entity(src.affiliation))
+        if src.count is not None:
+            self.add(node, PEN["count"], _nni(src.count))
+        self.add(node, PEN.denotedBy, self.mention(src.span))
+        return node
+
+    def claims(self, event_iris: dict[int, URIRef]) -> None:
+        used: set[URIRef] = set()
+        for c in self.facts.claims:
+            n = 1
+            key = f"{c.span.begin}-{c.span.end}"
+            node = resource_iri("claim", self.slug, key, base=self.base)
+            while node in used:
+                n += 1
+                node = resource_iri("claim", self.slug, f"{key}-{n}", base=self.base)
+            used.add(node)
+            self.add(node, RDF.type, PEN.ComplianceClaim if c.compliance else PEN.Claim)
+            source = self.source(c.source)
+            if source is not None:
+                self.add(node, PEN.claimedBy, source)
+            if c.about is not None and id(c.about) in event_iris:
+                self.add(node, PEN.claimAbout, event_iris[id(c.about)])
+            self.add(node, PEN.statedIn, self.node)
+            self.add(node, PEN.polarity, Literal(c.polarity))
+            self.add(node, PEN.hedged, Literal(c.hedged))
+            self.add(node, PEN.gist, Literal(c.gist))
+            if c.via is not None:
+                self.add(node, PEN.via, self.entity(c.via))
+            if c.compliance and c.violates is not None:
+                self.add(node, PEN.violates, Literal(c.violates))
+            if c.compliance and c.instrument is not None:
+                self.add(node, PEN.instrument, self.entity(c.instrument))
+            elif c.compliance and c.instrument_event is not None and id(c.instrument_event) in event_iris:
+                self.add(node, PEN.instrument, event_iris[id(c.instrument_event)])
+            self.grounded(node, [c.span], c.confidence)
+
+
+def article_graph(facts: ArticleFacts, *, base: str, run: ExtractionRun) -> Graph:
+    """The named graph of one article: its node, sentences, mentions and facts."""
+    b = _Builder(facts, base, run)
+    b.article_node()
+    b.mentions()
+    b.posts()
+    iris = b.events()
+    b.claims(iris)
+    return b.g
+
+
+def spans_of(mentions: Sequence[LinkedMention]) -> list[TextSpan]:
+    return [m.span for m in mentions]
