@@ -37,31 +37,88 @@ def _not_yet(command: str) -> Handler:
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Read, extract, validate and publish; the summary goes to stderr."""
+    import traceback
+
     from kg import pipeline
 
-    summary = pipeline.build(settings, progress=sys.stderr.isatty())
+    try:
+        summary = pipeline.build(settings, progress=sys.stderr.isatty())
+    except KGError:
+        raise
+    except Exception:  # a crash is a bug: show it, but say plainly that nothing was published
+        traceback.print_exc()
+        print("kg build: crashed; nothing published, the live build is unchanged", file=sys.stderr)
+        return 2
     print(summary.render(), file=sys.stderr)
     return summary.exit_code
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Add or replace articles; '-' reads one article from stdin."""
+    import traceback
+
     from kg import pipeline
 
     sources: list[Path | tuple[str, bytes]] = [
         ("-", sys.stdin.buffer.read()) if p == "-" else Path(p) for p in args.paths
     ]
-    summary = pipeline.ingest(settings, sources, progress=sys.stderr.isatty())
+    try:
+        summary = pipeline.ingest(settings, sources, progress=sys.stderr.isatty())
+    except KGError:
+        raise
+    except Exception:  # a crash is a bug: show it, but say plainly that nothing was published
+        traceback.print_exc()
+        print("kg ingest: crashed; nothing published, the live build is unchanged", file=sys.stderr)
+        return 2
     print(summary.render(), file=sys.stderr)
     return summary.exit_code
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_yet("serve")(args, settings)
+    """Serve ``--data`` files, or the store (building it first when nothing is published)."""
+    from kg.store import current_build
+    from server.serve import serve
+
+    data = list(args.data or [])
+    for path in data:
+        if not Path(path).is_file():
+            raise KGError(f"--data {path}: no such file")
+    if not data and current_build(Path(settings.store)) is None:
+        print(f"kg serve: no published build in {settings.store}; running 'kg build' first", file=sys.stderr)
+        code = cmd_build(args, settings)
+        if current_build(Path(settings.store)) is None:
+            print(f"kg serve: the build failed (exit {code}); serving an empty graph", file=sys.stderr)
+    return serve(settings, data=data or None)
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_yet("query")(args, settings)
+    """Run a canned query (by name) or a .rq file, with typed parameters bound as RDF
+    terms, on the local store or a remote endpoint; write the result to stdout."""
+    from kg import canned
+    from kg.store import open_read_only
+
+    query = canned.find_query(args.query, Path(settings.queries_dir))
+    text = canned.prepare(query, canned.parse_assignments(args.param))
+    prefixes = {**query.prefixes, "res": str(settings.base_iri) + "resource/"}
+    if args.endpoint:
+        out = canned.run_remote(args.endpoint, text, args.format, prefixes=prefixes)
+    else:
+        try:
+            store = open_read_only(Path(settings.store))
+        except (FileNotFoundError, OSError) as exc:
+            raise KGError(str(exc)) from None
+        out = canned.run_local(
+            store,
+            text,
+            args.format,
+            prefixes=prefixes,
+            max_rows=int(settings.max_rows),
+            timeout_s=float(settings.query_timeout_s),
+        )
+    sys.stdout.write(out.text)
+    if out.truncated:
+        print(f"kg query: result cut at {out.max_rows} rows (setting max_rows)", file=sys.stderr)
+    return 0
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Dataset as RdfDataset
 from tqdm import tqdm
 
 from kg import __version__
@@ -74,7 +75,7 @@ MODEL_NAME = "en_core_web_sm"
 PARALLEL_THRESHOLD = 64
 
 Dataset = dict[URIRef, Graph]
-Validator = Callable[[Graph, Settings], None]
+Validator = Callable[[Graph | RdfDataset, Settings], None]
 
 
 @dataclass(frozen=True)
@@ -269,12 +270,15 @@ def assemble(article_graphs: Mapping[URIRef, Graph], *, settings: Settings, run:
     return dataset
 
 
-def _union(dataset: Mapping[URIRef, Graph]) -> Graph:
-    union = Graph()
-    for graph in dataset.values():
+def _as_rdflib_dataset(dataset: Mapping[URIRef, Graph]) -> RdfDataset:
+    """The named graphs as one rdflib Dataset (the validator names the graph of each
+    problem and checks their union)."""
+    out = RdfDataset()
+    for name, graph in dataset.items():
+        target = out.graph(name)
         for triple in graph:
-            union.add(triple)
-    return union
+            target.add(triple)
+    return out
 
 
 def default_validator(reasoner: bool = True) -> Validator | None:
@@ -283,7 +287,7 @@ def default_validator(reasoner: bool = True) -> Validator | None:
     if importlib.util.find_spec("kg.validate") is None:
         return None
 
-    def check(data: Graph, settings: Settings) -> None:
+    def check(data: Graph | RdfDataset, settings: Settings) -> None:
         from kg.validate import validate
 
         report = validate(data, ontology_dir=Path(settings.ontology_dir), reasoner=reasoner)
@@ -296,11 +300,11 @@ def default_validator(reasoner: bool = True) -> Validator | None:
 def validate_dataset(
     dataset: Mapping[URIRef, Graph], settings: Settings, validator: Validator | None
 ) -> bool:
-    """Validate the union of the dataset's graphs; raises ValidationFailedError. Returns
+    """Validate the dataset (its graphs and their union); raises ValidationFailedError. Returns
     False when there is no validator to run."""
     if validator is None:
         return False
-    validator(_union(dataset), settings)
+    validator(_as_rdflib_dataset(dataset), settings)
     return True
 
 
