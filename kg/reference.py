@@ -152,7 +152,7 @@ class Post:
     label: str
     title: str  # the title as commonly written, without the state: 'Foreign Minister'
     post_in: str  # IRI of the state or organisation
-    roles: tuple[str, ...]  # IRIs of pen:Role individuals
+    roles: tuple[str, ...]  # IRIs of pen:Role individuals; the first is its pen:role in RDF
     source: str = ""
 
 
@@ -595,8 +595,9 @@ def reference_graph(base: str = DEFAULT_BASE) -> Graph:
         g.add((s, RDF.type, PEN.Post))
         g.add((s, RDFS.label, _lit(p.label)))
         g.add((s, PEN.postIn, URIRef(p.post_in)))
-        for role in p.roles:
-            g.add((s, PEN.role, URIRef(role)))
+        # One pen:role per post (the shapes say so): the first. Further roles, such as a
+        # president's heading of the government, serve holders() only.
+        g.add((s, PEN.role, URIRef(p.roles[0])))
         g.add((s, DCTERMS.source, _lit(p.source)))
     for h in data.holdings:
         s = URIRef(h.iri)
