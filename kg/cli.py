@@ -126,7 +126,14 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_yet("eval")(args, settings)
+    """Score the extraction of the gold's articles: a table per fact type and article set,
+    or the full report (with every miss) as JSON with ``--json``. Always exits 0 once scored."""
+    from kg.evaluate import evaluate
+
+    graph = getattr(args, "graph", None)  # RDF files of an extraction, instead of building
+    report = evaluate(args.gold, settings=settings, graph=graph or None)
+    print(report.to_json() if getattr(args, "json", False) else report.format_table())
+    return 0
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -488,10 +487,18 @@ class _Extracted:
             return _parse_one(s or e or "")[0], _parse_one(e or s or "")[1]
         return None
 
-    def arguments(self, ev: Node) -> dict[str, list[Node]]:
+    def in_article(self, node: Node, article: Node) -> bool:
+        """False for an entity that has mentions, none of them in ``article``: an argument
+        another article gave to the same (merged) event."""
+        mentions = list(self.g.objects(node, PEN.denotedBy))
+        return not mentions or any((m, PEN.inArticle, article) in self.g for m in mentions)
+
+    def arguments(self, ev: Node, article: Node) -> dict[str, list[Node]]:
+        """The event's arguments as this article tells them."""
         out: dict[str, list[Node]] = {}
         for prop in set(ARGUMENT_PROPS.values()):
-            vals = list(dict.fromkeys(self.g.objects(ev, PEN[prop])))
+            objs = self.g.objects(ev, PEN[prop])
+            vals = [v for v in dict.fromkeys(objs) if prop == "about" or self.in_article(v, article)]
             if vals:
                 out[prop] = vals
         for sup, subs in _SUPER_ROLES.items():
@@ -626,7 +633,7 @@ class _ArticleScorer:
             xs = [e for e in cand if self.x.most_specific(self.x.types(e))]
         xtype = [self.x.most_specific(self.x.types(e)) or "" for e in xs]
         xint = [self.x.interval(e) for e in xs]
-        xargs = [self.x.arguments(e) for e in xs]
+        xargs = [self.x.arguments(e, self.a) for e in xs if self.a is not None]
         gint = [_event_interval(ev, self.doc.gold_file.name) for ev in gold]
         pairs = []
         for gi, ev in enumerate(gold):
@@ -770,9 +777,12 @@ class _ArticleScorer:
         gold = list(self.doc.data.get("dates") or [])
         xs: list[tuple[str, tuple[date, date] | None]] = []
         if self.a is not None:
+            # a merged event may carry the wording of another article: keep this one's
+            text = str(self.x.g.value(self.a, PEN.text) or "").lower()
             q = "SELECT DISTINCT ?e ?t WHERE { ?e pen:reportedIn ?a ; pen:dateText ?t . }"
             for row in self.x.g.query(q, initNs={"pen": PEN}, initBindings={"a": cast(Identifier, self.a)}):
-                xs.append((str(row[1]), self.x.interval(row[0])))  # type: ignore[index]
+                if str(row[1]).lower() in text:  # type: ignore[index]
+                    xs.append((str(row[1]), self.x.interval(row[0])))  # type: ignore[index]
         xs = sorted(set(xs), key=lambda t: (t[0], str(t[1])))
         pairs = []
         for gi, gd in enumerate(gold):
@@ -847,20 +857,25 @@ def score_graph(graph: Graph, gold: Sequence[GoldArticle], *, settings: Settings
 
 
 def build_extraction(paths: Sequence[Path], *, settings: Settings) -> Graph:
-    """Run the pipeline over ``paths`` into a temporary store and return its default graph
-    (articles, reference data and ontology) as an rdflib graph."""
-    try:
-        from kg import pipeline  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise KGError("the extraction pipeline (kg.pipeline) is not available; pass --graph FILE") from exc
-    with tempfile.TemporaryDirectory(prefix="kg-eval-") as tmp:
-        files = Path(tmp) / "articles"
-        files.mkdir()
-        for p in paths:
-            for src in (p, p.with_name(p.stem + ".meta.yaml")):
-                if src.is_file():
-                    (files / src.name).write_bytes(src.read_bytes())
-        return pipeline.build_graph(files, settings=settings.with_(store=Path(tmp) / "store"))
+    """Read and extract ``paths`` with the pipeline's stages and return the default graph a
+    build would publish (the set-union of the article graphs, reference data, ontology and
+    runs) as one rdflib graph. Nothing is written to the store."""
+    from kg import pipeline
+
+    articles, skipped = pipeline.read_all(list(paths), max_bytes=settings.max_article_bytes)
+    if skipped:
+        raise GoldError("articles not read: " + "; ".join(f"{s.name}: {s.reason}" for s in skipped))
+    run = pipeline.current_run()
+    base = settings.base_iri
+    graphs = {
+        pipeline.article_graph_name(a.slug, base): g
+        for a, g in pipeline.extract_all(articles, base=base, run=run, progress=False)
+    }
+    union = Graph()
+    for graph in pipeline.assemble(graphs, settings=settings, run=run).values():
+        for triple in graph:
+            union.add(triple)
+    return union
 
 
 def evaluate(
