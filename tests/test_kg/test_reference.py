@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import OWL, RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from kg.namespaces import PEN, resource_iri
 from kg.reference import (
@@ -70,8 +70,9 @@ def test_yaml_files_load_and_every_record_names_its_source(name: str) -> None:
 
 
 def test_every_entry_post_and_holding_has_a_source() -> None:
-    for item in [*load_entries(), *posts(), *post_holdings()]:
-        assert item.source.strip(), item
+    sources = [e.source for e in load_entries()] + [p.source for p in posts()]
+    sources += [h.source for h in post_holdings()]
+    assert all(s.strip() for s in sources)
 
 
 def test_no_wikidata_identifiers_are_recorded(graph: Graph) -> None:
@@ -338,8 +339,9 @@ def test_month_precision_dates_are_typed_by_precision(graph: Graph) -> None:
     holding = URIRef(str(resource_iri("holding", "Ri Son Gwon", "North Korea", "Foreign Minister")))
     start = graph.value(holding, PEN.startDate)
     end = graph.value(holding, PEN.endDate)
+    assert isinstance(start, Literal) and isinstance(end, Literal)
     assert (str(start), str(end)) == ("2020-01", "2022-06")
-    assert start.datatype == end.datatype == URIRef("http://www.w3.org/2001/XMLSchema#gYearMonth")
+    assert start.datatype == end.datatype == XSD.gYearMonth
 
 
 def test_every_class_and_property_used_is_defined_in_the_ontology(graph: Graph, ontology: Graph) -> None:
