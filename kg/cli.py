@@ -122,7 +122,22 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    return _not_yet("validate")(args, settings)
+    """Check RDF files (or, with none, the published store) against the shapes and the OWL
+    reasoner; print the report. Exit 0 when the graph conforms, 1 when it does not."""
+    from kg import validate as v  # pySHACL and owlready2 load only for this command
+    from kg.store import open_read_only
+
+    ontology_dir = Path(settings.ontology_dir)
+    if args.files:
+        report = v.validate_files(args.files, ontology_dir=ontology_dir)
+    else:
+        try:
+            store = open_read_only(Path(settings.store))
+        except (FileNotFoundError, OSError) as exc:
+            raise v.ValidationInputError(str(exc)) from exc
+        report = v.validate(v.dataset_from_store(store), ontology_dir=ontology_dir)
+    print(report.summary())
+    return 0 if report.conforms else 1
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
