@@ -247,8 +247,8 @@ def _fact_view(
     marked, and the page entity's own words too where they fall in the same sentence."""
     sources = []
     for g in grounded:
-        spans = [(g["begin"], g["end"], "fact")]
-        spans += [(o["begin"], o["end"], "entity") for o in own if o["article"] == g["article"]]
+        spans = [(g["begin"], g["end"], "hl-fact")]
+        spans += [(o["begin"], o["end"], "hl-entity") for o in own if o["article"] == g["article"]]
         sources.append(
             {
                 "article": cell(ox.NamedNode(g["article"]), labels, base),
@@ -315,7 +315,7 @@ def render_entity(store: ox.Store, iri: str, settings: Settings) -> str | None:
     mentions = [
         {
             "article": cell(ox.NamedNode(g["article"]), labels, base),
-            "parts": highlight(g["sentence"], g["sentence_begin"], [(g["begin"], g["end"], "entity")]),
+            "parts": highlight(g["sentence"], g["sentence_begin"], [(g["begin"], g["end"], "hl-entity")]),
         }
         for g in own
     ]
@@ -382,7 +382,7 @@ def render_article(store: ox.Store, iri: str, settings: Settings) -> str:
             targets.setdefault(key, r["entity"].value)
         else:
             targets.setdefault(key, "")
-    parts = highlight(text, 0, [(b, e, "mention") for b, e in targets])
+    parts = highlight(text, 0, [(b, e, "hl-mention") for b, e in targets])
     at = 0
     for part in parts:
         end = at + len(part["text"])

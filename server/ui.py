@@ -9,7 +9,6 @@ vendored from npm into ``static/vendor`` by scripts/install-ui-assets.sh.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
+from kg import canned
+from kg.errors import KGError
 from kg.settings import Settings
 from server.pages import error_html, render_article
 from server.ui_facts import (
@@ -149,37 +150,23 @@ def article(slug: str) -> Any:
 
 @dataclass(frozen=True)
 class CannedExample:
-    """A canned query offered in the editor: its name, title and text."""
+    """A canned query offered in the editor: its name, title and text (parameters bound
+    to their defaults, so it runs as it stands)."""
 
     name: str
     title: str
     text: str
 
 
-_HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.+)$", re.I | re.M)
-
-
 def canned_examples(queries_dir: Path) -> list[CannedExample]:
-    """The canned queries, through ``kg.canned.load_queries`` when it is there, else read
-    from ``<queries_dir>/*.rq`` with their ``# title:`` header line."""
-    try:  # kg.canned is written alongside the UI; absent in early checkouts
-        canned: Any = importlib.import_module("kg.canned")
-    except ImportError:
-        canned = None
-    if canned is not None and hasattr(canned, "load_queries"):
-        found = canned.load_queries(queries_dir)
-        items = found.values() if isinstance(found, dict) else found
-        return [
-            CannedExample(
-                name=str(q.name), title=str(getattr(q, "title", q.name)), text=str(getattr(q, "text", ""))
-            )
-            for q in items
-        ]
+    """The canned queries of ``queries_dir``, in name order."""
     out = []
-    for path in sorted(Path(queries_dir).glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        headers = {k.lower(): v.strip() for k, v in _HEADER.findall(text)}
-        out.append(CannedExample(path.stem, headers.get("title", path.stem), text))
+    for name, query in sorted(canned.load_queries(queries_dir).items()):
+        try:
+            text = canned.prepare(query, {})
+        except KGError:  # a parameter without a usable default: offer the text as written
+            text = query.text
+        out.append(CannedExample(name, query.title, text))
     return out
 
 

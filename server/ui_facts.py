@@ -127,8 +127,12 @@ def local_href(iri: str, base: str) -> str:
     return iri
 
 
+_MORE_PREFIXES = {"dcterms": "http://purl.org/dc/terms/", "wd": "http://www.wikidata.org/entity/"}
+
+
 def short(iri: str, base: str) -> str:
-    for prefix, ns in PREFIXES(base).items():
+    """A prefixed name for display when a known namespace fits, else the IRI."""
+    for prefix, ns in {**PREFIXES(base), **_MORE_PREFIXES}.items():
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns) :]}"
     return iri

@@ -12,7 +12,9 @@
       var cy = cytoscape({
         container: box,
         elements: data.nodes.concat(data.edges),
-        layout: { name: "cose", animate: false, nodeRepulsion: 9000 },
+        layout: { name: "cose", animate: false, nodeRepulsion: 9000, padding: 40 },
+        maxZoom: 1.4,
+        minZoom: 0.2,
         style: [
           { selector: "node", style: { label: "data(label)", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3, width: 18, height: 18, "background-color": "#7a7a7a" } },
           { selector: "node[kind = 'person']", style: { "background-color": "#1f6fb2" } },

@@ -155,8 +155,8 @@ def test_entity_page_of_a_state_tells_its_facts_in_sentences(ui_app: Flask) -> N
     words = text_of(html)
     assert "North Korea launched 2 cruise missiles on 2021-03-21 from South Pyongan" in words
     # the sentence the launch came from, with the launch's words and the state's marked
-    assert '<mark class="fact">fired two cruise missiles</mark>' in html
-    assert '<mark class="entity">North Korea</mark>' in html
+    assert '<mark class="hl-fact">fired two cruise missiles</mark>' in html
+    assert '<mark class="hl-entity">North Korea</mark>' in html
     assert 'href="http://www.wikidata.org/entity/Q423"' in html
     assert 'href="/resource/place/south-pyongan"' in html
 
@@ -168,7 +168,7 @@ def test_entity_page_of_a_person_lists_meetings_and_posts(ui_app: Flask) -> None
     words = text_of(html)
     assert "Antony Blinken and Chung Eui-yong held talks in Seoul on 2021-03-18" in words
     assert "Antony Blinken held the post Secretary of State of the United States from 2021-01-26" in words
-    assert '<mark class="fact">met</mark>' in html
+    assert '<mark class="hl-fact">met</mark>' in html
 
 
 def test_entity_page_of_an_event_shows_its_own_sentence(ui_app: Flask) -> None:
@@ -189,7 +189,7 @@ def test_article_page_marks_mentions_and_links_them(ui_client: FlaskClient, ui_a
     html = ui_client.get("/article/fixture-launch").get_data(as_text=True)
     assert (
         '<a class="mark-link" href="/resource/person/antony-blinken" title="Antony Blinken">'
-        '<mark class="mention">Antony Blinken</mark></a>'
+        '<mark class="hl-mention">Antony Blinken</mark></a>'
     ) in html
     assert "8 mentions marked" in html
     assert "Yonhap" in html and "2021-03-23" in html

@@ -1,0 +1,201 @@
+"""The UI in a real browser: headless Chromium (Debian's package) driven by Playwright
+against the real app served by waitress on a loopback port. Screenshots are kept in
+tests/artifacts/ as test artefacts.
+
+A missing Chromium is a failure, not a skip: `make test` installs it through
+scripts/install-system-deps.sh."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from waitress.server import create_server
+
+from kg.settings import Settings
+from kg.store import new_build_dir, publish, write_build
+from server import create_app
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+FIXTURE = ROOT / "tests" / "data" / "ui" / "fixture.trig"
+BASE = "https://w3id.org/peninsula/"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail("Chromium is not installed: run scripts/install-system-deps.sh (make test does)")
+    return path
+
+
+def _build_store(store_dir: Path) -> None:
+    quads = list(ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TRIG))
+    ontology = ox.NamedNode(BASE + "graph/ontology")
+    for t in ox.parse(path=str(ROOT / "ontology" / "peninsula.ttl"), format=ox.RdfFormat.TURTLE):
+        quads.append(ox.Quad(t.subject, t.predicate, t.object, ontology))
+    build = new_build_dir(store_dir)
+    write_build(build, quads)
+    publish(store_dir, build)
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app over the fixture graph, served by waitress in a thread."""
+    store = tmp_path_factory.mktemp("browser-store")
+    _build_store(store)
+    app = create_app(Settings.load({"store": store, "query_workers": 1}, env={}))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = create_server(app, host="127.0.0.1", port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: object, server_url: str) -> Iterator[object]:
+    from playwright.sync_api import Browser
+
+    assert isinstance(browser, Browser)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server_url)
+    outside: list[str] = []
+
+    def no_outside_requests(route: object) -> None:
+        from playwright.sync_api import Route
+
+        assert isinstance(route, Route)
+        if route.request.url.startswith(server_url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", no_outside_requests)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield pg
+    finally:
+        context.close()
+    assert not outside, f"the UI asked other hosts: {outside}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def _shot(pg: object, name: str) -> Path:
+    from playwright.sync_api import Page
+
+    assert isinstance(pg, Page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_home_page_shows_the_dataset(page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Peninsula KG")
+    expect(page.locator("#stat-articles")).to_have_text("1")
+    expect(page.get_by_role("link", name="North Korea fires cruise missiles")).to_be_visible()
+    assert _shot(page, "home").stat().st_size > 0
+
+
+def test_editor_runs_a_query_and_shows_results(page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/editor")
+    editor = page.locator("#yasgui .CodeMirror").first
+    expect(editor).to_be_visible()
+    page.evaluate(
+        """() => window.peninsulaEditor.yasgui.getTab().setQuery(
+            'PREFIX pen: <https://w3id.org/peninsula/ontology#>\\n'
+            + 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\\n'
+            + 'SELECT ?person WHERE { ?x a pen:Person ; rdfs:label ?person } ORDER BY ?person')"""
+    )
+    page.locator("#yasgui .yasqe_queryButton").first.click()
+    results = page.locator("#yasgui .yasr table")
+    expect(results.first).to_contain_text("Antony Blinken", timeout=15_000)
+    expect(results.first).to_contain_text("Chung Eui-yong")
+    _shot(page, "editor")
+
+
+def test_entity_page_shows_facts_with_their_sentences(page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Timeline").click()
+    page.locator("li.event").filter(has_text="launched").get_by_role(
+        "link", name="North Korea", exact=True
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("North Korea")
+    expect(page.locator(".fact .sentence").first).to_contain_text(
+        "North Korea launched 2 cruise missiles on 2021-03-21 from South Pyongan"
+    )
+    expect(page.locator("mark.hl-fact").first).to_have_text("fired two cruise missiles")
+    _shot(page, "entity")
+
+
+def test_network_view_draws_the_graph(page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/network")
+    expect(page.locator("#network[data-ready=true] canvas").first).to_be_attached(timeout=15_000)
+    _shot(page, "network")
+
+
+def test_canned_query_form_shows_a_results_table(page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/queries")
+    page.get_by_role("link", name="Events before a date").click()
+    page.get_by_label("date").fill("2021-03-22")
+    page.get_by_label("days").fill("5")
+    page.get_by_role("button", name="Run query").click()
+    expect(page).to_have_url(re.compile(r"date=2021-03-22"))
+    table = page.locator("table.results")
+    expect(table).to_contain_text("North Korea cruise missile launch, 2021-03-21")
+    expect(table).to_contain_text("Antony Blinken and Chung Eui-yong talks, 2021-03-18")
+    _shot(page, "canned-query")
