@@ -1,29 +1,63 @@
 """The app factory. No module-level app, store or graph: tests build apps with their own
 settings. Blueprints, by owner:
 
-- ``server.sparql``      the SPARQL 1.1 Protocol endpoint, service description, /health
+- ``server.sparql``      the SPARQL 1.1 Protocol endpoint, Graph Store Protocol, /health
 - ``server.linked_data`` IRI dereferencing, /ontology, /void, /dump
 - ``server.canned``      /queries and /queries/<name>
 - ``server.ui``          /, the editor, gallery, entity and article pages, timeline, network
+
+The app's query engine (``kg.workers``) lives in ``app.extensions["peninsula"]``
+(``server.sparql.EndpointState``); ``close_app`` stops its worker processes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from flask import Flask
 
 from kg.settings import Settings
+from kg.workers import Engine, FilesSource, StoreSource, WorkerPool
 
-__all__ = ["create_app"]
+__all__ = ["close_app", "create_app", "make_engine"]
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def make_engine(settings: Settings, data: Sequence[Path] | None = None) -> WorkerPool:
+    """The worker pool over ``data`` files, or else the store of ``settings``. Updatable
+    (a private writable copy, see kg.workers) only when an update token is configured."""
+    source = FilesSource(tuple(str(p) for p in data)) if data else StoreSource(str(settings.store))
+    return WorkerPool(source, size=settings.query_workers, updatable=bool(settings.update_token))
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    data: Sequence[Path] | None = None,
+    engine: Engine | None = None,
+) -> Flask:
+    """The Flask app. ``data`` serves RDF files instead of the store; ``engine`` reuses an
+    engine the caller owns (it is then not closed by ``close_app``)."""
     settings = settings or Settings.load()
     app = Flask(__name__)
     app.config["PENINSULA"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
 
     from server import canned, linked_data, sparql, ui
+    from server.errors import register_error_handlers
 
+    app.extensions["peninsula"] = sparql.EndpointState(
+        settings, engine or make_engine(settings, data), owns_engine=engine is None
+    )
     for module in (sparql, linked_data, canned, ui):
         app.register_blueprint(module.bp)
+    register_error_handlers(app)
     return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's worker processes (when it owns them)."""
+    state = app.extensions.get("peninsula")
+    if state is not None:
+        state.close()

@@ -1,5 +1,280 @@
-"""Placeholder blueprint; see server/app.py for what this module will serve."""
+"""The SPARQL 1.1 Protocol at ``/sparql``, the Graph Store Protocol at ``/graphs``, and
+``/health``. Views parse the request, call the query core, and render; nothing else.
 
-from flask import Blueprint
+Other blueprints run queries through ``run`` (the app's engine and limits).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, Unauthorized, UnsupportedMediaType
+
+from kg.errors import KGError
+from kg.query import OutputFormat, Result, analyse, analyse_update, run_query
+from kg.settings import Settings
+from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, UpdateJob
+from server.negotiation import FORMATS, Format, negotiate
+
+__all__ = ["EndpointState", "bp", "endpoint_state", "run"]
 
 bp = Blueprint("sparql", __name__)
+
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+FORM_TYPE = "application/x-www-form-urlencoded"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "X-Peninsula-Truncated, X-Peninsula-Max-Rows, Content-Type",
+}
+
+
+@dataclass
+class EndpointState:
+    """What the endpoint holds per app: settings and the engine (closed with the app)."""
+
+    settings: Settings
+    engine: Engine
+    owns_engine: bool = True
+    caches: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def allow_list(self) -> list[str]:
+        return self.settings.federation_allow_list.split()
+
+    def close(self) -> None:
+        close = getattr(self.engine, "close", None)
+        if self.owns_engine and callable(close):
+            close()
+
+
+def endpoint_state() -> EndpointState:
+    state = current_app.extensions["peninsula"]
+    assert isinstance(state, EndpointState)
+    return state
+
+
+def run(
+    text: str,
+    *,
+    output: OutputFormat | Mapping[str, OutputFormat],
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+    bindings: Mapping[str, object] | None = None,
+) -> Result:
+    """Run a query with the app's engine, limits and base IRI (the endpoint's URL)."""
+    state = endpoint_state()
+    s = state.settings
+    return run_query(
+        state.engine,
+        text,
+        output=output,
+        default_graph_uris=default_graph_uris,
+        named_graph_uris=named_graph_uris,
+        bindings=bindings,
+        timeout_s=s.query_timeout_s,
+        max_rows=s.max_rows,
+        max_depth=s.max_query_depth,
+        allow_list=state.allow_list,
+        base_iri=request.host_url.rstrip("/") + "/sparql" if request else None,
+    )
+
+
+def result_response(result: Result) -> Response:
+    response = Response(result.body, content_type=result.media_type)
+    if result.kind != "boolean" and result.max_rows is not None:
+        response.headers["X-Peninsula-Max-Rows"] = str(result.max_rows)
+    if result.truncated:
+        response.headers["X-Peninsula-Truncated"] = "true"
+    response.vary.add("Accept")
+    return response
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    if request.path in ("/sparql", "/sparql/", "/health"):
+        response.headers.update(CORS_HEADERS)
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], strict_slashes=False)
+def sparql() -> Response:
+    if request.method == "OPTIONS":
+        return _preflight()
+    params = _Params.from_request()
+    if params.update is not None:
+        return _update(params)
+    if params.query is None:
+        from server.void import service_description_response
+
+        return service_description_response()
+    plan = analyse(params.query, max_depth=endpoint_state().settings.max_query_depth)
+    fmt_param = request.values.get("format") or request.values.get("output")
+    outputs: dict[str, OutputFormat] = {}
+    for kind in ("solutions", "boolean", "graph"):
+        if plan.kind in (None, kind):
+            try:
+                outputs[kind] = negotiate(kind, request.accept_mimetypes, fmt_param).output
+            except NotAcceptable:
+                if plan.kind is not None:
+                    raise
+    if not outputs:  # unknown form: let the engine say what is wrong with the query
+        outputs["solutions"] = FORMATS[0].output
+    result = run(
+        params.query,
+        output=outputs,
+        default_graph_uris=params.get("default-graph-uri"),
+        named_graph_uris=params.get("named-graph-uri"),
+    )
+    return result_response(result)
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers.update(CORS_HEADERS)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+        "Access-Control-Request-Headers", "Content-Type, Accept, Authorization"
+    )
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+@dataclass
+class _Params:
+    """A protocol request, read the same way whether it came by GET, form or direct POST."""
+
+    query: str | None
+    update: str | None
+    lists: dict[str, list[str]]
+
+    def get(self, name: str) -> list[str]:
+        return self.lists.get(name, [])
+
+    @classmethod
+    def from_request(cls) -> _Params:
+        names = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+        lists = {n: request.args.getlist(n) for n in names}
+        limit = endpoint_state().settings.max_request_bytes
+        if request.method == "GET":
+            if "update" in request.args:
+                raise BadRequest("SPARQL Update must be sent by POST, never by GET")
+            queries = request.args.getlist("query")
+            if len(queries) > 1:
+                raise BadRequest("more than one 'query' parameter; send exactly one query")
+            if queries and len(queries[0].encode()) > limit:
+                from werkzeug.exceptions import RequestEntityTooLarge
+
+                raise RequestEntityTooLarge(f"the query is longer than {limit} bytes")
+            return cls(queries[0] if queries else None, None, lists)
+        mime = request.mimetype
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if mime in (QUERY_TYPE, UPDATE_TYPE):
+            if charset not in ("utf-8", "utf8"):
+                raise UnsupportedMediaType(f"{mime} must be sent as UTF-8, not {charset}")
+            try:
+                text = request.get_data().decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadRequest("the request body is not valid UTF-8") from None
+            if "query" in request.args or "update" in request.args:
+                raise BadRequest(f"a {mime} request carries its operation in the body, not in the URL")
+            return cls(text, None, lists) if mime == QUERY_TYPE else cls(None, text, lists)
+        if mime == FORM_TYPE:
+            for n in names:
+                lists[n] = lists[n] + request.form.getlist(n)
+            queries, updates = request.form.getlist("query"), request.form.getlist("update")
+            if len(queries) + len(updates) > 1:
+                raise BadRequest("send exactly one 'query' or one 'update' parameter")
+            if not queries and not updates:
+                raise BadRequest("the form has neither a 'query' nor an 'update' parameter")
+            return cls(queries[0] if queries else None, updates[0] if updates else None, lists)
+        raise UnsupportedMediaType(
+            f"POST to /sparql needs Content-Type {QUERY_TYPE}, {UPDATE_TYPE} or {FORM_TYPE}"
+            + (f", not {mime}" if mime else "")
+        )
+
+
+def _check_token() -> None:
+    token = endpoint_state().settings.update_token
+    if not token:
+        raise Forbidden("this endpoint is read-only: no update token is configured")
+    sent = request.headers.get("Authorization", "")
+    scheme, _, value = sent.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        raise Unauthorized("SPARQL Update and the Graph Store Protocol need 'Authorization: Bearer <token>'")
+
+
+def _update(params: _Params) -> Response:
+    _check_token()
+    state = endpoint_state()
+    s = state.settings
+    assert params.update is not None
+    plan = analyse_update(
+        params.update,
+        max_depth=s.max_query_depth,
+        allow_list=state.allow_list,
+        using_graphs=params.get("using-graph-uri"),
+        using_named_graphs=params.get("using-named-graph-uri"),
+    )
+    base = request.host_url.rstrip("/") + "/sparql"
+    state.engine.run(UpdateJob(plan.text, base_iri=base), timeout_s=s.query_timeout_s)
+    return Response(status=204)
+
+
+# --------------------------------------------------------------------- Graph Store Protocol
+
+
+@bp.route("/graphs", methods=["GET", "PUT", "POST", "DELETE"])
+def graphs() -> Response:
+    """SPARQL 1.1 Graph Store HTTP Protocol (indirect identification: ``?graph=<iri>``
+    or ``?default``). Reading needs no token; writing needs the update token."""
+    if ("graph" in request.args) == ("default" in request.args):
+        raise BadRequest("name exactly one graph: ?graph=<iri> or ?default")
+    graph = request.args.get("graph")
+    state = endpoint_state()
+    timeout = state.settings.query_timeout_s
+    if request.method in ("GET", "HEAD"):
+        fmt = negotiate("graph", request.accept_mimetypes, request.args.get("format"))
+        body = state.engine.run(GraphGetJob(graph, fmt.output), timeout_s=timeout)
+        response = Response(body, content_type=fmt.content_type)
+        response.vary.add("Accept")
+        return response
+    _check_token()
+    data = b""
+    engine_format = "TURTLE"
+    if request.method in ("PUT", "POST"):
+        fmt = _body_format(request.mimetype)
+        data, engine_format = request.get_data(), fmt.engine_format
+    reply = state.engine.run(
+        GraphWriteJob(request.method, graph, data, engine_format, base_iri=graph or request.base_url),
+        timeout_s=timeout,
+    )
+    return Response(status=201 if reply.get("created") and graph else 204)
+
+
+def _body_format(mime: str) -> Format:
+    for fmt in FORMATS:
+        if "graph" in fmt.kinds and mime in (fmt.media_type, *fmt.aliases) and mime != "application/xml":
+            return fmt
+    raise UnsupportedMediaType(
+        f"a graph must be sent as Turtle, N-Triples, RDF/XML or JSON-LD, not {mime or 'nothing'}"
+    )
+
+
+# --------------------------------------------------------------------- health
+
+
+@bp.route("/health")
+def health() -> Response:
+    state = endpoint_state()
+    try:
+        stats = state.engine.run(StatsJob(), timeout_s=state.settings.query_timeout_s)
+    except KGError as exc:
+        response = jsonify({"status": "unavailable", "message": str(exc)})
+        response.status_code = 503
+        return response
+    return jsonify({"status": "ok", **stats, "updatable": bool(state.settings.update_token)})

@@ -1,0 +1,52 @@
+"""Serving the app with waitress (see docs/decisions/0003-waitress-in-front-of-a-worker-pool.md).
+
+waitress gives ``server_threads`` request threads in one process; queries run in the
+worker processes of ``kg.workers``, which the threads wait on without holding the GIL.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from kg.settings import Settings
+
+__all__ = ["serve"]
+
+
+def serve(settings: Settings, data: Sequence[Path] | None = None) -> int:
+    """Serve until SIGINT/SIGTERM; print the address once listening. Returns 0."""
+    from waitress import create_server
+
+    from server.app import close_app, create_app
+
+    app = create_app(settings, data=data)
+    server = create_server(
+        app,
+        host=settings.host,
+        port=settings.port,
+        threads=settings.server_threads,
+        ident="peninsula-kg",
+        max_request_body_size=settings.max_request_bytes,
+        clear_untrusted_proxy_headers=True,
+    )
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    app.extensions["peninsula"].engine.start()  # load the dataset before accepting requests
+    host, port = server.effective_host, server.effective_port
+    print(f"kg serve: listening on http://{host}:{port}/", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        close_app(app)
+        print("kg serve: stopped", file=sys.stderr, flush=True)
+    return 0
