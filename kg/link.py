@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
 from rapidfuzz import fuzz, process
+from rdflib import URIRef
 
 from kg.annotate import EntryLike, local_name
 from kg.extract.types import Entity
@@ -71,6 +71,7 @@ def fold(name: str) -> str:
     text = text.replace(".", "")
     text = re.sub(r"[-–_/,’']+", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\bdefence\b", "defense", text)  # British and American spellings meet
     return re.sub(r"^the ", "", text)
 
 
@@ -78,9 +79,7 @@ def _entity(entry: EntryLike) -> Entity:
     cls = PEN[local_name(entry.cls)]
     state = URIRef(str(entry.state)) if entry.state else None
     wclass = PEN[local_name(entry.weapon_class)] if entry.weapon_class else None
-    return Entity(
-        iri=URIRef(str(entry.iri)), cls=cls, label=entry.label, state=state, weapon_class=wclass
-    )
+    return Entity(iri=URIRef(str(entry.iri)), cls=cls, label=entry.label, state=state, weapon_class=wclass)
 
 
 def place_class(name: str, ner_label: str) -> URIRef:
@@ -214,8 +213,7 @@ class ArticleLinker:
         for ent in reversed(self.persons):
             names = fold(ent.label).split()
             if len(words) == 1 and any(
-                len(w) >= FUZZY_MIN_LENGTH and fuzz.ratio(words[0], w) >= FUZZY_THRESHOLD
-                for w in names
+                len(w) >= FUZZY_MIN_LENGTH and fuzz.ratio(words[0], w) >= FUZZY_THRESHOLD for w in names
             ):
                 return ent
         if len(words) == 1:

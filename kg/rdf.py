@@ -288,9 +288,7 @@ class _Builder:
             if p.reference_holding is not None:
                 holding = p.reference_holding
             else:
-                holding = resource_iri(
-                    "holding", p.person.label, where, title, base=self.base
-                )
+                holding = resource_iri("holding", p.person.label, where, title, base=self.base)
                 post = resource_iri("post", where, title, base=self.base)
                 self.add(post, RDF.type, PEN.Post)
                 self.add(post, RDFS.label, Literal(f"{title[:1].upper()}{title[1:]} of {where}"))
@@ -368,9 +366,7 @@ class _Builder:
             return self.entity(src.entity)
         if src.span is None:
             return None
-        node = resource_iri(
-            "source", self.slug, f"{src.span.begin}-{src.span.end}", base=self.base
-        )
+        node = resource_iri("source", self.slug, f"{src.span.begin}-{src.span.end}", base=self.base)
         self.add(node, RDF.type, PEN.AnonymousSource if src.anonymous else PEN.Group)
         self.add(node, PEN.anonymous, Literal(src.anonymous))
         self.add(node, PEN.description, Literal(src.description))

@@ -24,7 +24,16 @@ from kg.namespaces import PEN
 
 __all__ = ["Attribution", "attribution_of", "compliance_claims"]
 
-_REPORT_LEMMAS = SPEECH_LEMMAS | {"confirm", "downplay", "believe", "warn", "accuse", "urge", "indicate", "point"}
+_REPORT_LEMMAS = SPEECH_LEMMAS | {
+    "confirm",
+    "downplay",
+    "believe",
+    "warn",
+    "accuse",
+    "urge",
+    "indicate",
+    "point",
+}
 _VIOLATION_VERBS = {"violate", "breach", "defy", "prohibit", "ban", "cover", "contravene", "flout"}
 _VIOLATION_NOUNS = {"violation", "breach", "defiance"}
 _DESPITE_NOUNS = {"prohibition", "prohibitions", "ban", "sanctions", "resolution", "resolutions"}
@@ -60,7 +69,9 @@ def attribution_of(sent: Span, mentions: ArticleMentions, linker: Linker) -> Att
             if objs:
                 src = source_of(list(objs[0].subtree), mentions, linker)
                 if src is not None:
-                    if t.lower_ == "per" and (_outlet(src) or src.entity is not None and src.entity.cls == PEN.Organisation):
+                    if t.lower_ == "per" and (
+                        _outlet(src) or (src.entity is not None and src.entity.cls == PEN.Organisation)
+                    ):
                         via = src
                     elif source is None:
                         source = src

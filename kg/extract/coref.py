@@ -73,7 +73,7 @@ def _is_bare(ev: EventFact) -> bool:
 def _compatible(old: EventFact, new: EventFact) -> bool:
     if _FAMILY.get(old.kind) != _FAMILY.get(new.kind) or old.modality != new.modality:
         return False
-    if (old.count or 1) > 1 and old.kind != "launch" or (new.count or 1) > 1 and new.kind != "launch":
+    if ((old.count or 1) > 1 and old.kind != "launch") or ((new.count or 1) > 1 and new.kind != "launch"):
         return False
     if _is_bare(new):
         return True
@@ -87,20 +87,28 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
         if not classes_compatible(old.weapon_classes, new.weapon_classes):
             return False
         # an undated launch joins a dated one only when it refers back
-        return (old.date is not None and new.date is not None) or new.definite or new.date is None and not new.weapon_classes or (
-            new.date is not None and old.date is None and old.definite
+        return (
+            (old.date is not None and new.date is not None)
+            or new.definite
+            or (new.date is None and not new.weapon_classes)
+            or (new.date is not None and old.date is None and old.definite)
         )
     if _FAMILY[new.kind] in ("meeting", "visit", "call"):
         a = {e.iri for r in ("participant", "visitor", "host") for e in old.roles.get(r, [])}
         b = {e.iri for r in ("participant", "visitor", "host") for e in new.roles.get(r, [])}
-        persons_a = {e.iri for r in ("participant", "visitor") for e in old.roles.get(r, []) if e.cls == PEN.Person}
-        persons_b = {e.iri for r in ("participant", "visitor") for e in new.roles.get(r, []) if e.cls == PEN.Person}
+        persons_a = {
+            e.iri for r in ("participant", "visitor") for e in old.roles.get(r, []) if e.cls == PEN.Person
+        }
+        persons_b = {
+            e.iri for r in ("participant", "visitor") for e in new.roles.get(r, []) if e.cls == PEN.Person
+        }
         if not (persons_a & persons_b) and not (new.definite and a & b):
             return False
         return _same_or_unknown(old, new, "place")
     if new.kind == "exercise":
         return new.definite or bool(
-            {e.iri for e in old.roles.get("participant", [])} & {e.iri for e in new.roles.get("participant", [])}
+            {e.iri for e in old.roles.get("participant", [])}
+            & {e.iri for e in new.roles.get("participant", [])}
         )
     return False
 
@@ -128,7 +136,10 @@ def _absorb(old: EventFact, new: EventFact) -> None:
     for attr in ("count", "range_km", "altitude_km", "purpose", "quote"):
         if getattr(old, attr) is None and getattr(new, attr) is not None:
             setattr(old, attr, getattr(new, attr))
-    if _MEETING_RANK.get(new.kind, -1) > _MEETING_RANK.get(old.kind, -1) and _FAMILY.get(old.kind) == "meeting":
+    if (
+        _MEETING_RANK.get(new.kind, -1) > _MEETING_RANK.get(old.kind, -1)
+        and _FAMILY.get(old.kind) == "meeting"
+    ):
         old.kind, old.cls = new.kind, new.cls
     old.confidence = min(0.95, old.confidence + 0.1)
 

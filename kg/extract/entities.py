@@ -193,6 +193,8 @@ def _is_metonymic(span: Span) -> bool:
     """Whether a capital's name stands for its state here ('Pyongyang launched',
     'Washington's efforts') rather than for the city ('talks in Pyongyang')."""
     head = span.root
+    if head.dep_ == "compound" and head.head.lemma_ in ("summit", "talks", "meeting", "visit", "conference"):
+        return False  # 'the Hanoi summit'
     if head.dep_ == "pobj" and head.head.lower_ in _LOCATIVE_PREPS:
         return False
     if head.dep_ == "dobj" and head.head.lemma_ in _VISIT_LEMMAS:
@@ -233,16 +235,14 @@ def _body_spans(doc: Doc, linker: Linker) -> list[tuple[Span, Entity, str]]:
         words = doc[i:j]
         if not any(t.lower_ in BODY_HEADS for t in words):
             continue
-        start = ent.start - 1 if ent.start > 0 and doc[ent.start - 1].lower_ == "the" else ent.start
+        start = ent.start + 1 if doc[ent.start].lower_ == "the" else ent.start
         body_text = " ".join(t.text for t in words)
         span = doc[start:j]
         out.append((span, state, body_text))
     return out
 
 
-def _link_body(
-    linker: Linker, state: Entity, body_text: str, full_text: str
-) -> tuple[Entity, str]:
+def _link_body(linker: Linker, state: Entity, body_text: str, full_text: str) -> tuple[Entity, str]:
     """A state's body: the reference body of that state whose name matches, else minted
     with pen:partOf the state."""
     candidates = [full_text, f"{state.label} {body_text}", f"{state.label}'s {body_text}"]
@@ -250,11 +250,11 @@ def _link_body(
         ent = linker.exact(name, ("GovernmentBody", "Organisation"))
         if ent is not None:
             return ent, "body"
-    body_key = fold(body_text).replace("defense", "defence")
+    body_key = fold(body_text)
     for ent in linker.by_iri.values():
         if ent.cls != PEN.GovernmentBody or ent.state != state.iri:
             continue
-        names = {fold(ent.label).replace("defense", "defence")}
+        names = {fold(ent.label)}
         state_key = fold(state.label)
         for name in list(names):
             names.add(name.replace(state_key, "").strip())
@@ -278,8 +278,38 @@ def _mint(linker: Linker, span: Span, label: str) -> Entity | None:
     return None
 
 
+def _fix_the_names(doc: Doc, linker: Linker) -> None:
+    """'The South' + 'Korean': a gazetteer match of a metonym with its article ('the
+    South') that is really the start of a longer name or demonym gives way to it."""
+    ents = list(doc.ents)
+    changed = False
+    for k, ent in enumerate(ents):
+        if ent[0].lower_ != "the" or len(ent) != 2 or ent.end >= len(doc):
+            continue
+        nxt = doc[ent.end]
+        if not nxt.is_title:
+            continue
+        name = f"{ent[1].text} {nxt.text}"
+        state = linker.demonym(name)
+        label = "NORP"
+        if state is None:
+            state, label = linker.exact(name), "GPE"
+        if state is None:
+            continue
+        ents[k] = Span(doc, ent.start + 1, ent.end + 1, label=label, span_id=str(state.iri))
+        changed = True
+    if changed:
+        kept: list[Span] = []
+        for e in sorted(ents, key=lambda e: (e.start, -len(e))):
+            if kept and e.start < kept[-1].end:
+                continue
+            kept.append(e)
+        doc.ents = kept
+
+
 def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
     """Every entity mention of ``doc`` linked to one entity, in text order."""
+    _fix_the_names(doc, linker)
     out = ArticleMentions(doc)
     article = ArticleLinker(linker)
     taken: set[int] = set()
@@ -309,19 +339,19 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
 
     # weapon designations of the right shape that no entity covers ('Hwansong 12')
     for match in _WEAPON_SHAPE.finditer(doc.text):
-        span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
-        if span is None or any(i in taken for i in range(span.start, span.end)):
+        wspan = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+        if wspan is None or any(i in taken for i in range(wspan.start, wspan.end)):
             continue
         if linker.fuzzy(match.group(0), ("WeaponSystem",)) is not None:
-            candidates.append((span, "WEAPON"))
-            taken.update(range(span.start, span.end))
+            candidates.append((wspan, "WEAPON"))
+            taken.update(range(wspan.start, wspan.end))
 
     items: list[tuple[int, Span, str, Entity | None, str]] = []
     for span, label in candidates:
         items.append((span.start, span, label, None, ""))
-    for start, (span, state, body_text) in body_at.items():
-        ent, how = _link_body(linker, state, body_text, span.text)
-        items.append((start, span, "ORG", ent, how))
+    for start, (bspan, state, body_text) in body_at.items():
+        body, body_how = _link_body(linker, state, body_text, bspan.text)
+        items.append((start, bspan, "ORG", body, body_how))
     items.sort(key=lambda item: item[0])
 
     for _, span, label, known, how in items:
@@ -331,10 +361,41 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         resolved = _resolve(span, label, linker, article)
         if resolved is None:
             continue
-        ent, how = resolved
-        article.remember(ent)
-        out.add(span, ent, how, label)
+        entity, how = resolved
+        if how.startswith("partial:"):  # linked through a part of the span: keep that part
+            _, a, b = how.split(":")
+            span, how, label = doc[int(a) : int(b)], "partial", "PERSON"
+        article.remember(entity)
+        out.add(span, entity, how, label)
+    _later_names(doc, out)
+    out.mentions.sort(key=lambda m: m.span.begin)
     return out
+
+
+def _later_names(doc: Doc, out: ArticleMentions) -> None:
+    """A capitalised word no entity covers that is the first or last name of a person
+    named earlier in the article ('Trump' at a sentence start, the parts of 'Trump-Kim')."""
+    persons = [m for m in out.mentions if m.entity.cls == PEN.Person and len(m.entity.label.split()) > 1]
+    if not persons:
+        return
+    for tok in doc:
+        if tok.i in out.by_token or not tok.is_title or not tok.is_alpha or len(tok) < 3:
+            continue
+        key = fold(tok.text)
+        best: LinkedMention | None = None
+        for m in persons:
+            if m.span.begin >= tok.idx:
+                break
+            names = fold(m.entity.label).split()
+            if key in (names[0], names[-1]):
+                best = m
+        if best is not None:
+            out.add(doc[tok.i : tok.i + 1], best.entity, "partial", "PERSON")
+
+
+def _headline(sent: Span) -> bool:
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 4 and sum(t.is_title for t in words) / len(words) > 0.7
 
 
 def _contextual(span: Span, ent: Entity, how: str, linker: Linker) -> tuple[Entity, str]:
@@ -346,9 +407,7 @@ def _contextual(span: Span, ent: Entity, how: str, linker: Linker) -> tuple[Enti
     return ent, how
 
 
-def _resolve(
-    span: Span, label: str, linker: Linker, article: ArticleLinker
-) -> tuple[Entity, str] | None:
+def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> tuple[Entity, str] | None:
     gaz = linker.by_iri.get(URIRef(span.ent_id_)) if span.ent_id_ else None
     if gaz is not None and (label != "PERSON" or gaz.cls == PEN.Person):
         return _contextual(span, gaz, "demonym" if label == "NORP" else "exact", linker)
@@ -357,7 +416,18 @@ def _resolve(
         return _contextual(span, found[0], found[1], linker)
     if label == "NORP":
         return None
+    if len(span) > 1 and label in ("PERSON", "ORG"):
+        # 'State Antony Binken', 'Blinken Discusses': a name inside a longer span
+        for k in range(1, len(span)):
+            for part in (span[k:], span[: len(span) - k]):
+                found = article.link_name(part.text, "PERSON")
+                if found is not None and found[0].cls == PEN.Person:
+                    return found[0], "partial:" + str(part.start) + ":" + str(part.end)
+    if _headline(span.sent) and label in ("PERSON", "ORG"):
+        return None  # in a title-case line every word looks like a name
     if label == "PERSON" and any(t.text == "-" for t in span):
-        return None  # 'Trump-Kim summit': a compound of names, not one person
+        return None  # 'Trump-Kim summit': a compound of names, whose parts are linked later
+    if label == "PERSON" and len(span) == 1 and linker.persons_named(span.text):
+        return None  # a surname several known people share, with none of them named before
     minted = _mint(linker, span, label)
     return (minted, "minted") if minted is not None else None

@@ -47,7 +47,16 @@ _WEAPON_WORDS = {
 _LAUNCH_VERBS = {"fire", "launch", "test", "shoot", "test-fire", "lob"}
 _LAUNCH_NOUNS = {"launch", "launching", "test", "testing", "firing", "launches", "tests", "testings"}
 _BACKREF_NOUNS = {"launch", "launching", "test", "testing", "firing", "incident", "provocation"}
-_GENERIC_HEADS = {"ban", "prohibition", "resolution", "moratorium", "sanction", "program", "programme", "capability"}
+_GENERIC_HEADS = {
+    "ban",
+    "prohibition",
+    "resolution",
+    "moratorium",
+    "sanction",
+    "program",
+    "programme",
+    "capability",
+}
 _MEETING_NOUNS = {
     "meeting": ("meeting", PEN.Meeting),
     "summit": ("summit", PEN.Summit),
@@ -123,7 +132,21 @@ _BROADER = {
     PEN.SRBM: PEN.BallisticMissile,
     PEN.SLBM: PEN.BallisticMissile,
 }
-_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "single": 1}
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+}
 _TIMES = {"once": 1, "twice": 2, "thrice": 3}
 _DISTANCE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(km|kilomet(?:er|re)s?|miles?)\b", re.I)
 
@@ -162,20 +185,49 @@ class _Sent:
         return TextSpan(begin, end, self.sb, self.se)
 
     def entities(self, toks: Sequence[Token] | Span, classes: set[URIRef] | None = None) -> list[Entity]:
+        """The entities mentioned in ``toks``, leaving out a state or body that only
+        qualifies a person named there ('US Secretary of State Antony Blinken')."""
         out: list[Entity] = []
+        tokset = {t.i for t in toks}
+        person_toks = {
+            t.i for t in toks if (m := self.mentions.at(t)) is not None and m.entity.cls == PEN.Person
+        }
         for t in toks:
             m = self.mentions.at(t)
             if m is None:
                 continue
             if classes is not None and m.entity.cls not in classes:
                 continue
+            if m.entity.cls != PEN.Person and person_toks and _qualifies(t, person_toks, tokset):
+                continue
             if all(e.iri != m.entity.iri for e in out):
                 out.append(m.entity)
         return out
 
 
+def _qualifies(tok: Token, person_toks: set[int], scope: set[int]) -> bool:
+    """Whether a token modifies (through compounds, titles, possessives) a person's name."""
+    cur = tok
+    for _ in range(6):
+        if cur.dep_ not in ("compound", "nmod", "amod", "poss", "pobj", "prep", "case") or cur.head is cur:
+            return False
+        cur = cur.head
+        if cur.i in person_toks:
+            return True
+        if cur.i not in scope:
+            return False
+    return False
+
+
 _ACTOR_CLASSES = {PEN.State, PEN.Person, PEN.GovernmentBody, PEN.Organisation, PEN.InternationalOrganisation}
-_PLACE_CLASSES = {PEN.Place, PEN.Settlement, PEN.AdministrativeRegion, PEN.WaterBody, PEN.MilitaryFacility, PEN.Region}
+_PLACE_CLASSES = {
+    PEN.Place,
+    PEN.Settlement,
+    PEN.AdministrativeRegion,
+    PEN.WaterBody,
+    PEN.MilitaryFacility,
+    PEN.Region,
+}
 
 
 def _subtree(tok: Token) -> list[Token]:
@@ -256,7 +308,7 @@ def _place_entity(e: Entity, linker: Linker) -> Entity | None:
 
 
 def _prep_objects(tok: Token, preps: set[str]) -> list[Token]:
-    out = []
+    out: list[Token] = []
     for c in tok.subtree:
         if c.dep_ == "prep" and c.lower_ in preps:
             out.extend(g for g in c.children if g.dep_ == "pobj")
@@ -265,6 +317,12 @@ def _prep_objects(tok: Token, preps: set[str]) -> list[Token]:
 
 def _launch(s: _Sent, trig: Token, verb: bool) -> EventFact | None:
     if verb:
+        if trig.dep_ in ("csubj", "csubjpass") or (
+            trig.tag_ == "VBG"
+            and trig.dep_ in ("pobj", "pcomp")
+            and trig.head.lower_ in ("on", "against", "of")
+        ):
+            return None  # 'launching cruise missiles isn't prohibited': a kind of act, not an event
         objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")]
         obj_toks = [t for o in objs for t in o.subtree]
         subj = _subject(trig)
@@ -304,13 +362,14 @@ def _launch(s: _Sent, trig: Token, verb: bool) -> EventFact | None:
         if not classes and system.weapon_class is not None:
             ev.weapon_classes = [system.weapon_class]
     state = _state_of(s.entities(actor_toks, _ACTOR_CLASSES), s.linker)
-    if state is None and systems and systems[0].state in s.linker.by_iri:
-        state = s.linker.by_iri[systems[0].state]  # type: ignore[index]
+    operator = systems[0].state if systems else None
+    if state is None and operator is not None and operator in s.linker.by_iri:
+        state = s.linker.by_iri[operator]
     if state is not None:
         ev.add_role("launchingState", state)
     for w in _weapon_nouns(scope):
         n = _count(w)
-        if n is not None and w.tag_ in ("NNS", "NNPS") or (n is not None and n == 1):
+        if (n is not None and w.tag_ in ("NNS", "NNPS")) or (n is not None and n == 1):
             ev.count = n
             break
     head = trig if verb else trig.head
@@ -372,7 +431,7 @@ def _participants(s: _Sent, trig: Token, verb: bool) -> list[Entity]:
             if c.dep_ in ("poss", "compound", "nmod", "amod"):
                 toks += list(c.subtree)
         toks += _prep_objects_direct(trig, {"with", "between", "among", "of"})
-        if trig.head.lemma_ in _HOLD_VERBS or trig.dep_ in ("dobj", "nsubjpass"):
+        if trig.head.lemma_ in _HOLD_VERBS and trig.dep_ in ("dobj", "nsubjpass"):
             toks += _subject(trig.head)
     ents = [e for e in s.entities(toks, _ACTOR_CLASSES)]
     return ents
@@ -396,17 +455,26 @@ def _meeting(s: _Sent, trig: Token, verb: bool) -> list[EventFact]:
         has_between = bool(_prep_objects_direct(trig, {"between", "with"}))
         if not (held or has_between or trig.dep_ == "nsubjpass"):
             return []
-    if not verb and kind == "call" and not any(t.lower_ in ("phone", "video", "telephone") for t in trig.lefts):
+    if (
+        not verb
+        and kind == "call"
+        and not any(t.lower_ in ("phone", "video", "telephone") for t in trig.lefts)
+    ):
         return []
     if verb and kind == "talks" and not _prep_objects_direct(trig, {"with"}):
         return []
     ev = EventFact(kind, cls, [s.span_of(trig)], trigger=trig.text)
     parts = _participants(s, trig, verb)
     if kind == "visit":
-        visitors = s.entities(_subject(trig) if verb else [t for c in trig.children if c.dep_ == "poss" for t in c.subtree], _ACTOR_CLASSES)
-        hosts_toks = [t for c in trig.children if c.dep_ == "dobj" for t in c.subtree] if verb else [
-            t for p in _prep_objects(trig, {"to"}) for t in p.subtree
-        ]
+        visitors = s.entities(
+            _subject(trig) if verb else [t for c in trig.children if c.dep_ == "poss" for t in c.subtree],
+            _ACTOR_CLASSES,
+        )
+        hosts_toks = (
+            [t for c in trig.children if c.dep_ == "dobj" for t in c.subtree]
+            if verb
+            else [t for p in _prep_objects(trig, {"to"}) for t in p.subtree]
+        )
         for v in visitors:
             ev.add_role("visitor", v)
         for h in s.entities(hosts_toks, {PEN.State}):
@@ -414,8 +482,9 @@ def _meeting(s: _Sent, trig: Token, verb: bool) -> list[EventFact]:
     else:
         for p in parts:
             ev.add_role("participant", p)
-    for c in ([trig] if verb else [trig, trig.head]):
-        for pobj in _prep_objects_direct(c, {"in", "at"}):
+    place_objs = _prep_objects(trig, {"in", "at"}) if verb else []
+    for c in [trig] if verb else [trig, trig.head]:
+        for pobj in _prep_objects_direct(c, {"in", "at"}) + place_objs:
             for e in s.entities(list(pobj.subtree), _PLACE_CLASSES | {PEN.State}):
                 place = _place_entity(e, s.linker)
                 if place is not None and place not in ev.roles.get("place", []):
@@ -428,7 +497,9 @@ def _meeting(s: _Sent, trig: Token, verb: bool) -> list[EventFact]:
         if c.dep_ == "npadvmod" and c.lower_ == "times":
             n = next((_NUMBERS.get(g.lower_) for g in c.children if g.dep_ == "nummod"), None)
             ev.count = n or ev.count
-    purpose = [c for c in trig.children if c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" for g in c.lefts)]
+    purpose = [
+        c for c in trig.children if c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" for g in c.lefts)
+    ]
     if purpose:
         ev.purpose = " ".join(t.text for t in purpose[0].subtree)
     ev.definite = not verb and any(c.lower_ in ("the", "their", "this", "that") for c in trig.lefts)
@@ -437,7 +508,14 @@ def _meeting(s: _Sent, trig: Token, verb: bool) -> list[EventFact]:
 
 def _exercise(s: _Sent, trig: Token) -> EventFact | None:
     mods = {c.lower_ for c in trig.children}
-    if trig.lower_ in ("exercise",) and not mods & {"military", "joint", "naval", "air", "live-fire", "drills"}:
+    if trig.lower_ in ("exercise",) and not mods & {
+        "military",
+        "joint",
+        "naval",
+        "air",
+        "live-fire",
+        "drills",
+    }:
         return None
     ev = EventFact("exercise", PEN.MilitaryExercise, [s.span_of(trig)], trigger=trig.text)
     toks = [t for c in trig.children if c.dep_ in ("compound", "nmod", "amod", "poss") for t in c.subtree]
@@ -459,7 +537,9 @@ def _statement(s: _Sent, trig: Token) -> EventFact | None:
         return None
     subj = _subject(trig)
     ev = EventFact("statement", cls, [s.span_of(trig)], trigger=trig.text)
-    speakers = s.entities(subj, _ACTOR_CLASSES)
+    heads = [t for t in subj if t.head.i not in {x.i for x in subj} or t.head is t]
+    head_m = s.mentions.at(heads[0]) if heads else None
+    speakers = [head_m.entity] if head_m is not None and head_m.entity.cls in _ACTOR_CLASSES else []
     if speakers:
         ev.add_role("speaker", speakers[0])
     elif subj:
@@ -549,9 +629,7 @@ def _events_at(s: _Sent, t: Token) -> list[EventFact]:
     return []
 
 
-def find_events(
-    sent: Span, mentions: ArticleMentions, linker: Linker, published: object
-) -> list[EventFact]:
+def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published: object) -> list[EventFact]:
     """The events one sentence tells, with their modality and date."""
     sb, se = sentence_span(sent)
     future = is_future(sent)

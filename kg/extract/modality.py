@@ -18,7 +18,18 @@ from kg.extract.types import Modality
 __all__ = ["HEDGES", "is_future", "is_hedged", "modality_of"]
 
 _STOP_VERBS = {"refrain", "halt", "freeze", "stop", "suspend", "cease", "avoid", "abandon", "end"}
-_BELIEF_VERBS = {"believe", "expect", "predict", "think", "anticipate", "forecast", "fear", "estimate", "say", "warn"}
+_BELIEF_VERBS = {
+    "believe",
+    "expect",
+    "predict",
+    "think",
+    "anticipate",
+    "forecast",
+    "fear",
+    "estimate",
+    "say",
+    "warn",
+}
 _PLAN_VERBS = {"plan", "schedule", "intend", "aim", "prepare", "seek", "hope", "want"}
 _MODALS = {"will", "would", "could", "may", "might", "shall", "'ll"}
 HEDGES = {
@@ -56,8 +67,10 @@ def _negated(tok: Token) -> bool:
     if any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children):
         return True
     verb = _governing_verb(tok)
-    if verb is not tok and tok.dep_ in ("dobj", "nsubjpass", "attr") and any(
-        c.dep_ == "neg" for c in verb.children
+    if (
+        verb is not tok
+        and tok.dep_ in ("dobj", "nsubjpass", "attr")
+        and any(c.dep_ == "neg" for c in verb.children)
     ):
         return True
     # the object of a verb of stopping, directly or through 'from'
@@ -88,9 +101,7 @@ def modality_of(tok: Token) -> Modality:
     verb = _governing_verb(tok)
     chain = [verb, *list(verb.ancestors)[:4]]
     modal = any(c.lower_ in _MODALS and c.dep_ == "aux" for c in verb.children)
-    expected = any(
-        v.lemma_ == "expect" and any(c.dep_ == "auxpass" for c in v.children) for v in chain
-    )
+    expected = any(v.lemma_ == "expect" and any(c.dep_ == "auxpass" for c in v.children) for v in chain)
     believed = any(v.lemma_ in _BELIEF_VERBS for v in chain[1:])
     if expected or (modal and believed) or any(v.lower_ == "likely" for v in chain):
         return "predicted"

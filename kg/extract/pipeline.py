@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 import re
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import rdflib
@@ -64,7 +64,9 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
                 told.append(target)
         for ev in told:
             if ev.kind == "statement" and ev.cls == PEN.Confirmation and ev.about_event is None:
-                ev.about_event = next((e for e in told if e.kind == "launch"), None) or merger.salient("launch")
+                ev.about_event = next((e for e in told if e.kind == "launch"), None) or merger.salient(
+                    "launch"
+                )
         src = attribution.source
         if src is not None:
             sb, se = sentence_span(sent)
@@ -92,9 +94,7 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
     return ArticleFacts(article, sentences_of(doc), mentions.mentions, posts, events, claims)
 
 
-def _instrument(
-    words: str, span: TextSpan, lk: Linker, seen: dict[str, EventFact]
-) -> EventFact:
+def _instrument(words: str, span: TextSpan, lk: Linker, seen: dict[str, EventFact]) -> EventFact:
     """The resolution(s) a compliance claim names, as an undated resolution event of the
     organ named (the UN Security Council when the words say UN or Security Council)."""
     key = "un" if re.search(r"U\.?N\.?|United Nations|Security Council", words) else words.lower()

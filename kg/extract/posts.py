@@ -134,8 +134,21 @@ def _title_tokens(doc: Doc, person_start: int) -> tuple[int, int] | None:
     i = end - 1
     while i >= 0 and doc[i].is_punct and doc[i].text == ".":
         i -= 1
-    if i < 0 or doc[i].lower_.rstrip(".") not in TITLE_HEADS | {"minister"}:
+    if i < 0:
         return None
+    if doc[i].lower_.rstrip(".") not in TITLE_HEADS:
+        # 'Secretary of State', 'Minister of Foreign Affairs': a head, 'of', a few words
+        k = i
+        while k > i - 3 and k >= 0 and doc[k].is_title and doc[k].lower_ != "of":
+            k -= 1
+        if k < 1 or doc[k].lower_ != "of" or doc[k - 1].lower_ not in TITLE_HEADS:
+            return None
+        start = k - 1
+        while start - 1 >= 0 and doc[start - 1].lower_ in _TITLE_MODIFIERS | TITLE_HEADS:
+            start -= 1
+        while start < k and doc[start].lower_ in _NOT_TITLE_STARTS:
+            start += 1
+        return start, i + 1
     start = i
     while start - 1 >= 0 and doc[start - 1].lower_ in _TITLE_MODIFIERS | TITLE_HEADS:
         start -= 1
@@ -156,9 +169,7 @@ def _clean_title(words: Span) -> tuple[str, bool]:
     return "".join(kept).strip(), former
 
 
-def _state_before(
-    doc: Doc, start: int, mentions: ArticleMentions
-) -> tuple[Entity | None, int]:
+def _state_before(doc: Doc, start: int, mentions: ArticleMentions) -> tuple[Entity | None, int]:
     """The state named right before a title ('Japanese', 'North Korea's', 'US')."""
     i = start - 1
     if i >= 0 and doc[i].tag_ == "POS":
@@ -183,7 +194,11 @@ def _apposition(doc: Doc, person: Span) -> tuple[int, int] | None:
         return None
     j = i + 1
     k = j
-    while k < len(doc) and (doc[k].lower_ in _TITLE_MODIFIERS | TITLE_HEADS or doc[k].tag_ == "POS" or doc[k].ent_type_ in ("NORP", "GPE")):
+    while k < len(doc) and (
+        doc[k].lower_ in _TITLE_MODIFIERS | TITLE_HEADS
+        or doc[k].tag_ == "POS"
+        or doc[k].ent_type_ in ("NORP", "GPE")
+    ):
         k += 1
     if k == j or doc[k - 1].lower_ not in TITLE_HEADS:
         return None
@@ -235,6 +250,7 @@ def find_posts(
     facts: list[PostFact] = []
     persons: Sequence[LinkedMention] = [m for m in mentions.mentions if m.entity.cls == PEN.Person]
     previous_state: Entity | None = None
+    previous_end = -1
     for m in persons:
         span = doc.char_span(m.span.begin, m.span.end, alignment_mode="expand")
         if span is None:
@@ -246,7 +262,12 @@ def find_posts(
             state, begin_tok = _state_before(doc, rng[0], mentions)
             begin_tok = min(begin_tok, rng[0])
             # 'US Secretary of State A and Defence Secretary B': the state carries over
-            if state is None and rng[0] > 0 and doc[rng[0] - 1].lower_ in ("and", ","):
+            if (
+                state is None
+                and rng[0] > 1
+                and doc[rng[0] - 1].lower_ in ("and", ",")
+                and previous_end == rng[0] - 1
+            ):
                 state = previous_state
         else:
             rng = _apposition(doc, span)
@@ -258,7 +279,14 @@ def find_posts(
             continue
         words = doc[rng[0] : rng[1]]
         words = doc[
-            next((t.i for t in words if t.lower_ not in _NOT_TITLE_STARTS and t.tag_ != "POS" and mentions.at(t) is None), rng[0]) : rng[1]
+            next(
+                (
+                    t.i
+                    for t in words
+                    if t.lower_ not in _NOT_TITLE_STARTS and t.tag_ != "POS" and mentions.at(t) is None
+                ),
+                rng[0],
+            ) : rng[1]
         ]
         title, _former = _clean_title(words)
         if not title:
@@ -284,4 +312,5 @@ def find_posts(
             )
         )
         previous_state = state
+        previous_end = span.end
     return facts

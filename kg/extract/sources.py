@@ -35,7 +35,15 @@ SOURCE_NOUNS = {
     "scholar",
     "watcher",
 }
-_ANONYMITY = ("anonymity", "anonymously", "unnamed", "not authorized", "declined to be named", "unidentified", "not be named")
+_ANONYMITY = (
+    "anonymity",
+    "anonymously",
+    "unnamed",
+    "not authorized",
+    "declined to be named",
+    "unidentified",
+    "not be named",
+)
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": None, "a": 1, "an": 1, "one": 1}
 
 
@@ -67,7 +75,8 @@ def source_of(tokens: Sequence[Token], mentions: ArticleMentions, linker: Linker
     around = local + " " + " ".join(t.lower_ for t in head.head.subtree if t.i > head.i and t.i < head.i + 8)
     anonymous = any(cue in around or cue in local for cue in _ANONYMITY)
     singular = head.tag_ == "NN"
-    if singular and not any(mentions.at(t) is not None and mentions.at(t).entity.cls == PEN.Person for t in phrase):  # type: ignore[union-attr]
+    named = [m for t in phrase if (m := mentions.at(t)) is not None and m.entity.cls == PEN.Person]
+    if singular and not named:
         anonymous = True
     if not anonymous and "anonymity" in sent_text and head.dep_ in ("nsubj", "pobj"):
         anonymous = "condition of anonymity" in sent_text
