@@ -1,5 +1,213 @@
-"""Placeholder blueprint; see server/app.py for what this module will serve."""
+"""Canned queries over HTTP: ``/queries`` lists them, ``/queries/<name>`` runs one.
 
-from flask import Blueprint
+Parameters come from the query string (``?date=2021-03-23&days=7``) and are bound as RDF
+terms by ``kg.canned.prepare`` (never pasted into the text); a bad one is a 400 naming it.
+The result format is chosen by ``format=`` or ``Accept`` through ``server.negotiation``,
+and the query runs through ``server.sparql.run`` (the app's engine, time limit and row
+cap). Browsers (who prefer text/html) get the gallery pages of ``server.pages``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from kg.canned import CannedQuery, ParameterError, load_queries, prepare
+from kg.errors import KGError
+from kg.query import analyse
+from kg.settings import Settings
+from server.errors import error_response, status_of
+from server.negotiation import negotiate
+
+__all__ = ["bp", "query_listing"]
 
 bp = Blueprint("canned", __name__)
+
+_HTML = "text/html; charset=utf-8"
+
+
+def _settings() -> Settings:
+    settings = current_app.config["PENINSULA"]
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _queries() -> dict[str, CannedQuery]:
+    return load_queries(_settings().queries_dir)
+
+
+def _wants_html() -> bool:
+    """True when the client prefers HTML to JSON and asked for no ``format``."""
+    if request.args.get("format"):
+        return False
+    accept = request.accept_mimetypes
+    html = accept.quality("text/html")
+    others = max(accept.quality(m) for m in ("application/json", "application/sparql-results+json"))
+    return html > 0 and html > others
+
+
+def query_listing(query: CannedQuery) -> dict[str, Any]:
+    """The JSON description of one canned query."""
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "params": [
+            {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
+            for p in query.params
+        ],
+        "example": query.example,
+        "url": url_for("canned.run_canned", name=query.name),
+        "text": query.text,
+    }
+
+
+@bp.get("/queries")
+def index() -> Response | str:
+    queries = _queries()
+    fmt = request.args.get("format", "")
+    if fmt not in ("", "json", "html"):
+        return error_response(406, f"format={fmt!r} is not offered here; use json or html")
+    if fmt == "json" or (not fmt and not _wants_html()):
+        return jsonify({"queries": [query_listing(q) for q in queries.values()]})
+    try:
+        from server.pages import ParamField, QueryEntry, query_index_html
+    except ImportError:  # pragma: no cover - the UI's pages are optional
+        return _plain_index(queries)
+    entries = [
+        QueryEntry(
+            name=q.name,
+            title=q.title,
+            description=q.description,
+            params=tuple(
+                ParamField(
+                    name=p.name,
+                    datatype=p.type,
+                    value=p.default or "",
+                    description=p.description,
+                    default=p.default or "",
+                )
+                for p in q.params
+            ),
+        )
+        for q in queries.values()
+    ]
+    return Response(query_index_html(entries), content_type=_HTML)
+
+
+@bp.get("/queries/<name>")
+def run_canned(name: str) -> Response:
+    query = _queries().get(name)
+    if query is None:
+        return error_response(404, f"no canned query named {name!r}; see /queries")
+    values = {k: v for k, v in request.args.items() if k != "format"}
+    if _wants_html():
+        return _html_page(query, values)
+    text = prepare(query, values)  # ParameterError → 400 through the app's error handlers
+    kind = analyse(text, max_depth=_settings().max_query_depth).kind or "solutions"
+    fmt = negotiate(kind, request.accept_mimetypes, request.args.get("format"))
+    from server.sparql import result_response, run
+
+    return result_response(run(text, output=fmt.output))
+
+
+# --------------------------------------------------------------------- HTML
+
+
+def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
+    """The gallery page: run the query (with defaults when nothing was sent) and render
+    its results, or the error, with ``server.pages.query_page`` when the UI provides it."""
+    from server.negotiation import FORMATS
+    from server.sparql import run
+
+    variables: list[str] = []
+    rows: list[list[Any]] = []
+    truncated = False
+    graph_text: str | None = None
+    error: str | None = None
+    status = 200
+    try:
+        text = prepare(query, values)
+        kind = analyse(text, max_depth=_settings().max_query_depth).kind or "solutions"
+        if kind == "graph":
+            fmt = next(f for f in FORMATS if f.name == "ttl")
+            graph_text = run(text, output=fmt.output).body.decode("utf-8")
+        else:
+            fmt = next(f for f in FORMATS if f.name == "json")
+            result = run(text, output=fmt.output)
+            truncated = result.truncated
+            body = result.body
+            if truncated:  # the core marks a capped JSON result with extra keys first
+                import json
+
+                data = json.loads(body)
+                data.pop("truncated", None)
+                data.pop("max_rows", None)
+                body = json.dumps(data).encode("utf-8")
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            if isinstance(parsed, ox.QueryBoolean):
+                variables, rows = ["boolean"], [[ox.Literal(str(bool(parsed)).lower())]]
+            else:
+                variables = [v.value for v in parsed.variables]
+                rows = [list(solution) for solution in parsed]
+    except ParameterError as exc:
+        error, status = str(exc), 400
+    except KGError as exc:
+        error, status = str(exc), status_of(exc)[0]
+    try:
+        from server.pages import ParamField, ResultTable, query_page
+    except ImportError:  # pragma: no cover - the UI's pages are optional
+        return Response(_plain_page(query, variables, rows, error), status=status, content_type=_HTML)
+    params = [
+        ParamField(
+            name=p.name,
+            datatype=p.type,
+            value=values.get(p.name, p.default or ""),
+            description=p.description,
+            default=p.default or "",
+        )
+        for p in query.params
+    ]
+    table = ResultTable(variables, rows, truncated) if error is None and graph_text is None else None
+    page = query_page(
+        name=query.name,
+        title=query.title,
+        description=query.description,
+        params=params,
+        query_text=query.text,
+        table=table,
+        graph_text=graph_text,
+        error=error,
+    )
+    return Response(page, status=status, content_type=_HTML)
+
+
+def _plain_index(queries: dict[str, CannedQuery]) -> Response:  # pragma: no cover
+    items = "".join(
+        f'<li><a href="{escape(url_for("canned.run_canned", name=q.name))}">{escape(q.title)}</a> — '
+        f"{escape(q.description)}</li>"
+        for q in queries.values()
+    )
+    return Response(
+        f"<!doctype html><title>Queries</title><h1>Queries</h1><ul>{items}</ul>", content_type=_HTML
+    )
+
+
+def _plain_page(
+    query: CannedQuery, variables: list[str], rows: list[list[Any]], error: str | None
+) -> str:  # pragma: no cover
+    head = "".join(f"<th>{escape(v)}</th>" for v in variables)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(getattr(c, 'value', '') if c is not None else '')}</td>" for c in row)
+        + "</tr>"
+        for row in rows
+    )
+    message = f"<p role=alert>{escape(error)}</p>" if error else ""
+    return (
+        f"<!doctype html><title>{escape(query.title)}</title><h1>{escape(query.title)}</h1>"
+        f"<p>{escape(query.description)}</p>{message}<table><tr>{head}</tr>{body}</table>"
+    )
