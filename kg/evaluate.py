@@ -564,7 +564,7 @@ class _ArticleScorer:
         if self.a is not None:
             q = "SELECT DISTINCT ?e WHERE { ?e pen:denotedBy ?m . ?m pen:inArticle ?a . }"
             xs = [e for e in self.x.select(q, self.a) if self.family(e)]
-        gold = self.doc.entities
+        gold = [e for e in self.doc.entities if not e.get("implicit")]  # implicit: arguments only
         pairs = []
         for gi, ge in enumerate(gold):
             names, iri = self.gold_names(ge["name"])
