@@ -21,12 +21,13 @@ Public functions (call them inside a Flask request or app context; they read the
 ``error_html(status, message) -> str``
     An error page in the site's layout (no stack traces), for any blueprint.
 
-``store_for(settings) -> pyoxigraph.Store``
-    The live build opened read-only, cached per resolved build path, so a new build is
-    picked up on the next request.
+``app_reader() -> Reader``
+    How pages read the graph: through the app's query engine (``server.sparql.run``, so
+    the query time limit and row cap apply and ``kg serve --data`` files work too), or,
+    for an app without one, the published store opened read-only (``store_for``).
 
-The entity and article pages themselves are assembled from SPARQL over the store's
-default graph (the materialised union, see docs/graph-conventions.md).
+The entity and article pages are assembled from SPARQL over the default graph (the
+materialised union, see docs/graph-conventions.md).
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import current_app, render_template
 
+from kg.errors import KGError
 from kg.settings import Settings
 from server.ui_facts import (
     FACT_CLASSES,
     PREFIXES,
     Node,
+    Reader,
     cell,
     describe,
     groundings,
@@ -51,8 +54,8 @@ from server.ui_facts import (
     iris_in,
     labels_of,
     load_nodes,
-    select,
     store_for,
+    store_reader,
 )
 
 __all__ = [
@@ -61,10 +64,12 @@ __all__ = [
     "ParamField",
     "QueryEntry",
     "ResultTable",
+    "app_reader",
     "entity_html",
     "error_html",
     "query_index_html",
     "query_page",
+    "render_article",
     "render_entity",
     "store_for",
 ]
@@ -118,10 +123,28 @@ def _settings() -> Settings:
 # ---------------------------------------------------------------- pages
 
 
-def entity_html(iri: str) -> str | None:
-    """The HTML page of the resource ``iri``, or None when the store knows nothing of it."""
+def app_reader() -> Reader:
+    """The current app's reader: its query engine (``server.sparql.run``: the store or
+    the ``--data`` files, under the query time limit and row cap) when it has one, else
+    the published store of its settings opened directly."""
     settings = _settings()
-    return render_entity(store_for(settings), iri, settings)
+    if "peninsula" in current_app.extensions:
+        from kg.query import OutputFormat
+        from server.sparql import run
+
+        json_results = OutputFormat("application/sparql-results+json", "JSON")
+
+        def run_on_engine(text: str) -> Any:
+            body = run(text, output=json_results).body
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+        return Reader(run_on_engine, settings)
+    return store_reader(store_for(settings), settings)
+
+
+def entity_html(iri: str) -> str | None:
+    """The HTML page of the resource ``iri``, or None when the graph knows nothing of it."""
+    return render_entity(app_reader(), iri)
 
 
 def query_page(
@@ -155,8 +178,8 @@ def query_page(
     table_view = None
     if table is not None:
         try:
-            labels = labels_of(store_for(settings), iris_in(table.rows))
-        except FileNotFoundError:
+            labels = labels_of(app_reader(), iris_in(table.rows))
+        except (FileNotFoundError, KGError):  # labels are a nicety; the table stands without
             labels = {}
         table_view = {
             "variables": list(table.variables),
@@ -229,11 +252,8 @@ _LINK_OUT = {
 _HIDDEN = {"text", "denotedBy"}  # shown in their own sections
 
 
-def _exists(store: ox.Store, node: ox.NamedNode) -> bool:
-    answer = store.query(
-        "ASK { { ?this ?p ?o } UNION { ?s ?p ?this } }", substitutions={ox.Variable("this"): node}
-    )
-    return bool(answer)
+def _exists(reader: Reader, node: ox.NamedNode) -> bool:
+    return bool(reader.select("SELECT ?p WHERE { { ?this ?p ?o } UNION { ?s ?p ?this } } LIMIT 1", this=node))
 
 
 def _fact_view(
@@ -266,47 +286,43 @@ def _fact_view(
     }
 
 
-def render_entity(store: ox.Store, iri: str, settings: Settings) -> str | None:
+def render_entity(reader: Reader, iri: str) -> str | None:
     """The entity page (or the article page for an article); None if ``iri`` is unknown."""
     try:
         this = ox.NamedNode(iri)
     except ValueError:
         return None
-    if not _exists(store, this):
+    if not _exists(reader, this):
         return None
-    base = settings.base_iri
-    node = load_nodes(store, [iri], settings)[iri]
+    base = reader.base
+    node = load_nodes(reader, [iri])[iri]
     if "Article" in node.kinds():
-        return render_article(store, iri, settings)
+        return render_article(reader, iri)
     pen = base + "ontology#"
-    out = select(store, "SELECT ?p ?o WHERE { ?this ?p ?o } ORDER BY ?p ?o LIMIT 1000", settings, this=this)
-    incoming = select(
-        store,
+    out = reader.select("SELECT ?p ?o WHERE { ?this ?p ?o } ORDER BY ?p ?o LIMIT 1000", this=this)
+    incoming = reader.select(
         "SELECT ?s ?p WHERE { ?s ?p ?this FILTER(?p != pen:denotedBy) } ORDER BY ?p ?s LIMIT 300",
-        settings,
         this=this,
     )
     types = " ".join(f"pen:{t}" for t in FACT_CLASSES)
     related = [
         r["f"].value
-        for r in select(
-            store,
+        for r in reader.select(
             f"SELECT DISTINCT ?f WHERE {{ ?f ?role ?this . ?f a ?c . VALUES ?c {{ {types} }} }} LIMIT 300",
-            settings,
             this=this,
         )
     ]
     is_fact = bool(node.kinds() & set(FACT_CLASSES))
     fact_iris = ([iri] if is_fact else []) + [f for f in related if f != iri]
-    facts = load_nodes(store, fact_iris, settings)
-    grounded = groundings(store, [iri, *fact_iris], settings)
+    facts = load_nodes(reader, fact_iris)
+    grounded = groundings(reader, [iri, *fact_iris])
     seen: set[str] = set()
     for f in facts.values():
         for values in f.props.values():
             seen |= iris_in([values])
     seen |= iris_in([[r["p"], r["o"]] for r in out]) | iris_in([[r["s"], r["p"]] for r in incoming])
     seen |= {g["article"] for gs in grounded.values() for g in gs} | set(fact_iris)
-    labels = labels_of(store, seen)
+    labels = labels_of(reader, seen)
     own = grounded[iri]
     views = [_fact_view(facts[f], grounded[f], own if f != iri else [], labels, base) for f in fact_iris]
     this_fact = views.pop(0) if is_fact else None
@@ -348,32 +364,30 @@ SELECT ?m ?b ?e ?entity WHERE {
 """
 
 
-def render_article(store: ox.Store, iri: str, settings: Settings) -> str:
+def render_article(reader: Reader, iri: str) -> str:
     """An article's page: metadata, its stored text with every mention marked and linked
     to the entity it denotes, and the facts reported in it."""
-    base = settings.base_iri
+    base = reader.base
     this = ox.NamedNode(iri)
-    node = load_nodes(store, [iri], settings)[iri]
+    node = load_nodes(reader, [iri])[iri]
     text_term = node.first("text")
     text = text_term.value if text_term is not None else ""
-    rows = select(store, _ARTICLE_MENTIONS, settings, this=this)
+    rows = reader.select(_ARTICLE_MENTIONS, this=this)
     reported = [
         r["f"].value
-        for r in select(
-            store,
+        for r in reader.select(
             "SELECT DISTINCT ?f WHERE { { ?f pen:reportedIn ?this } UNION { ?f pen:statedIn ?this } }",
-            settings,
             this=this,
         )
     ]
-    facts = load_nodes(store, reported, settings)
+    facts = load_nodes(reader, reported)
     seen = {r["entity"].value for r in rows if "entity" in r} | set(reported)
     for f in facts.values():
         for values in f.props.values():
             seen |= iris_in([values])
     for values in node.props.values():
         seen |= iris_in([values])
-    labels = labels_of(store, seen)
+    labels = labels_of(reader, seen)
     # One span per mention; a mention that denotes several things links to the first.
     targets: dict[tuple[int, int], str] = {}
     for r in rows:

@@ -10,29 +10,26 @@ vendored from npm into ``static/vendor`` by scripts/install-ui-assets.sh.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from kg import canned
 from kg.errors import KGError
 from kg.settings import Settings
-from server.pages import error_html, render_article
+from server.pages import app_reader, render_article
 from server.ui_facts import (
     EVENT_CLASSES,
     PREFIXES,
+    Reader,
     cell,
     describe,
     iris_in,
     labels_of,
     load_nodes,
-    select,
-    store_for,
 )
 
 __all__ = ["CannedExample", "bp", "canned_examples"]
@@ -48,20 +45,6 @@ def _settings() -> Settings:
     return settings
 
 
-def _needs_store(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Answer 503 with a readable page when no build is published yet."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            store_for(_settings())
-        except FileNotFoundError as exc:
-            return Response(error_html(503, str(exc)), status=503, mimetype="text/html")
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 def _values(classes: tuple[str, ...]) -> str:
     return " ".join(f"pen:{c}" for c in classes)
 
@@ -69,32 +52,32 @@ def _values(classes: tuple[str, ...]) -> str:
 # ---------------------------------------------------------------- start page
 
 
-def _count(store: ox.Store, query: str, settings: Settings) -> int:
-    rows = select(store, query, settings)
+def _count(reader: Reader, query: str) -> int:
+    rows = reader.select(query)
     return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
 
 
 @bp.get("/")
 def home() -> Any:
-    settings = _settings()
+    reader = app_reader()
     try:
-        store = store_for(settings)
-    except FileNotFoundError as exc:
+        stats = _stats(reader)
+    except (FileNotFoundError, KGError) as exc:  # nothing published yet: say how to build
         return render_template("home.html", stats=None, articles=[], problem=str(exc))
-    stats = {
-        "triples": _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", settings),
-        "articles": _count(store, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a pen:Article }", settings),
+    return render_template("home.html", stats=stats, articles=_articles(reader, limit=8), problem=None)
+
+
+def _stats(reader: Reader) -> dict[str, int]:
+    return {
+        "triples": _count(reader, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+        "articles": _count(reader, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a pen:Article }"),
         "events": _count(
-            store,
+            reader,
             f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?c VALUES ?c {{ {_values(EVENT_CLASSES)} }} }}",
-            settings,
         ),
-        "people": _count(store, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pen:Person }", settings),
-        "states": _count(store, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pen:State }", settings),
+        "people": _count(reader, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pen:Person }"),
+        "states": _count(reader, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pen:State }"),
     }
-    return render_template(
-        "home.html", stats=stats, articles=_articles(store, settings, limit=8), problem=None
-    )
 
 
 _ARTICLES = """
@@ -105,12 +88,12 @@ SELECT ?a (SAMPLE(?l) AS ?label) (MAX(?p) AS ?published) (SAMPLE(?pub) AS ?publi
 """
 
 
-def _articles(store: ox.Store, settings: Settings, limit: int | None = None) -> list[dict[str, Any]]:
+def _articles(reader: Reader, limit: int | None = None) -> list[dict[str, Any]]:
     """Articles, newest first (undated last), as dicts for templates."""
     query = _ARTICLES + (f" LIMIT {int(limit)}" if limit else "")
-    rows = select(store, query, settings)
-    labels = labels_of(store, {r["publisher"].value for r in rows if "publisher" in r})
-    base = settings.base_iri
+    rows = reader.select(query)
+    labels = labels_of(reader, {r["publisher"].value for r in rows if "publisher" in r})
+    base = reader.base
     return [
         {
             "link": {**cell(r["a"], {}, base), "label": r["label"].value if "label" in r else r["a"].value},
@@ -122,27 +105,22 @@ def _articles(store: ox.Store, settings: Settings, limit: int | None = None) -> 
 
 
 @bp.get("/articles")
-@_needs_store
 def articles() -> Any:
-    settings = _settings()
-    return render_template("articles.html", articles=_articles(store_for(settings), settings))
+    return render_template("articles.html", articles=_articles(app_reader()))
 
 
 @bp.get("/article/<slug>")
-@_needs_store
 def article(slug: str) -> Any:
     """An article's text with its mentions marked (the same page as its /resource/ IRI)."""
     settings = _settings()
     if not re.fullmatch(r"[A-Za-z0-9._-]+", slug):
         abort(404)
-    store = store_for(settings)
+    reader = app_reader()
     iri = settings.base_iri + "resource/article/" + slug
-    found = select(store, "SELECT ?a WHERE { ?a a pen:Article } LIMIT 1", settings, a=ox.NamedNode(iri))
+    found = reader.select("SELECT ?a WHERE { ?a a pen:Article } LIMIT 1", a=ox.NamedNode(iri))
     if not found:
-        return Response(
-            error_html(404, f"no article {slug!r} in this graph"), status=404, mimetype="text/html"
-        )
-    return render_article(store, iri, settings)
+        abort(404, description=f"no article {slug!r} in this graph")
+    return render_article(reader, iri)
 
 
 # ---------------------------------------------------------------- SPARQL editor
@@ -207,21 +185,19 @@ SELECT DISTINCT ?e ?c WHERE { ?e a ?c . VALUES ?c { %s } }
 
 
 @bp.get("/timeline")
-@_needs_store
 def timeline() -> Any:
     """Every event in date order, grouped by year, each as a sentence with its sources."""
-    settings = _settings()
-    store = store_for(settings)
+    reader = app_reader()
     kind = request.args.get("type", "")
     classes = (kind,) if kind in EVENT_CLASSES else EVENT_CLASSES
-    iris = sorted({r["e"].value for r in select(store, _TIMELINE % _values(classes), settings)})
-    nodes = load_nodes(store, iris, settings)
+    iris = sorted({r["e"].value for r in reader.select(_TIMELINE % _values(classes))})
+    nodes = load_nodes(reader, iris)
     seen: set[str] = set(iris)
     for node in nodes.values():
         for values in node.props.values():
             seen |= iris_in([values])
-    labels = labels_of(store, seen)
-    base = settings.base_iri
+    labels = labels_of(reader, seen)
+    base = reader.base
     items: list[dict[str, Any]] = []
     for node in nodes.values():
         date = node.first("date") or node.first("startDate") or node.first("earliest")
@@ -257,11 +233,11 @@ SELECT DISTINCT ?person ?state WHERE {
 _KINDS = {"Person": "person", "State": "state", "Meeting": "meeting"}
 
 
-def network_data(store: ox.Store, settings: Settings) -> dict[str, list[dict[str, Any]]]:
+def network_data(reader: Reader) -> dict[str, list[dict[str, Any]]]:
     """Officials, states and meetings as cytoscape elements: meetings link to their
     participants, officials to the states whose posts they hold."""
-    meetings = select(store, _NETWORK_MEETINGS % _values(_MEETING_CLASSES), settings)
-    posts = select(store, _NETWORK_POSTS, settings)
+    meetings = reader.select(_NETWORK_MEETINGS % _values(_MEETING_CLASSES))
+    posts = reader.select(_NETWORK_POSTS)
     edges: dict[tuple[str, str], str] = {}
     for r in meetings:
         role = r["role"].value.rsplit("#", 1)[-1]
@@ -272,12 +248,12 @@ def network_data(store: ox.Store, settings: Settings) -> dict[str, list[dict[str
     kinds: dict[str, str] = {m["m"].value: "meeting" for m in meetings}
     if ids:
         values = " ".join(str(ox.NamedNode(i)) for i in sorted(ids))
-        for r in select(store, f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}", settings):
+        for r in reader.select(f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}"):
             kind = _KINDS.get(r["t"].value.rsplit("#", 1)[-1])
             if kind and r["x"].value not in kinds:
                 kinds[r["x"].value] = kind
-    labels = labels_of(store, ids)
-    base = settings.base_iri
+    labels = labels_of(reader, ids)
+    base = reader.base
     nodes = [
         {
             "data": {
@@ -297,18 +273,14 @@ def network_data(store: ox.Store, settings: Settings) -> dict[str, list[dict[str
 
 
 @bp.get("/network.json")
-@_needs_store
 def network_json() -> Any:
-    settings = _settings()
-    return jsonify(network_data(store_for(settings), settings))
+    return jsonify(network_data(app_reader()))
 
 
 @bp.get("/network")
-@_needs_store
 def network() -> Any:
     """The network view; without JavaScript, the same data as lists."""
-    settings = _settings()
-    data = network_data(store_for(settings), settings)
+    data = network_data(app_reader())
     by_id = {n["data"]["id"]: n["data"] for n in data["nodes"]}
     meetings: dict[str, list[dict[str, Any]]] = {}
     for e in data["edges"]:

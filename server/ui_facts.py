@@ -9,7 +9,7 @@ tested without an app. The store's default graph is the materialised union of al
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ __all__ = [
     "PREFIXES",
     "Node",
     "Part",
+    "Reader",
     "cell",
     "describe",
     "groundings",
@@ -33,9 +34,9 @@ __all__ = [
     "labels_of",
     "load_nodes",
     "local_href",
-    "select",
     "short",
     "store_for",
+    "store_reader",
 ]
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -76,41 +77,54 @@ def store_for(settings: Settings) -> ox.Store:
         return store
 
 
-def select(
-    store: ox.Store, query: str, settings: Settings, **bindings: ox.NamedNode | ox.Literal
-) -> list[dict[str, Any]]:
-    """Rows of a SELECT as dicts of variable name → term (unbound variables absent).
-    ``bindings`` are bound as RDF terms through a trailing VALUES clause written from
-    pyoxigraph terms (which validate themselves), never by pasting user text."""
-    if bindings:
-        bound = " ".join(f"?{k}" for k in bindings)
-        terms = " ".join(str(v) for v in bindings.values())
-        query = f"{query}\nVALUES ({bound}) {{ ({terms}) }}"
-    results = store.query(query, prefixes=PREFIXES(settings.base_iri))
-    assert isinstance(results, ox.QuerySolutions)
-    names = [v.value for v in results.variables]
-    rows: list[dict[str, Any]] = []
-    for solution in results:
-        rows.append({n: t for n, t in zip(names, solution, strict=True) if t is not None})
-    return rows
+@dataclass(frozen=True)
+class Reader:
+    """How the UI reads the graph. ``run`` takes complete SPARQL SELECT text and returns
+    its solutions (the local store's ``query``, or the app's query engine with its time
+    limit and row cap); ``settings`` give the base IRI."""
+
+    run: Callable[[str], Any]
+    settings: Settings
+
+    @property
+    def base(self) -> str:
+        return str(self.settings.base_iri)
+
+    def select(self, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
+        """Rows as dicts of variable name → term (unbound variables absent). ``bindings``
+        are bound as RDF terms through a trailing VALUES clause written from pyoxigraph
+        terms (which validate themselves), never by pasting user text."""
+        header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES(self.base).items())
+        if bindings:
+            bound = " ".join(f"?{k}" for k in bindings)
+            terms = " ".join(str(v) for v in bindings.values())
+            query = f"{query}\nVALUES ({bound}) {{ ({terms}) }}"
+        results = self.run(header + query)
+        names = [v.value for v in results.variables]
+        rows: list[dict[str, Any]] = []
+        for solution in results:
+            rows.append({n: t for n, t in zip(names, solution, strict=True) if t is not None})
+        return rows
 
 
-def labels_of(store: ox.Store, iris: Iterable[str]) -> dict[str, str]:
+def store_reader(store: ox.Store, settings: Settings) -> Reader:
+    """A reader over a pyoxigraph store (its default graph)."""
+    return Reader(store.query, settings)
+
+
+def labels_of(reader: Reader, iris: Iterable[str]) -> dict[str, str]:
     """rdfs:label of each IRI that has one (an English or untagged label preferred)."""
-    nodes = sorted({i for i in iris})
+    nodes = sorted(set(iris))
     if not nodes:
         return {}
     values = " ".join(str(ox.NamedNode(i)) for i in nodes)
     query = (
-        f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?l . "
+        f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l . "
         "FILTER(lang(?l) = '' || langMatches(lang(?l), 'en')) }"
     )
     out: dict[str, str] = {}
-    results = store.query(query)
-    assert isinstance(results, ox.QuerySolutions)
-    for s, label in results:
-        assert s is not None and label is not None
-        out.setdefault(s.value, label.value)
+    for row in reader.select(query):
+        out.setdefault(row["s"].value, row["l"].value)
     return out
 
 
@@ -236,14 +250,14 @@ class Node:
         return {t.value.rsplit("#", 1)[-1] for t in self.props.get("type", []) if isinstance(t, ox.NamedNode)}
 
 
-def load_nodes(store: ox.Store, iris: Iterable[str], settings: Settings) -> dict[str, Node]:
+def load_nodes(reader: Reader, iris: Iterable[str]) -> dict[str, Node]:
     """The outgoing properties of each IRI (pen: terms, rdf:type, rdfs:label)."""
-    pen = settings.base_iri + "ontology#"
+    pen = reader.base + "ontology#"
     nodes = {i: Node(i) for i in iris}
     if not nodes:
         return nodes
     values = " ".join(str(ox.NamedNode(i)) for i in sorted(nodes))
-    rows = select(store, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}", settings)
+    rows = reader.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
     for row in rows:
         p = row["p"].value
         if p.startswith(pen):
@@ -427,14 +441,14 @@ SELECT ?r ?m ?mb ?me ?sb ?stext ?article WHERE {
 """
 
 
-def groundings(store: ox.Store, iris: Iterable[str], settings: Settings) -> dict[str, list[dict[str, Any]]]:
+def groundings(reader: Reader, iris: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     """For each IRI, the mentions that denote it: article, sentence text and offsets."""
     wanted = sorted(set(iris))
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
     if not wanted:
         return out
     values = " ".join(str(ox.NamedNode(i)) for i in wanted)
-    for row in select(store, _GROUNDING % values, settings):
+    for row in reader.select(_GROUNDING % values):
         out[row["r"].value].append(
             {
                 "article": row["article"].value,

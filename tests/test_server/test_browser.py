@@ -21,6 +21,7 @@ from waitress.server import create_server
 from kg.settings import Settings
 from kg.store import new_build_dir, publish, write_build
 from server import create_app
+from server.app import close_app
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +74,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.close()
         thread.join(timeout=5)
+        close_app(app)
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from kg.settings import Settings
 from kg.store import new_build_dir, publish, write_build
 from server import create_app
+from server.app import close_app
 from server.pages import (
     ParamField,
     QueryEntry,
@@ -51,10 +52,9 @@ def ui_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_store(tmp_path_factory.mktemp("ui-store"))
 
 
-@pytest.fixture
-def ui_app(ui_store: Path, tmp_path: Path) -> Iterator[Flask]:
-    queries = tmp_path / "queries"
-    queries.mkdir()
+@pytest.fixture(scope="module")
+def ui_app(ui_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    queries = tmp_path_factory.mktemp("queries")
     (queries / "cq99-example.rq").write_text(
         "# title: Every launch\nPREFIX pen: <https://w3id.org/peninsula/ontology#>\n"
         "SELECT ?launch WHERE { ?launch a pen:MissileLaunch }\n",
@@ -63,6 +63,7 @@ def ui_app(ui_store: Path, tmp_path: Path) -> Iterator[Flask]:
     app = create_app(Settings.load({"store": ui_store, "queries_dir": queries}, env={}))
     app.testing = True
     yield app
+    close_app(app)
 
 
 @pytest.fixture
@@ -141,11 +142,14 @@ def test_home_shows_the_size_of_the_graph_from_the_store(ui_client: FlaskClient,
 
 
 def test_home_without_a_build_says_how_to_make_one(tmp_path: Path) -> None:
-    app = create_app(Settings.load({"store": tmp_path / "empty"}, env={}))
-    response = app.test_client().get("/")
-    assert response.status_code == 200
-    assert "kg build" in response.get_data(as_text=True)
-    assert app.test_client().get("/timeline").status_code == 503
+    app = create_app(Settings.load({"store": tmp_path / "empty", "query_workers": 1}, env={}))
+    try:
+        response = app.test_client().get("/")
+        assert response.status_code == 200
+        assert "<code>kg build</code>" in response.get_data(as_text=True)
+        assert "No events." in app.test_client().get("/timeline").get_data(as_text=True)
+    finally:
+        close_app(app)
 
 
 def test_entity_page_of_a_state_tells_its_facts_in_sentences(ui_app: Flask) -> None:
