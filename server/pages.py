@@ -231,7 +231,7 @@ def _field_view(p: ParamField) -> dict[str, Any]:
     kind = p.datatype.rsplit("#", 1)[-1].removeprefix("xsd:").lower()
     return {
         "name": p.name,
-        "datatype": kind,
+        "datatype": p.datatype.rsplit("#", 1)[-1].removeprefix("xsd:"),
         "input_type": _INPUT_TYPES.get(kind, "text"),
         "step": "any" if kind in {"decimal", "double", "float"} else None,
         "min": "0" if kind in {"nonnegativeinteger", "positiveinteger"} else None,

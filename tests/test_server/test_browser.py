@@ -128,6 +128,14 @@ def test_editor_runs_a_query_and_shows_results(page: object) -> None:
     expect(results.first).to_contain_text("Antony Blinken", timeout=15_000)
     expect(results.first).to_contain_text("Chung Eui-yong")
     _shot(page, "editor")
+    # a canned query opens in a tab of its own, ready to run
+    page.get_by_label("Example query").select_option("cq16-articles")
+    page.get_by_role("button", name="Open in a new tab").click()
+    expect(page.locator("#yasgui .tabPanel.active .CodeMirror").first).to_contain_text("pen:Article")
+    page.locator("#yasgui .tabPanel.active .yasqe_queryButton").first.click()
+    expect(page.locator("#yasgui .tabPanel.active .yasr table").first).to_contain_text(
+        "North Korea fires cruise missiles", timeout=15_000
+    )
 
 
 def test_entity_page_shows_facts_with_their_sentences(page: object) -> None:
@@ -145,6 +153,18 @@ def test_entity_page_shows_facts_with_their_sentences(page: object) -> None:
     )
     expect(page.locator("mark.hl-fact").first).to_have_text("fired two cruise missiles")
     _shot(page, "entity")
+
+
+def test_article_page_marks_mentions(page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/articles")
+    page.get_by_role("link", name="North Korea fires cruise missiles").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("North Korea fires cruise missiles")
+    marked = page.locator(".article-text a.mark-link", has_text="Blinken")
+    expect(marked).to_have_attribute("href", "/resource/person/antony-blinken")
+    _shot(page, "article")
 
 
 def test_network_view_draws_the_graph(page: object) -> None:
