@@ -125,7 +125,8 @@ class Linker:
                 self.metonyms.setdefault(fold(name), ent)
             if local_name(ent.cls) == "Person":
                 for name in (entry.label, *entry.aliases):
-                    words = fold(name).split()
+                    # whole written words: 'Duck-soo' is one given name, not 'soo'
+                    words = [fold(w) for w in name.split()]
                     for w in {words[0], words[-1]} if words else set():
                         bucket = self._name_tokens.setdefault(w, [])
                         if ent not in bucket:
@@ -200,7 +201,7 @@ class ArticleLinker:
                 self.persons.remove(ent)
             self.persons.append(ent)  # most recent last
 
-    def partial(self, name: str) -> Entity | None:
+    def partial(self, name: str, *, seen_only: bool = False) -> Entity | None:
         """A person by one or two of their names: the most recent person of the article
         whose name holds them, else the one reference person so named."""
         words = fold(name).split()
@@ -216,7 +217,7 @@ class ArticleLinker:
                 len(w) >= FUZZY_MIN_LENGTH and fuzz.ratio(words[0], w) >= FUZZY_THRESHOLD for w in names
             ):
                 return ent
-        if len(words) == 1:
+        if len(words) == 1 and not seen_only:
             found = self.linker.persons_named(words[0])
             if len(found) == 1:
                 return found[0]

@@ -394,6 +394,10 @@ def _later_names(doc: Doc, out: ArticleMentions) -> None:
 
 
 def _headline(sent: Span) -> bool:
+    """A title-case line without closing punctuation: a headline or section heading."""
+    text = sent.text.strip()
+    if text[-1:] in (".", "!", "?", '"', "”", "'", "’"):
+        return False
     words = [t for t in sent if t.is_alpha and len(t) > 3]
     return len(words) >= 4 and sum(t.is_title for t in words) / len(words) > 0.7
 
@@ -410,7 +414,10 @@ def _contextual(span: Span, ent: Entity, how: str, linker: Linker) -> tuple[Enti
 def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> tuple[Entity, str] | None:
     gaz = linker.by_iri.get(URIRef(span.ent_id_)) if span.ent_id_ else None
     if gaz is not None and (label != "PERSON" or gaz.cls == PEN.Person):
-        return _contextual(span, gaz, "demonym" if label == "NORP" else "exact", linker)
+        how = "demonym" if label == "NORP" else "exact"
+        if gaz.cls == PEN.State and linker.metonym(span.text) == gaz:
+            how = "metonym"
+        return _contextual(span, gaz, how, linker)
     found = article.link_name(span.text, label)
     if found is not None:
         return _contextual(span, found[0], found[1], linker)
@@ -420,12 +427,20 @@ def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> 
         # 'State Antony Binken', 'Blinken Discusses': a name inside a longer span
         for k in range(1, len(span)):
             for part in (span[k:], span[: len(span) - k]):
-                found = article.link_name(part.text, "PERSON")
-                if found is not None and found[0].cls == PEN.Person:
-                    return found[0], "partial:" + str(part.start) + ":" + str(part.end)
+                if not part[0].is_title or len(part.text) < 3:
+                    continue
+                person = (
+                    linker.exact(part.text, ("Person",))
+                    or linker.fuzzy(part.text, ("Person",))
+                    or article.partial(part.text, seen_only=True)
+                )
+                if person is not None:
+                    return person, "partial:" + str(part.start) + ":" + str(part.end)
     if _headline(span.sent) and label in ("PERSON", "ORG"):
         return None  # in a title-case line every word looks like a name
-    if label == "PERSON" and any(t.text == "-" for t in span):
+    if label == "PERSON" and any(
+        t.text == "-" and t.i + 1 < span.end and span.doc[t.i + 1].is_title for t in span
+    ):
         return None  # 'Trump-Kim summit': a compound of names, whose parts are linked later
     if label == "PERSON" and len(span) == 1 and linker.persons_named(span.text):
         return None  # a surname several known people share, with none of them named before

@@ -45,6 +45,37 @@ _WEAPON_WORDS = {
     "satellite",
 }
 _LAUNCH_VERBS = {"fire", "launch", "test", "shoot", "test-fire", "lob"}
+# verbs whose subject carries out the launches they govern ('conducted tests', 'refrained
+# from tests'); a speaker who condemns or confirms the launches is not their actor
+_DO_VERBS = {
+    "conduct",
+    "carry",
+    "stage",
+    "resume",
+    "refrain",
+    "halt",
+    "freeze",
+    "stop",
+    "continue",
+    "suspend",
+    "hold",
+    "perform",
+    "make",
+    "begin",
+    "start",
+    "increase",
+    "end",
+    "have",
+    "launch",
+    "fire",
+    "test",
+    "ramp",
+    "step",
+    "accelerate",
+    "avoid",
+    "give",
+    "restart",
+}
 _LAUNCH_NOUNS = {"launch", "launching", "test", "testing", "firing", "launches", "tests", "testings"}
 _BACKREF_NOUNS = {"launch", "launching", "test", "testing", "firing", "incident", "provocation"}
 _GENERIC_HEADS = {
@@ -288,6 +319,8 @@ def _count(noun: Token) -> int | None:
                 return _NUMBERS[c.lower_]
     if noun.head.lower_ == "of" and noun.head.head.lower_ in ("pair", "couple"):
         return 2
+    if noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+        return 1
     if noun.head.lower_ == "of" and noun.head.head.lower_ in ("barrage", "salvo", "volley", "series"):
         return None
     return None
@@ -346,9 +379,15 @@ def _launch(s: _Sent, trig: Token, verb: bool) -> EventFact | None:
             return None
         actor_toks = [t for c in trig.children if c.dep_ in ("poss", "compound", "nmod") for t in c.subtree]
         actor_toks += _prep_objects(trig, {"of", "by"})
-        if not actor_toks and trig.dep_ in ("dobj",) and trig.head.pos_ == "VERB":
-            actor_toks = _subject(trig.head)
-    text = " ".join(t.text for t in scope)
+        if not s.entities(actor_toks, _ACTOR_CLASSES):
+            # 'North Korea conducted tests', 'had refrained from missile tests'
+            head = trig.head
+            while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+                head = head.head
+            if head.pos_ in ("VERB", "AUX") and head.lemma_ in _DO_VERBS:
+                actor_toks = _subject(head)
+    first, last = min(t.idx for t in scope), max(t.idx + len(t) for t in scope)
+    text = s.sent.doc.text[first:last]
     classes = weapon_classes_in(text)
     if not verb and trig.lemma_ in ("test", "testing") and "nuclear" in {t.lower_ for t in trig.children}:
         return None  # a nuclear test, told by _nuclear
