@@ -1,6 +1,6 @@
 """Canned queries: headers, typed parameters bound as terms, the ``kg query`` command in
 every format, and each query on a small fixture. Their answers on the seeds are checked in
-``test_canned_seeds.py``."""
+``tests/test_server/test_canned_seeds.py``."""
 
 from __future__ import annotations
 
