@@ -168,9 +168,9 @@ def dump(name: str) -> Response:
 
 
 def _dump_dir(caches: dict[Any, Any]) -> Path:
-    if "dump-dir" not in caches:
-        caches["dump-dir"] = tempfile.TemporaryDirectory(prefix="peninsula-dumps-")
-    return Path(caches["dump-dir"].name)
+    if "dump-dir" not in caches:  # removed by EndpointState.close
+        caches["dump-dir"] = tempfile.mkdtemp(prefix="peninsula-dumps-")
+    return Path(caches["dump-dir"])
 
 
 @bp.route("/void")

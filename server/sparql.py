@@ -7,6 +7,7 @@ Other blueprints run queries through ``run`` (the app's engine and limits).
 from __future__ import annotations
 
 import hmac
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,9 @@ class EndpointState:
         return self.settings.federation_allow_list.split()
 
     def close(self) -> None:
+        folder = self.caches.pop("dump-dir", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
         close = getattr(self.engine, "close", None)
         if self.owns_engine and callable(close):
             close()
@@ -160,7 +164,7 @@ class _Params:
         names = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
         lists = {n: request.args.getlist(n) for n in names}
         limit = endpoint_state().settings.max_request_bytes
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             if "update" in request.args:
                 raise BadRequest("SPARQL Update must be sent by POST, never by GET")
             queries = request.args.getlist("query")

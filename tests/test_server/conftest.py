@@ -26,7 +26,7 @@ from live_helpers import FIXTURE, LiveServer, start_live_server
 
 from kg.settings import Settings
 from kg.workers import FilesSource, WorkerPool
-from server.app import create_app
+from server.app import close_app, create_app
 
 
 @pytest.fixture(scope="session")
@@ -37,10 +37,11 @@ def engine() -> Iterator[WorkerPool]:
 
 
 @pytest.fixture
-def app(settings: Settings, engine: WorkerPool) -> Flask:
+def app(settings: Settings, engine: WorkerPool) -> Iterator[Flask]:
     app = create_app(settings, engine=engine)
     app.config["TESTING"] = True
-    return app
+    yield app
+    close_app(app)  # its caches; the session's engine stays up
 
 
 @pytest.fixture
