@@ -135,8 +135,6 @@ def test_html_page_runs_the_query_and_shows_errors(web: FlaskClient) -> None:
     assert ok.status_code == 200 and ok.mimetype == "text/html"
     assert "2021-03-21-dprk" in ok.get_data(as_text=True)
     bad = web.get("/queries/cq11-events-before?days=many", headers={"Accept": "text/html"})
-    assert (
-        (bad.status_code == 400
-        and "parameter &#39;days&#39;" in bad.get_data(as_text=True))
-        or "parameter 'days'" in bad.get_data(as_text=True)
-    )
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True).replace("&#39;", "'").replace("&#x27;", "'")
+    assert "parameter 'days'" in page
