@@ -228,6 +228,7 @@ SELECT DISTINCT ?m ?role ?a WHERE {
 _NETWORK_POSTS = """
 SELECT DISTINCT ?person ?state WHERE {
   ?h a pen:PostHolding ; pen:holder ?person ; pen:post ?post . ?post pen:postIn ?state .
+  FILTER EXISTS { ?person pen:denotedBy ?mention }
 }
 """
 _KINDS = {"Person": "person", "State": "state", "Meeting": "meeting"}
@@ -235,7 +236,8 @@ _KINDS = {"Person": "person", "State": "state", "Meeting": "meeting"}
 
 def network_data(reader: Reader) -> dict[str, list[dict[str, Any]]]:
     """Officials, states and meetings as cytoscape elements: meetings link to their
-    participants, officials to the states whose posts they hold."""
+    participants, officials to the states whose posts they hold. Only officials the
+    articles mention are drawn (the reference data lists many more)."""
     meetings = reader.select(_NETWORK_MEETINGS % _values(_MEETING_CLASSES))
     posts = reader.select(_NETWORK_POSTS)
     edges: dict[tuple[str, str], str] = {}
