@@ -31,6 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import Dataset as RdfDataset
+from rdflib.compare import to_canonical_graph
 from tqdm import tqdm
 
 from kg import __version__
@@ -237,6 +238,14 @@ def article_graph_name(slug: str, base: str) -> URIRef:
     return graph_iri(f"article/{slug}", base=base)
 
 
+def _canonical(graph: Graph) -> Graph:
+    """The graph with blank nodes named canonically, so that every build of the same data
+    writes the same quads (the ontology's OWL lists and restrictions are blank nodes)."""
+    if not any(isinstance(term, BNode) for triple in graph for term in triple):
+        return graph
+    return to_canonical_graph(graph)
+
+
 def ontology_graph(ontology_dir: Path) -> Graph:
     """The ontology and its alignments (``peninsula.ttl``, ``alignments.ttl``)."""
     graph = Graph()
@@ -263,9 +272,9 @@ def assemble(article_graphs: Mapping[URIRef, Graph], *, settings: Settings, run:
     from kg.reference import reference_graph
 
     base = settings.base_iri
-    dataset: Dataset = dict(article_graphs)
-    dataset[graph_iri("reference", base=base)] = reference_graph(base)
-    dataset[graph_iri("ontology", base=base)] = ontology_graph(Path(settings.ontology_dir))
+    dataset: Dataset = {name: _canonical(graph) for name, graph in article_graphs.items()}
+    dataset[graph_iri("reference", base=base)] = _canonical(reference_graph(base))
+    dataset[graph_iri("ontology", base=base)] = _canonical(ontology_graph(Path(settings.ontology_dir)))
     dataset[graph_iri("runs", base=base)] = _runs_graph(run, base)
     return dataset
 
@@ -414,29 +423,29 @@ def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode |
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _live_article_graphs(settings: Settings) -> dict[URIRef, Graph]:
-    """The article graphs of the live build (empty when nothing is published)."""
+def _live_article_graphs(settings: Settings) -> dict[URIRef, set[ox.Quad]]:
+    """The article graphs of the live build as quads (empty when nothing is published)."""
     build_dir = current_build(Path(settings.store))
     if build_dir is None:
         return {}
     prefix = str(graph_iri("article/", base=settings.base_iri))
-    graphs: dict[URIRef, Graph] = {}
+    graphs: dict[URIRef, set[ox.Quad]] = {}
     store = ox.Store.read_only(str(build_dir))
     try:
         for quad in named_quads(store):
             name = quad.graph_name
             if isinstance(name, ox.NamedNode) and name.value.startswith(prefix):
-                graph = graphs.setdefault(URIRef(name.value), Graph())
-                graph.add(
-                    (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))  # type: ignore[arg-type]
-                )
+                graphs.setdefault(URIRef(name.value), set()).add(quad)
     finally:
         del store
     return graphs
 
 
-def _same(a: Graph, b: Graph) -> bool:
-    return len(a) == len(b) and all(t in b for t in a)
+def _as_graph(quads: Iterable[ox.Quad]) -> Graph:
+    graph = Graph()
+    for q in quads:
+        graph.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))  # type: ignore[arg-type]
+    return graph
 
 
 def ingest(
@@ -472,9 +481,16 @@ def ingest(
         has_live = current_build(Path(settings.store)) is not None
 
         def unchanged(new: Mapping[URIRef, Graph]) -> bool:
-            return has_live and all(name in live and _same(graph, live[name]) for name, graph in new.items())
+            # Compared as the store holds them: Oxigraph reads "x" as "x"^^xsd:string and
+            # stores integer-derived types (xsd:nonNegativeInteger ...) as xsd:integer.
+            def stored(name: URIRef, graph: Graph) -> set[ox.Quad]:
+                scratch = ox.Store()
+                scratch.bulk_extend(quads_of_graph(graph, name))
+                return set(scratch)
 
-        kept = {name: g for name, g in live.items()}
+            return has_live and all(name in live and stored(name, g) == live[name] for name, g in new.items())
+
+        kept = {name: _as_graph(quads) for name, quads in live.items()}
         return _extract_validate_publish(
             articles, kept, settings, summary, validator, progress, n_process, unchanged
         )
