@@ -541,3 +541,11 @@ def test_cli_remote_endpoint(fmt: str, endpoint: str, capsys: pytest.CaptureFixt
         assert out.splitlines()[0] == "item,type,date,label,article"
     else:
         assert list(ox.parse(out, format=ox.RdfFormat.TURTLE))
+
+
+def test_docs_list_every_query_with_its_variables(queries: dict[str, CannedQuery]) -> None:
+    docs = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line for line in docs.splitlines() if line.startswith("| `")}
+    assert set(rows) == set(queries)
+    for name, variables in ISSUE_QUERIES.items():
+        assert rows[name].rstrip(" |").endswith(", ".join(variables.split())), name
