@@ -294,8 +294,8 @@ def _article(noun: str) -> str:
 
 def _date_words(node: Node) -> str:
     date = node.first("date")
-    if date is not None:
-        return f" on {date.value}"
+    if date is not None:  # a month or a year is "in", a day is "on"
+        return f" {'on' if len(date.value) >= 10 else 'in'} {date.value}"
     start, end = node.first("startDate"), node.first("endDate")
     if start is not None and end is not None:
         return f" from {start.value} to {end.value}"

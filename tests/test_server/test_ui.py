@@ -301,3 +301,46 @@ def test_vendored_assets_are_served_locally(ui_client: FlaskClient) -> None:
         response = ui_client.get("/ui-static/" + asset)
         assert response.status_code == 200, f"{asset} missing: run scripts/install-ui-assets.sh"
         response.close()
+
+
+def test_facts_of_month_precision_read_in_not_on(ui_app: Flask) -> None:
+    from server.ui_facts import Node, describe
+
+    node = Node(RES + "meeting/2019-02-x")
+    node.props["type"] = [ox.NamedNode(BASE + "ontology#Summit")]
+    node.props["participant"] = [ox.NamedNode(RES + "person/a"), ox.NamedNode(RES + "person/b")]
+    node.props["date"] = [
+        ox.Literal("2019-02", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth"))
+    ]
+    words = "".join(p["text"] for p in describe(node, {RES + "person/a": "A", RES + "person/b": "B"}, BASE))
+    assert words == "A and B met for a summit in 2019-02"
+
+
+def test_install_ui_assets_fails_clearly_without_npm(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    bin_dir = tmp_path / "bin"  # a PATH with the basics but no npm
+    bin_dir.mkdir()
+    for tool in ("dirname", "cp", "mkdir"):
+        found = shutil.which(tool)
+        assert found
+        os.symlink(found, bin_dir / tool)
+    result = subprocess.run(
+        ["/bin/bash", str(ROOT / "scripts" / "install-ui-assets.sh")],
+        env={"PATH": str(bin_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "npm is not installed" in result.stderr
+
+
+def test_npm_lockfile_pins_the_ui_packages() -> None:
+    import json
+
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    for package in ("node_modules/@zazuko/yasgui", "node_modules/cytoscape"):
+        assert lock["packages"][package]["integrity"].startswith("sha512-")
