@@ -21,7 +21,7 @@ from kg.extract.entities import ArticleMentions, sentence_span
 from kg.extract.modality import is_future, modality_of
 from kg.extract.sources import source_of
 from kg.extract.types import Entity, EventFact, TextSpan
-from kg.link import Linker, place_class
+from kg.link import Linker
 from kg.namespaces import PEN
 
 __all__ = ["SPEECH_LEMMAS", "find_events", "weapon_classes_in"]
@@ -291,9 +291,12 @@ def _state_of(ents: Sequence[Entity], linker: Linker) -> Entity | None:
 
 
 def _assign_dates(s: _Sent, triggers: list[Token]) -> dict[int, DateSpan]:
-    """Each date expression goes to the trigger (or speech verb) it depends on."""
-    owners = {t.i for t in triggers} | {t.i for t in s.sent if t.lemma_ in SPEECH_LEMMAS and t.pos_ == "VERB"}
+    """Each date expression goes to the trigger (or speech verb) it depends on; a date
+    that depends on none of them goes to the nearest trigger still without a date."""
+    trig_ids = {t.i for t in triggers}
+    owners = trig_ids | {t.i for t in s.sent if t.lemma_ in SPEECH_LEMMAS and t.pos_ == "VERB"}
     out: dict[int, DateSpan] = {}
+    orphans: list[tuple[DateSpan, Span]] = []
     for d in s.dates:
         span = s.sent.doc.char_span(d.begin, d.end, alignment_mode="expand")
         if span is None:
@@ -304,9 +307,15 @@ def _assign_dates(s: _Sent, triggers: list[Token]) -> dict[int, DateSpan]:
                 owner = anc.i
                 break
         if owner is None:
+            orphans.append((d, span))
             continue
-        if owner in {t.i for t in triggers} and owner not in out:
+        if owner in trig_ids and owner not in out:
             out[owner] = d
+    for d, span in orphans:
+        free = [t for t in triggers if t.i not in out]
+        if free:
+            nearest = min(free, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
+            out[nearest.i] = d
     return out
 
 
@@ -422,10 +431,9 @@ def _launch(s: _Sent, trig: Token, verb: bool) -> EventFact | None:
         toks = list(pobj.subtree)
         ents = [e for e in s.entities(toks, _PLACE_CLASSES)]
         if ents:
+            # a described area without a name ('the sea between the peninsula and China')
+            # is left unlinked: minting it would make a new place of every wording
             ev.add_role("impactArea", ents[0])
-        elif pobj.lower_ in ("sea", "waters", "ocean", "coast"):
-            name = re.sub(r"^(the|a)\s+", "", " ".join(t.text for t in toks), flags=re.I)
-            ev.add_role("impactArea", s.linker.mint(place_class(name, "LOC"), name))
     for m in _DISTANCE.finditer(s.sent.text):
         before = s.sent.text[max(0, m.start() - 40) : m.start()].lower()
         value = float(m.group(1).replace(",", ""))

@@ -16,7 +16,7 @@ from kg.extract.entities import find_mentions, sentence_span
 from kg.extract.events import find_events
 from kg.extract.modality import is_hedged
 from kg.extract.posts import HoldingLookup, find_posts, reference_lookup
-from kg.extract.types import Claim, EventFact, TextSpan
+from kg.extract.types import Claim, Entity, EventFact, TextSpan
 from kg.link import Linker
 from kg.model import Article, ExtractionRun
 from kg.namespaces import PEN
@@ -52,7 +52,6 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
     posts = find_posts(doc, mentions, lk, published=article.published, lookup=_lookup(base))
     merger = EventMerger()
     claims: list[Claim] = []
-    instruments: dict[str, EventFact] = {}
     for sent in doc.sents:
         if not sent.text.strip():
             continue
@@ -88,28 +87,19 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
         about = next((e for e in told if e.kind == "launch"), None) or merger.salient("launch")
         for claim, words in compliance_claims(sent, attribution, about):
             claim.via = attribution.via.entity if attribution.via else None
-            claim.instrument_event = _instrument(words, claim.span, lk, instruments)
+            claim.instrument = _instrument(words, lk)
             claims.append(claim)
-    events = merger.events + [e for e in instruments.values() if e not in merger.events]
+    events = merger.events
     return ArticleFacts(article, sentences_of(doc), mentions.mentions, posts, events, claims)
 
 
-def _instrument(words: str, span: TextSpan, lk: Linker, seen: dict[str, EventFact]) -> EventFact:
-    """The resolution(s) a compliance claim names, as an undated resolution event of the
-    organ named (the UN Security Council when the words say UN or Security Council)."""
-    key = "un" if re.search(r"U\.?N\.?|United Nations|Security Council", words) else words.lower()
-    if key in seen:
-        return seen[key]
-    ev = EventFact("resolution", PEN.Resolution, [span], trigger=words, confidence=0.5)
-    if key == "un":
-        organ = lk.exact("UN Security Council", ("InternationalOrganisation", "Organisation")) or lk.exact(
-            "United Nations Security Council", ("InternationalOrganisation", "Organisation")
-        )
-        if organ is not None:
-            ev.add_role("actor", organ)
-    ev.gist = words
-    seen[key] = ev
-    return ev
+def _instrument(words: str, lk: Linker) -> Entity | None:
+    """The body whose resolutions or ban a compliance claim names: the UN Security Council
+    when the words say UN, United Nations or Security Council. (An instrument is not made
+    an event of its own: the text names it, it does not tell of its adoption.)"""
+    if re.search(r"U\.?N\.?|United Nations|Security Council", words):
+        return lk.exact("UN Security Council", ("InternationalOrganisation", "Organisation"))
+    return None
 
 
 def extract_batch(
