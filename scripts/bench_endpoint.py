@@ -1,0 +1,227 @@
+"""Benchmark: what the HTTP endpoint adds to the engine (not a test; prints a markdown table).
+
+Generates a graph of about ``--triples`` triples shaped like ours (one named graph per
+article with sentences, mentions, entities and events; reference data; the default graph
+as their union), then in one run:
+
+1. each typical query in-process on pyoxigraph (query + serialisation to SPARQL JSON or
+   Turtle) and over HTTP through a real ``kg serve --data`` process: medians and ratio;
+2. the throughput of a mixed workload at 1 and at 8 concurrent clients.
+
+Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--seconds 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyoxigraph as ox
+import requests
+
+BASE = "https://w3id.org/peninsula/"
+PEN = BASE + "ontology#"
+RES = BASE + "resource/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+STATES = ["north-korea", "south-korea", "japan", "united-states", "china", "russia"]
+PEOPLE = [f"person-{i}" for i in range(400)]
+CLASSES = ["MissileLaunch", "Meeting", "Visit", "Statement", "MilitaryExercise", "Sanction"]
+
+QUERIES = {
+    "label of one IRI": f"SELECT ?l WHERE {{ <{RES}state/japan> <{LABEL}> ?l }}",
+    "launches by a state": f"""PREFIX pen: <{PEN}>
+SELECT ?e ?date WHERE {{ ?e a pen:MissileLaunch ; pen:launchingState <{RES}state/north-korea> ; pen:date ?date }}
+ORDER BY DESC(?date) LIMIT 100""",
+    "events per class": f"PREFIX pen: <{PEN}> SELECT ?c (COUNT(?e) AS ?n) WHERE {{ ?e a ?c ; pen:reportedIn ?a }} GROUP BY ?c",
+    "facts to sentences": f"""PREFIX pen: <{PEN}>
+SELECT ?fact ?text WHERE {{ ?fact pen:participant <{RES}person/person-7> ; pen:denotedBy ?m .
+  ?m pen:sentence ?s . ?s pen:anchorOf ?text }} LIMIT 50""",
+    "ask": f"ASK {{ <{RES}state/china> a <{PEN}State> }}",
+    "describe an event": f"CONSTRUCT {{ <{RES}launch/e-17> ?p ?o }} WHERE {{ <{RES}launch/e-17> ?p ?o }}",
+}
+
+
+def generate(path: Path, triples: int) -> int:
+    """Write N-Quads shaped like a built store's named graphs; returns the quad count."""
+    n = 0
+    with path.open("w", encoding="utf-8") as out:
+
+        def q(s: str, p: str, o: str, g: str) -> None:
+            nonlocal n
+            out.write(f"<{s}> <{p}> {o} <{g}> .\n")
+            n += 1
+
+        ref = BASE + "graph/reference"
+        for st in STATES:
+            q(RES + "state/" + st, RDF_TYPE, f"<{PEN}State>", ref)
+            q(RES + "state/" + st, LABEL, f'"{st.replace("-", " ").title()}"', ref)
+        for p in PEOPLE:
+            q(RES + "person/" + p, RDF_TYPE, f"<{PEN}Person>", ref)
+            q(RES + "person/" + p, LABEL, f'"{p}"', ref)
+        i = 0
+        while n < triples:
+            g = f"{BASE}graph/article/a-{i}"
+            art = f"{RES}article/a-{i}"
+            q(art, RDF_TYPE, f"<{PEN}Article>", g)
+            q(art, LABEL, f'"Article {i}"', g)
+            q(
+                art,
+                PEN + "published",
+                f'"20{10 + i % 14}-0{1 + i % 9}-1{i % 9}"^^<http://www.w3.org/2001/XMLSchema#date>',
+                g,
+            )
+            q(art, PEN + "text", f'"Text of article {i}, with several sentences about the peninsula."', g)
+            for k in range(3):
+                sent = f"{RES}sentence/a-{i}/{k * 40}-{k * 40 + 39}"
+                q(sent, RDF_TYPE, f"<{PEN}Sentence>", g)
+                q(sent, PEN + "inArticle", f"<{art}>", g)
+                q(sent, PEN + "anchorOf", f'"Sentence {k} of article {i}."', g)
+                for m in range(2):
+                    men = f"{RES}mention/a-{i}/{k * 40 + m * 10}-{k * 40 + m * 10 + 5}"
+                    q(men, RDF_TYPE, f"<{PEN}Mention>", g)
+                    q(men, PEN + "inArticle", f"<{art}>", g)
+                    q(men, PEN + "sentence", f"<{sent}>", g)
+                    q(men, PEN + "anchorOf", f'"m{m}"', g)
+            cls = CLASSES[i % len(CLASSES)]
+            ev = f"{RES}{'launch' if cls == 'MissileLaunch' else 'event'}/e-{i}"
+            state = STATES[i % len(STATES)]
+            q(ev, RDF_TYPE, f"<{PEN}{cls}>", g)
+            q(ev, LABEL, f'"{cls} {i}"', g)
+            q(ev, PEN + "reportedIn", f"<{art}>", g)
+            q(ev, PEN + "denotedBy", f"<{RES}mention/a-{i}/0-5>", g)
+            q(
+                ev,
+                PEN + "date",
+                f'"20{10 + i % 14}-0{1 + i % 9}-0{1 + i % 9}"^^<http://www.w3.org/2001/XMLSchema#date>',
+                g,
+            )
+            q(
+                ev,
+                PEN + "launchingState" if cls == "MissileLaunch" else PEN + "actor",
+                f"<{RES}state/{state}>",
+                g,
+            )
+            for p in (PEOPLE[i % len(PEOPLE)], PEOPLE[(i * 7) % len(PEOPLE)]):
+                q(ev, PEN + "participant", f"<{RES}person/{p}>", g)
+                q(RES + "person/" + p, PEN + "denotedBy", f"<{RES}mention/a-{i}/10-15>", g)
+            i += 1
+    return n
+
+
+def in_process(store: ox.Store, query: str) -> float:
+    t = time.perf_counter()
+    result = store.query(query)
+    if isinstance(result, ox.QueryTriples):
+        result.serialize(format=ox.RdfFormat.TURTLE)
+    else:
+        result.serialize(format=ox.QueryResultsFormat.JSON)
+    return time.perf_counter() - t
+
+
+def over_http(session: requests.Session, url: str, query: str) -> float:
+    accept = "text/turtle" if query.startswith("CONSTRUCT") else "application/sparql-results+json"
+    t = time.perf_counter()
+    response = session.get(url, params={"query": query}, headers={"Accept": accept}, timeout=120)
+    response.content  # noqa: B018 - read the whole body
+    elapsed = time.perf_counter() - t
+    response.raise_for_status()
+    return elapsed
+
+
+def start_server(data: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--port", "0", "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={"PENINSULA_QUERY_WORKERS": str(workers), "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        match = re.search(r"listening on (http://\S+/)", line)
+        if match:
+            threading.Thread(target=proc.stdout.read, daemon=True).start()
+            return proc, match.group(1)
+    proc.kill()
+    raise SystemExit("kg serve did not start")
+
+
+def throughput(url: str, clients: int, seconds: float) -> float:
+    mix = list(QUERIES.values())
+    stop = time.monotonic() + seconds
+    counts = [0] * clients
+
+    def client(k: int) -> None:
+        session = requests.Session()
+        j = k
+        while time.monotonic() < stop:
+            over_http(session, url, mix[j % len(mix)])
+            counts[k] += 1
+            j += 1
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    return sum(counts) / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    from kg.workers import load_files
+
+    with tempfile.TemporaryDirectory(prefix="peninsula-bench-") as tmp:
+        data = Path(tmp) / "bench.nq"
+        t = time.perf_counter()
+        n = generate(data, args.triples)
+        print(f"generated {n:,} named-graph triples in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        store = ox.Store()
+        load_files(store, [str(data)])
+        print(f"store holds {len(store):,} quads (named graphs + their union)", file=sys.stderr)
+        proc, root = start_server(data, args.workers)
+        try:
+            url = root + "sparql"
+            session = requests.Session()
+            rows = []
+            for name, query in QUERIES.items():
+                for _ in range(3):  # warm both sides
+                    in_process(store, query)
+                    over_http(session, url, query)
+                local = statistics.median(in_process(store, query) for _ in range(args.runs)) * 1000
+                http = statistics.median(over_http(session, url, query) for _ in range(args.runs)) * 1000
+                target = 1.3 * local + 2
+                rows.append((name, local, http, http / local, "yes" if http <= target else "no"))
+            one = throughput(url, 1, args.seconds)
+            eight = throughput(url, 8, args.seconds)
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    print(
+        f"\n{n:,} triples in named graphs ({len(store):,} quads with the union), {args.workers} query workers\n"
+    )
+    print("| query | in-process median (ms) | HTTP median (ms) | ratio | within 1.3× + 2 ms |")
+    print("|---|---:|---:|---:|---|")
+    for name, local, http, ratio, ok in rows:
+        print(f"| {name} | {local:.2f} | {http:.2f} | {ratio:.2f} | {ok} |")
+    print(f"\n| clients | queries/s |\n|---:|---:|\n| 1 | {one:.1f} |\n| 8 | {eight:.1f} |")
+    print(f"\n8 clients / 1 client: {eight / one:.2f}× (target ≥ 1.6×)")
+
+
+if __name__ == "__main__":
+    main()
