@@ -80,6 +80,11 @@ def attribution_of(sent: Span, mentions: ArticleMentions, linker: Linker) -> Att
             continue
         subj = [c for c in t.children if c.dep_ in ("nsubj",)]
         agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        # 'the officials sought to downplay it, noting that ...': the subject is the clause's
+        up = t
+        while not (subj or agent) and up.dep_ in ("advcl", "xcomp", "conj") and up.head is not up:
+            up = up.head
+            subj = [c for c in up.children if c.dep_ == "nsubj"]
         head = subj or agent
         if not head:
             continue
@@ -121,8 +126,8 @@ def compliance_claims(
         if violates is None:
             continue
         m = _INSTRUMENT.search(sent.text)
-        if m is None:
-            continue
+        if m is None or attribution.source is None:
+            continue  # a claim needs its source; the article's own voice is not one
         claim = Claim(
             source=attribution.source or Source(),
             about=about,
