@@ -332,6 +332,8 @@ def test_ontology_in_every_rdf_format(client: FlaskClient, fmt: object) -> None:
 def test_ontology_html(client: FlaskClient) -> None:
     response = client.get("/ontology", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.mimetype == "text/html"
+    assert "MissileLaunch" in response.get_data(as_text=True)
+    response.close()
 
 
 @pytest.mark.parametrize(
