@@ -129,13 +129,13 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
     ontology_dir = Path(settings.ontology_dir)
     if args.files:
-        report = v.validate_files(args.files, ontology_dir=ontology_dir)
+        report = v.validate_files(args.files, ontology_dir=ontology_dir, reasoner=args.reasoner)
     else:
         try:
             store = open_read_only(Path(settings.store))
         except (FileNotFoundError, OSError) as exc:
             raise v.ValidationInputError(str(exc)) from exc
-        report = v.validate(v.dataset_from_store(store), ontology_dir=ontology_dir)
+        report = v.validate(v.dataset_from_store(store), ontology_dir=ontology_dir, reasoner=args.reasoner)
     print(report.summary())
     return 0 if report.conforms else 1
 
@@ -246,11 +246,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check a graph against the SHACL shapes and the OWL reasoner")
     p.add_argument("files", nargs="*", type=Path, help="RDF files to check (default: the published store)")
+    p.add_argument(
+        "--no-reasoner",
+        dest="reasoner",
+        action="store_false",
+        help="check the SHACL shapes only (no Java needed)",
+    )
     _store_option(p)
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("eval", help="score extraction against a gold annotation")
     p.add_argument("gold", type=Path, help="gold file or folder")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--graph", type=Path, nargs="+", help="score these RDF files instead of building the articles"
+    )
     p.set_defaults(handler=cmd_eval)
 
     p = sub.add_parser("export", help="write the whole dataset in one RDF format")
