@@ -1,0 +1,170 @@
+"""What the event extractors share: one sentence with its linked mentions and dates, and
+readings of the dependency parse (subjects, prepositional objects, states behind actors,
+places).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rdflib import URIRef
+from spacy.tokens import Span, Token
+
+from kg.dates import DateSpan
+from kg.extract.entities import ArticleMentions
+from kg.extract.types import Entity, TextSpan
+from kg.link import Linker
+from kg.namespaces import PEN
+
+__all__ = [
+    "ACTOR_CLASSES",
+    "NUMBERS",
+    "PLACE_CLASSES",
+    "TIMES",
+    "Sent",
+    "place_entity",
+    "prep_objects",
+    "prep_objects_direct",
+    "state_of",
+    "subject",
+    "subtree",
+]
+
+NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
+    "single": 1,
+}
+TIMES = {"once": 1, "twice": 2, "thrice": 3}
+
+
+@dataclass
+class Sent:
+    sent: Span
+    mentions: ArticleMentions
+    linker: Linker
+    dates: list[DateSpan]
+    published: object
+    sb: int
+    se: int
+
+    def span_of(self, tok: Token) -> TextSpan:
+        return TextSpan(tok.idx, tok.idx + len(tok.text), self.sb, self.se)
+
+    def phrase_span(self, toks: Sequence[Token]) -> TextSpan:
+        begin = min(t.idx for t in toks)
+        end = max(t.idx + len(t.text) for t in toks)
+        return TextSpan(begin, end, self.sb, self.se)
+
+    def entities(self, toks: Sequence[Token] | Span, classes: set[URIRef] | None = None) -> list[Entity]:
+        """The entities mentioned in ``toks``, leaving out a state or body that only
+        qualifies a person named there ('US Secretary of State Antony Blinken')."""
+        out: list[Entity] = []
+        tokset = {t.i for t in toks}
+        person_toks = {
+            t.i for t in toks if (m := self.mentions.at(t)) is not None and m.entity.cls == PEN.Person
+        }
+        for t in toks:
+            m = self.mentions.at(t)
+            if m is None:
+                continue
+            if classes is not None and m.entity.cls not in classes:
+                continue
+            if m.entity.cls != PEN.Person and person_toks and _qualifies(t, person_toks, tokset):
+                continue
+            if all(e.iri != m.entity.iri for e in out):
+                out.append(m.entity)
+        return out
+
+
+def _qualifies(tok: Token, person_toks: set[int], scope: set[int]) -> bool:
+    """Whether a token modifies (through compounds, titles, possessives) a person's name."""
+    cur = tok
+    for _ in range(6):
+        if cur.dep_ not in ("compound", "nmod", "amod", "poss", "pobj", "prep", "case") or cur.head is cur:
+            return False
+        cur = cur.head
+        if cur.i in person_toks:
+            return True
+        if cur.i not in scope:
+            return False
+    return False
+
+
+ACTOR_CLASSES = {PEN.State, PEN.Person, PEN.GovernmentBody, PEN.Organisation, PEN.InternationalOrganisation}
+PLACE_CLASSES = {
+    PEN.Place,
+    PEN.Settlement,
+    PEN.AdministrativeRegion,
+    PEN.WaterBody,
+    PEN.MilitaryFacility,
+    PEN.Region,
+}
+
+
+def subtree(tok: Token) -> list[Token]:
+    return list(tok.subtree)
+
+
+def subject(verb: Token) -> list[Token]:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return subtree(c)
+    # 'agent' of a passive: 'confirmed by two officials'
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return subtree(c)
+    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+        return subject(verb.head)
+    return []
+
+
+def state_of(ents: Sequence[Entity], linker: Linker) -> Entity | None:
+    for e in ents:
+        if e.cls == PEN.State:
+            return e
+    for e in ents:
+        if e.state is not None and e.state in linker.by_iri:
+            return linker.by_iri[e.state]
+        if e.part_of is not None and e.part_of in linker.by_iri:
+            return linker.by_iri[e.part_of]
+    return None
+
+
+def place_entity(e: Entity, linker: Linker) -> Entity | None:
+    """A place for pen:place / pen:launchSite (a state's name read as its territory has no
+    place entity of its own, so a reference place of the same name is used, if any)."""
+    if e.cls in PLACE_CLASSES:
+        return e
+    if e.cls == PEN.State:
+        return linker.exact(e.label, ("Settlement", "Place", "Region", "AdministrativeRegion"))
+    return None
+
+
+def prep_objects(tok: Token, preps: set[str]) -> list[Token]:
+    out: list[Token] = []
+    for c in tok.subtree:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            out.extend(g for g in c.children if g.dep_ == "pobj")
+    return out
+
+
+def prep_objects_direct(tok: Token, preps: set[str]) -> list[Token]:
+    out: list[Token] = []
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in preps:
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    out += list(g.subtree)
+    return out

@@ -1,0 +1,266 @@
+"""Missile launches and weapon tests, and nuclear tests: a launch verb with a weapon as its
+object ('fired two missiles') or a launch noun ('the launch of a Hwasong-15', 'missile
+tests'); launching state, weapon system and class, count, launch site, impact area,
+range and altitude read around the trigger.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rdflib import URIRef
+from spacy.tokens import Token
+
+from kg.extract.eventbase import (
+    ACTOR_CLASSES,
+    NUMBERS,
+    PLACE_CLASSES,
+    Sent,
+    place_entity,
+    prep_objects,
+    state_of,
+    subject,
+)
+from kg.extract.types import EventFact
+from kg.namespaces import PEN
+
+__all__ = [
+    "GENERIC_HEADS",
+    "LAUNCH_NOUNS",
+    "LAUNCH_VERBS",
+    "launch_event",
+    "nuclear_test_event",
+    "weapon_classes_in",
+]
+
+_WEAPON_WORDS = {
+    "missile",
+    "missiles",
+    "rocket",
+    "rockets",
+    "projectile",
+    "projectiles",
+    "icbm",
+    "icbms",
+    "slbm",
+    "irbm",
+    "srbm",
+    "weapon",
+    "weapons",
+    "system",
+    "warhead",
+    "satellite",
+}
+LAUNCH_VERBS = {"fire", "launch", "test", "shoot", "test-fire", "lob"}
+# verbs whose subject carries out the launches they govern ('conducted tests', 'refrained
+# from tests'); a speaker who condemns or confirms the launches is not their actor
+_DO_VERBS = {
+    "conduct",
+    "carry",
+    "stage",
+    "resume",
+    "refrain",
+    "halt",
+    "freeze",
+    "stop",
+    "continue",
+    "suspend",
+    "hold",
+    "perform",
+    "make",
+    "begin",
+    "start",
+    "increase",
+    "end",
+    "have",
+    "launch",
+    "fire",
+    "test",
+    "ramp",
+    "step",
+    "accelerate",
+    "avoid",
+    "give",
+    "restart",
+}
+LAUNCH_NOUNS = {"launch", "launching", "test", "testing", "firing", "launches", "tests", "testings"}
+_BACKREF_NOUNS = {"launch", "launching", "test", "testing", "firing", "incident", "provocation"}
+GENERIC_HEADS = {
+    "ban",
+    "prohibition",
+    "resolution",
+    "moratorium",
+    "sanction",
+    "program",
+    "programme",
+    "capability",
+}
+
+
+# weapon classes as written; the most specific phrase wins where two overlap
+_CLASS_PATTERNS: list[tuple[re.Pattern[str], URIRef]] = [
+    (re.compile(r"intercontinental[- ]ballistic|\bICBMs?\b", re.I), PEN.ICBM),
+    (re.compile(r"intermediate[- ]range[- ]ballistic|\bIRBMs?\b", re.I), PEN.IRBM),
+    (re.compile(r"medium[- ]range[- ]ballistic|\bMRBMs?\b", re.I), PEN.MRBM),
+    (re.compile(r"short[- ]range[- ]ballistic|\bSRBMs?\b", re.I), PEN.SRBM),
+    (re.compile(r"submarine[- ]launched|\bSLBMs?\b", re.I), PEN.SLBM),
+    (re.compile(r"cruise missiles?", re.I), PEN.CruiseMissile),
+    (re.compile(r"hypersonic", re.I), PEN.HypersonicMissile),
+    (re.compile(r"anti[- ]ship", re.I), PEN.AntiShipMissile),
+    (re.compile(r"short[- ]range", re.I), PEN.ShortRangeMissile),
+    (re.compile(r"long[- ]range", re.I), PEN.LongRangeMissile),
+    (re.compile(r"ballistic missiles?", re.I), PEN.BallisticMissile),
+    (re.compile(r"satellite|space launch vehicle|carrier rocket", re.I), PEN.SpaceLaunchVehicle),
+]
+_BROADER = {
+    PEN.ICBM: PEN.BallisticMissile,
+    PEN.IRBM: PEN.BallisticMissile,
+    PEN.MRBM: PEN.BallisticMissile,
+    PEN.SRBM: PEN.BallisticMissile,
+    PEN.SLBM: PEN.BallisticMissile,
+}
+_DISTANCE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(km|kilomet(?:er|re)s?|miles?)\b", re.I)
+
+
+def weapon_classes_in(text: str) -> list[URIRef]:
+    """The weapon classes a phrase names, most specific first, without the broader class
+    of one already named ('short-range ballistic missile' → SRBM only)."""
+    found: list[URIRef] = []
+    taken: list[tuple[int, int]] = []
+    for rx, cls in _CLASS_PATTERNS:
+        for m in rx.finditer(text):
+            if any(a <= m.start() < b or a < m.end() <= b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if cls not in found:
+                found.append(cls)
+    return [c for c in found if not any(_BROADER.get(o) == c for o in found)]
+
+
+def _count(noun: Token) -> int | None:
+    for c in noun.children:
+        if c.dep_ == "nummod":
+            if c.like_num and c.text.isdigit():
+                return int(c.text)
+            if c.lower_ in NUMBERS:
+                return NUMBERS[c.lower_]
+    if noun.head.lower_ == "of" and noun.head.head.lower_ in ("pair", "couple"):
+        return 2
+    if noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+        return 1
+    if noun.head.lower_ == "of" and noun.head.head.lower_ in ("barrage", "salvo", "volley", "series"):
+        return None
+    return None
+
+
+def _weapon_nouns(toks: Sequence[Token]) -> list[Token]:
+    return [t for t in toks if t.lower_ in _WEAPON_WORDS or t.ent_type_ == "WEAPON"]
+
+
+def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
+    if verb:
+        if trig.dep_ in ("csubj", "csubjpass") or (
+            trig.tag_ == "VBG"
+            and trig.dep_ in ("pobj", "pcomp")
+            and trig.head.lower_ in ("on", "against", "of")
+        ):
+            return None  # 'launching cruise missiles isn't prohibited': a kind of act, not an event
+        objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")]
+        obj_toks = [t for o in objs for t in o.subtree]
+        subj = subject(trig)
+        if not _weapon_nouns(obj_toks) and not any(
+            m is not None and m.entity.cls == PEN.WeaponSystem for m in map(s.mentions.at, obj_toks)
+        ):
+            return None
+        scope = obj_toks
+        actor_toks = [t for t in subj if not _weapon_nouns([t])]
+    else:
+        if any(a.lemma_ in GENERIC_HEADS for a in trig.ancestors):
+            return None
+        scope = [t for t in trig.subtree]
+        left = [t for t in trig.lefts]
+        weaponish = _weapon_nouns(scope) or any(
+            s.mentions.at(t) is not None and s.mentions.at(t).entity.cls == PEN.WeaponSystem  # type: ignore[union-attr]
+            for t in scope
+        )
+        definite = any(c.lower_ in ("the", "these", "those", "this", "that") for c in left)
+        if not weaponish and not (definite and trig.lemma_ in _BACKREF_NOUNS):
+            return None
+        actor_toks = [t for c in trig.children if c.dep_ in ("poss", "compound", "nmod") for t in c.subtree]
+        actor_toks += prep_objects(trig, {"of", "by"})
+        if not s.entities(actor_toks, ACTOR_CLASSES):
+            # 'North Korea conducted tests', 'had refrained from missile tests'
+            head = trig.head
+            while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+                head = head.head
+            if head.pos_ in ("VERB", "AUX") and head.lemma_ in _DO_VERBS:
+                actor_toks = subject(head)
+    first, last = min(t.idx for t in scope), max(t.idx + len(t) for t in scope)
+    text = s.sent.doc.text[first:last]
+    classes = weapon_classes_in(text)
+    if not verb and trig.lemma_ in ("test", "testing") and "nuclear" in {t.lower_ for t in trig.children}:
+        return None  # a nuclear test, told by nuclear_test_event
+    ev = EventFact("launch", PEN.MissileLaunch, [s.span_of(trig)], trigger=trig.text)
+    ev.weapon_classes = classes
+    systems = s.entities(scope, {PEN.WeaponSystem}) or (
+        s.entities(s.sent, {PEN.WeaponSystem}) if verb else []
+    )
+    for system in systems[:1]:
+        ev.add_role("weaponSystem", system)
+        if not classes and system.weapon_class is not None:
+            ev.weapon_classes = [system.weapon_class]
+    state = state_of(s.entities(actor_toks, ACTOR_CLASSES), s.linker)
+    operator = systems[0].state if systems else None
+    if state is None and operator is not None and operator in s.linker.by_iri:
+        state = s.linker.by_iri[operator]
+    if state is not None:
+        ev.add_role("launchingState", state)
+    for w in _weapon_nouns(scope):
+        n = _count(w)
+        if (n is not None and w.tag_ in ("NNS", "NNPS")) or (n is not None and n == 1):
+            ev.count = n
+            break
+    head = trig if verb else trig.head
+    for pobj in prep_objects(head if verb else trig, {"from"}):
+        for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State}):
+            place = place_entity(e, s.linker)
+            if place is not None:
+                ev.add_role("launchSite", place)
+                break
+    for pobj in prep_objects(head, {"into", "over", "toward", "towards", "in", "off"}):
+        toks = list(pobj.subtree)
+        ents = [e for e in s.entities(toks, PLACE_CLASSES)]
+        if ents:
+            # a described area without a name ('the sea between the peninsula and China')
+            # is left unlinked: minting it would make a new place of every wording
+            ev.add_role("impactArea", ents[0])
+    for m in _DISTANCE.finditer(s.sent.text):
+        before = s.sent.text[max(0, m.start() - 40) : m.start()].lower()
+        value = float(m.group(1).replace(",", ""))
+        if m.group(2).lower().startswith("mile"):
+            value *= 1.609344
+        if "altitude" in before or "high" in s.sent.text[m.end() : m.end() + 10]:
+            ev.altitude_km = ev.altitude_km or value
+        elif any(w in before for w in ("range", "flew", "travel", "distance")):
+            ev.range_km = ev.range_km or value
+    ev.definite = not verb and any(c.lower_ in ("the", "these", "those", "this", "that") for c in trig.lefts)
+    return ev
+
+
+def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
+    if trig.lemma_ not in ("test", "testing") or trig.pos_ != "NOUN":
+        return None
+    mods = {c.lower_ for c in trig.children} | {g.lower_ for c in trig.children for g in c.children}
+    if "nuclear" not in mods:
+        return None
+    if any(a.lemma_ in GENERIC_HEADS for a in trig.ancestors):
+        return None
+    ev = EventFact("nuclear-test", PEN.NuclearTest, [s.span_of(trig)], trigger=trig.text)
+    actor = [t for c in trig.children if c.dep_ in ("poss", "compound") for t in c.subtree]
+    if not actor and trig.head.pos_ == "VERB":
+        actor = subject(trig.head)
+    state = state_of(s.entities(actor, ACTOR_CLASSES), s.linker)
+    if state is not None:
+        ev.add_role("launchingState", state)
+    return ev
