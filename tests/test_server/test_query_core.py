@@ -227,3 +227,28 @@ def test_store_workers_pick_up_a_new_build(tmp_path: Path) -> None:
         make_store(store, [FIXTURE])
         second = pool.run(StatsJob(), timeout_s=30)
         assert second["build"] != first["build"] and second["triples"] > 100
+
+
+def test_fixture_offsets_match_the_article_text() -> None:
+    """Every mention and sentence of the fixture quotes its article: text[begin:end] ==
+    anchorOf, and a mention lies inside its sentence (offsets are what the UI highlights)."""
+    store = ox.Store()
+    load_files(store, [str(FIXTURE)])
+    pen = BASE + "ontology#"
+    rows = list(
+        store.query(
+            f"""PREFIX pen: <{pen}>
+            SELECT ?x ?b ?e ?anchor ?text ?sb ?se WHERE {{
+              ?x pen:inArticle ?a ; pen:beginIndex ?b ; pen:endIndex ?e ; pen:anchorOf ?anchor .
+              ?a pen:text ?text .
+              OPTIONAL {{ ?x pen:sentence ?s . ?s pen:beginIndex ?sb ; pen:endIndex ?se }}
+            }}"""
+        )
+    )
+    assert len(rows) == 8  # 2 sentences, 6 mentions
+    for x, b, e, anchor, text, sb, se in rows:
+        begin, end = int(b.value), int(e.value)
+        assert text.value[begin:end] == anchor.value, f"{x.value}: [{begin}:{end}]"
+        assert x.value.endswith(f"/{begin}-{end}"), f"{x.value} names other offsets"
+        if sb is not None:
+            assert int(sb.value) <= begin and end <= int(se.value), f"{x.value} outside its sentence"
