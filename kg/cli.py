@@ -2,6 +2,10 @@
 
 Every command takes the settings options it needs (``--store`` ...); each handler returns
 the process exit code. Library code never calls ``sys.exit``; only ``main`` does.
+
+This module is the outermost adapter: it is the one place in ``kg`` that reaches into the
+``server`` package, lazily and only for ``kg serve``, so the library itself never depends on
+the web layer.
 """
 
 from __future__ import annotations
