@@ -61,44 +61,18 @@ def resource(path: str) -> Response:
         raise NotFound(f"<{iri}> is not an IRI this dataset uses")
     from rdflib import URIRef
 
+    if _wants_html():
+        from server.pages import entity_html
+
+        page = entity_html(iri)  # None when the graph says nothing about the IRI
+        if page is None:
+            raise NotFound(f"the dataset says nothing about <{iri}>")
+        return _vary(Response(page, content_type="text/html; charset=utf-8"))
     exists = run(_EXISTS, output=FORMATS[0].output, bindings={"x": URIRef(iri)})
     if b"true" not in exists.body:
         raise NotFound(f"the dataset says nothing about <{iri}>")
-    if _wants_html():
-        return _vary(Response(_entity_html(iri), content_type="text/html; charset=utf-8"))
     fmt = negotiate("graph", request.accept_mimetypes, request.args.get("format"))
     return _vary(result_response(run(describe_query, output=fmt.output, bindings={"x": URIRef(iri)})))
-
-
-def _entity_html(iri: str) -> str:
-    try:
-        from server.pages import entity_html
-
-        page = entity_html(iri)
-        if page is not None:
-            return page
-    except (ImportError, FileNotFoundError, OSError):
-        pass  # the UI reads the published store; with --data files there is none
-    return _minimal_html(iri)
-
-
-def _minimal_html(iri: str) -> str:
-    """A plain table of the resource's triples, when the UI's page is unavailable."""
-    from rdflib import URIRef
-
-    table = run(
-        f"SELECT ?p ?o ?label ?x WHERE {{ ?x ?p ?o OPTIONAL {{ ?o <{RDFS_LABEL}> ?label }} }} ORDER BY ?p ?o",
-        output=FORMATS[3].output,  # TSV: one line per row
-        bindings={"x": URIRef(iri)},
-    ).body.decode()
-    rows = []
-    for line in table.splitlines()[1:]:
-        cells = [*line.split("\t"), "", "", ""][:3]  # ?x, last, is left out
-        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
-    return (
-        f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(iri)}</title>"
-        f"<h1>{escape(iri)}</h1><table><tr><th>property<th>value<th>label</tr>{''.join(rows)}</table></html>"
-    )
 
 
 # --------------------------------------------------------------------- ontology

@@ -22,9 +22,9 @@ Public functions (call them inside a Flask request or app context; they read the
     An error page in the site's layout (no stack traces), for any blueprint.
 
 ``app_reader() -> Reader``
-    How pages read the graph: through the app's query engine (``server.sparql.run``, so
-    the query time limit and row cap apply and ``kg serve --data`` files work too), or,
-    for an app without one, the published store opened read-only (``store_for``).
+    How pages read the graph: always through the app's query engine
+    (``server.sparql.run``), so the query time limit and row cap apply, and the pages show
+    whatever the endpoint serves: the published store or ``kg serve --data`` files.
 
 The entity and article pages are assembled from SPARQL over the default graph (the
 materialised union, see docs/graph-conventions.md).
@@ -41,6 +41,7 @@ import pyoxigraph as ox
 from flask import current_app, render_template
 
 from kg.errors import KGError
+from kg.query import OutputFormat
 from kg.settings import Settings
 from server.ui_facts import (
     FACT_CLASSES,
@@ -54,8 +55,6 @@ from server.ui_facts import (
     iris_in,
     labels_of,
     load_nodes,
-    store_for,
-    store_reader,
 )
 
 __all__ = [
@@ -71,11 +70,11 @@ __all__ = [
     "query_page",
     "render_article",
     "render_entity",
-    "store_for",
 ]
 
 # Download links offered under a query's results: label → value of ``?format=``.
 FORMATS: dict[str, str] = {"JSON": "json", "CSV": "csv", "TSV": "tsv", "XML": "xml"}
+_JSON_RESULTS = OutputFormat("application/sparql-results+json", "JSON")
 
 
 @dataclass(frozen=True)
@@ -124,22 +123,15 @@ def _settings() -> Settings:
 
 
 def app_reader() -> Reader:
-    """The current app's reader: its query engine (``server.sparql.run``: the store or
-    the ``--data`` files, under the query time limit and row cap) when it has one, else
-    the published store of its settings opened directly."""
-    settings = _settings()
-    if "peninsula" in current_app.extensions:
-        from kg.query import OutputFormat
-        from server.sparql import run
+    """The current app's reader: its query engine (``server.sparql.run``, the same worker
+    pool, time limit and row cap as /sparql), whatever dataset the engine holds."""
+    from server.sparql import run
 
-        json_results = OutputFormat("application/sparql-results+json", "JSON")
+    def run_on_engine(text: str) -> Any:
+        body = run(text, output=_JSON_RESULTS).body
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
-        def run_on_engine(text: str) -> Any:
-            body = run(text, output=json_results).body
-            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-
-        return Reader(run_on_engine, settings)
-    return store_reader(store_for(settings), settings)
+    return Reader(run_on_engine, _settings())
 
 
 def entity_html(iri: str) -> str | None:
@@ -179,7 +171,7 @@ def query_page(
     if table is not None:
         try:
             labels = labels_of(app_reader(), iris_in(table.rows))
-        except (FileNotFoundError, KGError):  # labels are a nicety; the table stands without
+        except KGError:  # labels are a nicety; the table stands without
             labels = {}
         table_view = {
             "variables": list(table.variables),

@@ -2,8 +2,8 @@
 of articles and article pages. Entity pages and the query gallery are rendered by
 ``server.pages`` for the blueprints that own their URLs.
 
-Every page reads the live build through ``server.ui_facts`` and renders on the server, so
-reading needs no JavaScript; the editor (YASGUI) and the network (cytoscape) are scripts
+Every page reads through the app's query engine (``server.pages.app_reader``) and renders
+on the server, so reading needs no JavaScript; the editor (YASGUI) and the network (cytoscape) are scripts
 vendored from npm into ``static/vendor`` by scripts/install-ui-assets.sh.
 """
 
@@ -62,7 +62,7 @@ def home() -> Any:
     reader = app_reader()
     try:
         stats = _stats(reader)
-    except (FileNotFoundError, KGError) as exc:  # nothing published yet: say how to build
+    except KGError as exc:  # nothing published yet: say how to build
         return render_template("home.html", stats=None, articles=[], problem=str(exc))
     return render_template("home.html", stats=stats, articles=_articles(reader, limit=8), problem=None)
 

@@ -1,23 +1,22 @@
 """What the UI reads from the store, and how it says it: SPARQL helpers, terms as
 template cells, facts as English sentences, and the sentences facts were extracted from.
 
-Plain functions over a pyoxigraph ``Store`` and ``Settings``; no Flask here, so they are
-tested without an app. The store's default graph is the materialised union of all graphs
-(docs/graph-conventions.md), so every query reads the default graph.
+Plain functions over a ``Reader`` (SPARQL SELECT text in, solutions out: the app's query
+engine in the server, or a pyoxigraph ``Store`` through ``store_reader``) and ``Settings``;
+no Flask here, so they are tested without an app. The store's default graph is the
+materialised union of all graphs (docs/graph-conventions.md), so every query reads the
+default graph.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.settings import Settings
-from kg.store import current_build
 
 __all__ = [
     "EVENT_CLASSES",
@@ -35,7 +34,6 @@ __all__ = [
     "load_nodes",
     "local_href",
     "short",
-    "store_for",
     "store_reader",
 ]
 
@@ -55,26 +53,6 @@ def PREFIXES(base: str) -> dict[str, str]:
         "prov": "http://www.w3.org/ns/prov#",
         "schema": "https://schema.org/",
     }
-
-
-# ---------------------------------------------------------------- store access
-
-_STORES: dict[Path, ox.Store] = {}
-_STORES_LOCK = threading.Lock()
-
-
-def store_for(settings: Settings) -> ox.Store:
-    """The live build of ``settings.store``, read-only, opened once per build path.
-    Raises FileNotFoundError when nothing is published."""
-    build = current_build(Path(settings.store))
-    if build is None:
-        raise FileNotFoundError(f"no published build in {settings.store}; run 'kg build' first")
-    with _STORES_LOCK:
-        store = _STORES.get(build)
-        if store is None:
-            store = ox.Store.read_only(str(build))
-            _STORES[build] = store
-        return store
 
 
 @dataclass(frozen=True)

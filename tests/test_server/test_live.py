@@ -5,6 +5,7 @@ rdflib's SPARQLStore."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -224,3 +225,22 @@ def test_serve_over_a_store_builds_nothing_when_one_is_published(
     server = start_server(store=store)
     health = requests.get(server.url + "health", timeout=10).json()
     assert health["triples"] > 100 and health["build"] != "none"
+
+
+def test_entity_page_under_data_files_shows_label_and_source_sentence(live_server: LiveServer) -> None:
+    """The UI reads through the server's query engine, so `kg serve --data` files get the
+    full entity page: its label and the article sentence a fact came from, highlighted."""
+    response = requests.get(
+        live_server.url + "resource/state/north-korea", headers={"Accept": "text/html"}, timeout=30
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/html")
+    html = response.text
+    assert "<h1" in html and "North Korea</h1>" in html
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    assert "North Korea fired two cruise missiles on Sunday, officials said." in words
+    assert re.search(r'<mark[^>]*class="[^"]*hl-fact[^"]*"[^>]*>fired two cruise missiles</mark>', html)
+    missing = requests.get(
+        live_server.url + "resource/state/atlantis", headers={"Accept": "text/html"}, timeout=30
+    )
+    assert missing.status_code == 404
