@@ -16,7 +16,7 @@ from rdflib import URIRef
 from kg.extract.types import EventFact
 from kg.namespaces import PEN
 
-__all__ = ["EventMerger", "classes_compatible"]
+__all__ = ["EventMerger", "classes_compatible", "family_of"]
 
 _FAMILY = {
     "launch": "launch",
@@ -39,6 +39,11 @@ _VAGUE: dict[URIRef, set[URIRef]] = {
     PEN.BallisticMissile: _BALLISTIC,
 }
 _MEETING_RANK = {"meeting": 0, "talks": 1, "call": 1, "summit": 2, "visit": 1}
+
+
+def family_of(kind: str) -> str:
+    """The family of an event kind ('summit' → 'meeting'); a statement is its own."""
+    return _FAMILY.get(kind, kind)
 
 
 def classes_compatible(a: list[URIRef], b: list[URIRef]) -> bool:

@@ -23,6 +23,7 @@ __all__ = [
     "PLACE_CLASSES",
     "TIMES",
     "Sent",
+    "coordinated_head",
     "place_entity",
     "prep_objects",
     "prep_objects_direct",
@@ -117,6 +118,25 @@ def subtree(tok: Token) -> list[Token]:
     return list(tok.subtree)
 
 
+_FINITE = ("VBD", "VBZ", "VBP")
+
+
+def coordinated_head(tok: Token) -> Token:
+    """What a conjunct is coordinated with. The parser may hang a finite verb ('… and
+    threatened') under a non-finite one inside a complement ('said the North would never
+    trade …'); a finite conjunct goes with the nearest finite verb above instead."""
+    head = tok.head
+    if tok.dep_ == "conj" and tok.tag_ in _FINITE and head.tag_ in ("VB", "VBG", "VBN"):
+        cur = head
+        for _ in range(8):
+            if cur.head is cur or (cur.tag_ in _FINITE and cur.pos_ in ("VERB", "AUX")):
+                break
+            cur = cur.head
+        if cur.tag_ in _FINITE:
+            return cur
+    return head
+
+
 def subject(verb: Token) -> list[Token]:
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
@@ -125,7 +145,9 @@ def subject(verb: Token) -> list[Token]:
     for c in verb.children:
         if c.dep_ == "agent":
             return subtree(c)
-    if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head is not verb:
+    if verb.dep_ == "conj" and verb.head is not verb:
+        return subject(coordinated_head(verb))
+    if verb.dep_ in ("xcomp", "advcl") and verb.head is not verb:
         return subject(verb.head)
     return []
 

@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from kg.dates import DateSpan, find_dates
 from kg.extract.entities import ArticleMentions, sentence_span
-from kg.extract.eventbase import Sent
+from kg.extract.eventbase import Sent, coordinated_head
 from kg.extract.launches import (
     LAUNCH_NOUNS,
     LAUNCH_VERBS,
@@ -25,18 +25,21 @@ from kg.extract.meetings import EXERCISE_NOUNS, MEETING_NOUNS, MEETING_VERBS, ex
 from kg.extract.modality import is_future, modality_of
 from kg.extract.statements import (
     SPEECH_LEMMAS,
+    STATEMENT_NOUNS,
     STATEMENT_VERBS,
     resolution_event,
     sanction_event,
     statement_event,
+    statement_noun_event,
 )
 from kg.extract.types import EventFact
 from kg.link import Linker
+from kg.namespaces import PEN
 
 __all__ = ["SPEECH_LEMMAS", "find_events", "weapon_classes_in"]
 
 
-def _assign_dates(s: Sent, triggers: list[Token]) -> dict[int, DateSpan]:
+def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict[int, DateSpan]:
     """Each date expression goes to the trigger (or speech verb) it depends on; a date
     that depends on none of them goes to the nearest trigger still without a date."""
     trig_ids = {t.i for t in triggers}
@@ -57,6 +60,11 @@ def _assign_dates(s: Sent, triggers: list[Token]) -> dict[int, DateSpan]:
             continue
         if owner in trig_ids and owner not in out:
             out[owner] = d
+        elif owner not in trig_ids:
+            # 'said on Monday that … and threatened to …': coordinated speech acts share it
+            for t in triggers:
+                if t.i in speech_acts and t.dep_ == "conj" and coordinated_head(t).i == owner:
+                    out.setdefault(t.i, d)
     for d, span in orphans:
         free = [t for t in triggers if t.i not in out]
         if free:
@@ -77,6 +85,9 @@ def _events_at(s: Sent, t: Token) -> list[EventFact]:
             ev = statement_event(s, t)
             return [ev] if ev else []
         return []
+    if lemma in STATEMENT_NOUNS:
+        ev = statement_noun_event(s, t)
+        return [ev] if ev else []
     if t.pos_ in ("NOUN", "PROPN"):
         out: list[EventFact] = []
         nuc = nuclear_test_event(s, t)
@@ -107,6 +118,54 @@ def _events_at(s: Sent, t: Token) -> list[EventFact]:
     return []
 
 
+# the most telling kind of a speech act wins when one sentence tells it several ways
+_STATEMENT_RANK = {
+    PEN.Threat: 5,
+    PEN.Accusation: 4,
+    PEN.Condemnation: 3,
+    PEN.Denial: 3,
+    PEN.Appeal: 2,
+    PEN.Statement: 0,
+}
+
+
+def _speaker_key(ev: EventFact) -> str | None:
+    sp = ev.first("speaker")
+    if sp is not None:
+        return str(sp.iri)
+    if ev.speaker_source is not None:
+        return ev.speaker_source.description
+    return None
+
+
+def _merge_statements(found: list[tuple[Token, EventFact]]) -> list[tuple[Token, EventFact]]:
+    """One speaker's speech acts in one sentence are one statement ('In a statement, X said
+    … and threatened …'), of its most telling kind; its date is the first trigger's."""
+    out: list[tuple[Token, EventFact]] = []
+    by_speaker: dict[str, tuple[Token, EventFact]] = {}
+    for t, ev in found:
+        key = _speaker_key(ev) if ev.kind == "statement" else None
+        if key is None:
+            out.append((t, ev))
+            continue
+        if key not in by_speaker:
+            by_speaker[key] = (t, ev)
+            out.append((t, ev))
+            continue
+        _, keep = by_speaker[key]
+        if _STATEMENT_RANK.get(ev.cls, 1) > _STATEMENT_RANK.get(keep.cls, 1):
+            keep.cls = ev.cls
+        keep.spans += [sp for sp in ev.spans if sp not in keep.spans]
+        for role, ents in ev.roles.items():
+            for e in ents:
+                keep.add_role(role, e)
+        keep.about_families = keep.about_families or ev.about_families
+        keep.quote = keep.quote or ev.quote
+        if keep.date is None and ev.date is not None:
+            keep.date, keep.date_text = ev.date, ev.date_text
+    return out
+
+
 def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published: object) -> list[EventFact]:
     """The events one sentence tells, with their modality and date."""
     sb, se = sentence_span(sent)
@@ -121,7 +180,8 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     for t in sent:
         for ev in _events_at(s, t):
             found.append((t, ev))
-    dated = _assign_dates(s, [t for t, _ in found])
+    speech_acts = {t.i for t, ev in found if ev.kind == "statement"}
+    dated = _assign_dates(s, [t for t, _ in found], speech_acts)
     for t, ev in found:
         ev.modality = modality_of(t)
         d = dated.get(t.i)
@@ -134,4 +194,4 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
                 ev.date = d.value if ev.kind != "exercise" else None
             else:
                 ev.date = d.value
-    return [ev for _, ev in found]
+    return [ev for _, ev in _merge_statements(found)]

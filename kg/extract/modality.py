@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from kg.extract.eventbase import coordinated_head
 from kg.extract.types import Modality
 
 __all__ = ["HEDGES", "is_future", "is_hedged", "modality_of"]
@@ -80,7 +81,11 @@ def _negated(tok: Token) -> bool:
     if tok.dep_ in ("pobj", "pcomp") and head.lower_ == "from" and head.head.lemma_ in _STOP_VERBS:
         return True
     if tok.dep_ == "conj":
-        return _negated(tok.head)
+        head = coordinated_head(tok)
+        # a conjunct with a subject of its own does not share the first verb's negation
+        if tok.pos_ == "VERB" and (head is not tok.head or any(c.dep_ == "nsubj" for c in tok.children)):
+            return _negated(head) if head is not tok.head else False
+        return _negated(head)
     return False
 
 

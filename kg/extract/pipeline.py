@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from kg.annotate import annotate, load_reference_entries
 from kg.extract.claims import attribution_of, compliance_claims
-from kg.extract.coref import EventMerger
+from kg.extract.coref import EventMerger, family_of
 from kg.extract.entities import find_mentions, sentence_span
 from kg.extract.events import find_events
 from kg.extract.modality import is_hedged
@@ -19,7 +19,6 @@ from kg.extract.posts import HoldingLookup, find_posts, reference_lookup
 from kg.extract.types import Claim, Entity, EventFact, TextSpan
 from kg.link import Linker
 from kg.model import Article, ExtractionRun
-from kg.namespaces import PEN
 from kg.rdf import ArticleFacts, article_graph
 
 __all__ = ["extract_batch", "facts_of", "linker"]
@@ -62,10 +61,8 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
             if target in merger.events and target not in told:
                 told.append(target)
         for ev in told:
-            if ev.kind == "statement" and ev.cls == PEN.Confirmation and ev.about_event is None:
-                ev.about_event = next((e for e in told if e.kind == "launch"), None) or merger.salient(
-                    "launch"
-                )
+            if ev.kind == "statement" and ev.about_event is None and ev.about_families:
+                ev.about_event = _about_event(ev, told, merger)
         src = attribution.source
         if src is not None:
             sb, se = sentence_span(sent)
@@ -91,6 +88,18 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
             claims.append(claim)
     events = merger.events
     return ArticleFacts(article, sentences_of(doc), mentions.mentions, posts, events, claims)
+
+
+def _about_event(ev: EventFact, told: list[EventFact], merger: EventMerger) -> EventFact | None:
+    """What a statement's words refer to ('condemned the launch'): an event of the named
+    family told in the same sentence, else the most recent one of the article."""
+    for e in told:
+        if e is not ev and family_of(e.kind) in ev.about_families:
+            return e
+    for e in reversed(merger.events):
+        if e is not ev and family_of(e.kind) in ev.about_families:
+            return e
+    return None
 
 
 def _instrument(words: str, lk: Linker) -> Entity | None:

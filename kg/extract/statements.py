@@ -13,17 +13,25 @@ from spacy.tokens import Token
 
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, prep_objects, subject
 from kg.extract.sources import source_of
-from kg.extract.types import EventFact
+from kg.extract.types import EventFact, Source
 from kg.namespaces import PEN
 
-__all__ = ["SPEECH_LEMMAS", "STATEMENT_VERBS", "resolution_event", "sanction_event", "statement_event"]
+__all__ = [
+    "SPEECH_LEMMAS",
+    "STATEMENT_NOUNS",
+    "STATEMENT_VERBS",
+    "resolution_event",
+    "sanction_event",
+    "statement_event",
+    "statement_noun_event",
+]
 
 STATEMENT_VERBS: dict[str, URIRef] = {
     "accuse": PEN.Accusation,
     "blame": PEN.Accusation,
     "threaten": PEN.Threat,
     "warn": PEN.Threat,
-    "confirm": PEN.Confirmation,
+    "vow": PEN.Threat,
     "deny": PEN.Denial,
     "urge": PEN.Appeal,
     "press": PEN.Appeal,
@@ -33,7 +41,85 @@ STATEMENT_VERBS: dict[str, URIRef] = {
     "criticize": PEN.Condemnation,
     "criticise": PEN.Condemnation,
     "denounce": PEN.Condemnation,
+    "deplore": PEN.Condemnation,
     "slam": PEN.Condemnation,
+    "regret": PEN.Statement,
+    "reaffirm": PEN.Statement,
+    "reiterate": PEN.Statement,
+    "announce": PEN.Statement,
+    "tell": PEN.Statement,
+    "call": PEN.Statement,  # 'called for', 'called on' → appeal; 'called it "unacceptable"'
+}
+# a confirmation is a claim about the event confirmed (graph-conventions.md), not a statement
+# event of its own; plain reporting ('said') gives claims, not statements
+
+# nouns that name a speech act when it is the frame of a reporting verb ('in a statement')
+# or what a speaker issues ('issued a statement', 'gave a speech')
+STATEMENT_NOUNS = {"statement", "speech", "announcement", "remarks", "address", "communique"}
+_ISSUE_VERBS = {"issue", "release", "make", "give", "deliver", "publish", "read"}
+# words by which a speaker calls something bad: 'called the test "absolutely unacceptable"'
+_NEGATIVE = {
+    "unacceptable",
+    "provocation",
+    "provocative",
+    "reckless",
+    "absurd",
+    "absurdity",
+    "outrageous",
+    "threat",
+    "violation",
+    "dangerous",
+    "irresponsible",
+    "grave",
+    "serious",
+    "hostile",
+    "illegal",
+    "aggression",
+    "war",
+    "act",
+}
+# relational nouns: 'the sister of Kim Jong Un' is not Kim Jong Un
+_RELATIONAL = {
+    "sister",
+    "brother",
+    "wife",
+    "husband",
+    "daughter",
+    "son",
+    "mother",
+    "father",
+    "aide",
+    "adviser",
+    "advisor",
+    "envoy",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "deputy",
+    "successor",
+    "predecessor",
+    "counterpart",
+    "official",
+}
+# what the words of a statement are about: an event noun → the event families it can mean
+_ABOUT_NOUNS: dict[str, tuple[str, ...]] = {
+    "launch": ("launch",),
+    "launching": ("launch",),
+    "firing": ("launch",),
+    "missile": ("launch",),
+    "test": ("nuclear-test", "launch"),
+    "blast": ("nuclear-test",),
+    "detonation": ("nuclear-test",),
+    "provocation": ("launch", "nuclear-test"),
+    "statement": ("statement",),
+    "remark": ("statement",),
+    "threat": ("statement",),
+    "resolution": ("resolution",),
+    "sanction": ("sanction",),
+    "measure": ("sanction", "resolution"),
+    "summit": ("meeting",),
+    "exercise": ("exercise",),
+    "drill": ("exercise",),
 }
 SPEECH_LEMMAS = {
     "say",
@@ -52,32 +138,140 @@ SPEECH_LEMMAS = {
     "brief",
 }
 _SANCTION_VERBS = {"slap", "impose", "tighten", "make", "adopt", "expand", "extend", "levy", "announce"}
+_EVENT_OBJECTS = {
+    "sanction",
+    "launch",
+    "test",
+    "exercise",
+    "drill",
+    "resolution",
+    "summit",
+    "meeting",
+    "plan",
+}
+
+
+def _kind_of_call(trig: Token) -> URIRef | None:
+    """'called for'/'called on X to' ask (an appeal); 'called X "unacceptable"' condemns; a
+    relative 'what he called' only names, and a phone 'call' is not said."""
+    preps = {c.lower_ for c in trig.children if c.dep_ == "prep"}
+    if preps & {"for", "on"}:
+        return PEN.Appeal
+    if any(c.lower_ in ("what", "which", "that") for c in trig.children if c.dep_ in ("dobj", "nsubj")):
+        return None
+    preds = [c for c in trig.children if c.dep_ in ("oprd", "ccomp", "xcomp", "dobj", "attr")]
+    words = {t.lemma_.lower() for c in preds for t in c.subtree}
+    if len(preds) >= 1 and words & _NEGATIVE:
+        return PEN.Condemnation
+    return None
+
+
+def _speaker(s: Sent, ev: EventFact, subj: list[Token]) -> bool:
+    """Set the speaker: the linked head of the subject; an unnamed speaker described by the
+    subject ('two officials', 'the sister of Kim Jong Un'), never a noun that only modifies
+    the head. False when the subject gives no speaker (a pronoun)."""
+    if not subj:
+        return False
+    heads = [t for t in subj if t.head.i not in {x.i for x in subj} or t.head is t]
+    head = heads[0] if heads else None
+    head_m = s.mentions.at(head) if head is not None else None
+    if head_m is not None and head_m.entity.cls in ACTOR_CLASSES:
+        ev.add_role("speaker", head_m.entity)
+        return True
+    if head is not None and head.lemma_.lower() in _RELATIONAL:
+        src = source_of(subj, s.mentions, s.linker)
+        if src is None or src.entity is not None:
+            skip = {t.i for c in head.children if c.dep_ in ("relcl", "acl", "appos") for t in c.subtree}
+            phrase = [t for t in head.subtree if t.i not in skip and not t.is_punct]
+            span = s.phrase_span(phrase)
+            src = Source(description=s.sent.doc.text[span.begin : span.end], anonymous=True, span=span)
+        ev.speaker_source = src
+        return True
+    src = source_of(subj, s.mentions, s.linker)
+    if src is None:
+        return False
+    if src.entity is not None:
+        if src.entity.cls not in ACTOR_CLASSES:
+            return False
+        ev.add_role("speaker", src.entity)
+    else:
+        ev.speaker_source = src
+    return True
+
+
+def _about(ev: EventFact, toks: list[Token]) -> None:
+    for t in toks:
+        fams = _ABOUT_NOUNS.get(t.lemma_.lower())
+        if fams and t.pos_ == "NOUN":
+            if t.lemma_.lower() == "test" and any(c.lower_ == "nuclear" for c in t.children):
+                fams = ("nuclear-test",)
+            ev.about_families = list(fams)
+            return
 
 
 def statement_event(s: Sent, trig: Token) -> EventFact | None:
-    cls = STATEMENT_VERBS[trig.lemma_]
-    if trig.lemma_ == "press" and not any(c.dep_ == "dobj" for c in trig.children):
+    lemma = trig.lemma_
+    cls: URIRef | None = STATEMENT_VERBS[lemma]
+    dobjs = [c for c in trig.children if c.dep_ == "dobj"]
+    if lemma == "press" and not dobjs:
         return None
-    subj = subject(trig)
+    if lemma == "call":
+        cls = _kind_of_call(trig)
+    elif lemma == "announce":
+        # announcing sanctions or a test is told by those events; 'announced that …' is a claim
+        if not dobjs and trig.dep_ != "acl":
+            return None
+        if any(t.lemma_.lower() in _EVENT_OBJECTS for d in dobjs for t in d.subtree):
+            return None
+    elif lemma == "tell":
+        # 'told the council': a statement to a body; 'told reporters' or an outlet is reporting
+        told = [e for d in dobjs for e in s.entities(list(d.subtree), ACTOR_CLASSES)]
+        if not any(e.cls != PEN.NewsOutlet for e in told):
+            return None
+    if cls is None:
+        return None
     ev = EventFact("statement", cls, [s.span_of(trig)], trigger=trig.text)
-    heads = [t for t in subj if t.head.i not in {x.i for x in subj} or t.head is t]
-    head_m = s.mentions.at(heads[0]) if heads else None
-    speakers = [head_m.entity] if head_m is not None and head_m.entity.cls in ACTOR_CLASSES else []
-    if speakers:
-        ev.add_role("speaker", speakers[0])
-    elif subj:
-        src = source_of(subj, s.mentions, s.linker)
-        if src is not None:
-            ev.speaker_source = src
-        else:
-            return None  # a pronoun or an unreadable speaker: not a statement we can ground
-    else:
+    if not _speaker(s, ev, subject(trig)):
         return None
     for c in trig.children:
-        if c.dep_ == "dobj":
-            for e in s.entities(list(c.subtree), ACTOR_CLASSES):
-                ev.add_role("addressee", e)
+        if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "on" and cls == PEN.Appeal):
+            objs = list(c.subtree)
+            for e in s.entities(objs, ACTOR_CLASSES):
+                if e.cls != PEN.NewsOutlet:
+                    ev.add_role("addressee", e)
                 break
+    if cls == PEN.Threat and not ev.roles.get("addressee"):
+        # 'threatened that South Korea would pay dearly': the threatened party
+        for c in trig.children:
+            if c.dep_ == "ccomp":
+                subj = [t for g in c.children if g.dep_ == "nsubj" for t in g.subtree]
+                for e in s.entities(subj, ACTOR_CLASSES):
+                    ev.add_role("addressee", e)
+                    break
+    _about(ev, [t for c in trig.children if c.dep_ not in ("nsubj", "nsubjpass", "agent") for t in c.subtree])
+    quote = re.search(r"[“\"](.+?)[”\"]", s.sent.text)
+    if quote:
+        ev.quote = quote.group(1).strip()
+    ev.gist = s.sent.text
+    return ev
+
+
+def statement_noun_event(s: Sent, trig: Token) -> EventFact | None:
+    """'In a statement on state television, the North said …', 'Yoon laid out his plan in a
+    speech', 'the ministry issued a statement': a statement by the subject of the verb."""
+    if trig.pos_ != "NOUN" or trig.lemma_.lower() not in STATEMENT_NOUNS:
+        return None
+    verb: Token | None = None
+    if trig.dep_ == "pobj" and trig.head.lower_ == "in" and trig.head.head.pos_ == "VERB":
+        verb = trig.head.head
+    elif trig.dep_ == "dobj" and trig.head.lemma_ in _ISSUE_VERBS:
+        verb = trig.head
+    if verb is None:
+        return None
+    ev = EventFact("statement", PEN.Statement, [s.span_of(trig)], trigger=trig.text)
+    if not _speaker(s, ev, subject(verb)):
+        return None
+    _about(ev, [t for c in verb.children if c.dep_ in ("ccomp", "dobj") and c is not trig for t in c.subtree])
     quote = re.search(r"[“\"](.+?)[”\"]", s.sent.text)
     if quote:
         ev.quote = quote.group(1).strip()

@@ -118,6 +118,9 @@ class EventFact:
     purpose: str | None = None
     confidence: float = 0.7
     about_event: EventFact | None = None  # what a statement is about
+    # the event families a statement's words name ('condemned the launch' → launch), for
+    # the pipeline to resolve to an event of the sentence or the salient one
+    about_families: list[str] = field(default_factory=list)
     speaker_source: Source | None = None  # an unnamed speaker of a statement
     trigger: str = ""  # the word that told the event (for tests and labels)
     definite: bool = False  # told by a definite noun phrase ('the launches'): may refer back
