@@ -10,505 +10,40 @@ and against the gold entity's name and aliases.
 
 Matching is one-to-one and greedy by score within each article, so a duplicate extracted
 node (one real thing minted twice) is a false positive, and a missed one a false negative.
+
+The modules of the evaluation: :mod:`kg.gold` loads and checks the gold, :mod:`kg.eval_graph`
+reads the extraction, this module aligns and scores them, and :mod:`kg.eval_report` sums
+and renders the scores.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
-from rdflib import OWL, RDF, RDFS, SKOS, Dataset, Graph, Literal, URIRef
+from rdflib import RDFS, Dataset, Graph, Literal
 from rdflib.term import Identifier, Node
 
-from kg.errors import KGError
+from kg.eval_graph import ExtractedGraph, content_words, norm
+from kg.eval_report import ArticleResult, EvalReport, Score
+from kg.gold import (
+    ARGUMENT_PROPS,
+    DayInterval,
+    GoldArticle,
+    GoldError,
+    date_interval,
+    event_interval,
+    is_vague,
+    load_gold,
+    ontology_classes,
+    overlaps,
+    validate_gold,
+)
 from kg.namespaces import PEN
 from kg.settings import Settings
 
-__all__ = [
-    "FACT_TYPES",
-    "EvalReport",
-    "GoldArticle",
-    "GoldError",
-    "Score",
-    "build_extraction",
-    "evaluate",
-    "load_gold",
-    "ontology_classes",
-    "score_graph",
-    "validate_gold",
-]
-
-FACT_TYPES: tuple[str, ...] = (
-    "entities",
-    "post_holdings",
-    "events",
-    "events_typed",
-    "events_full",
-    "event_arguments",
-    "claims",
-    "claims_full",
-    "dates",
-    "published",
-)
-
-ENTITY_FAMILIES = ("State", "Organisation", "Person", "Place", "WeaponSystem")
-EVENT_FAMILIES = (
-    "MissileLaunch",
-    "NuclearTest",
-    "WeaponTest",
-    "MilitaryExercise",
-    "Meeting",
-    "Statement",
-    "Sanction",
-    "Resolution",
-)
-MODALITIES = ("Actual", "Planned", "Predicted", "Negated")
-# Gold argument keys → graph properties (plural spellings accepted for lists).
-ARGUMENT_PROPS: dict[str, str] = {
-    "launchingState": "launchingState",
-    "weaponSystem": "weaponSystem",
-    "weaponClass": "weaponClass",
-    "count": "count",
-    "launchSite": "launchSite",
-    "impactArea": "impactArea",
-    "participant": "participant",
-    "participants": "participant",
-    "visitor": "visitor",
-    "visitors": "visitor",
-    "host": "host",
-    "place": "place",
-    "speaker": "speaker",
-    "addressee": "addressee",
-    "about": "about",
-    "actor": "actor",
-    "target": "target",
-}
-# A value given under a specific role is not also counted under its super-role.
-_SUPER_ROLES = {
-    "participant": ("visitor", "host"),
-    "place": ("launchSite",),
-    "actor": ("launchingState", "speaker"),
-}
-_STOP = {"the", "a", "an", "of", "in", "on", "at", "who", "and", "to", "by", "with", "since", "from"}
-
-
-class GoldError(KGError):
-    """A gold file that does not follow docs/gold-format.md."""
-
-
-# --------------------------------------------------------------------------------------
-# Scores and the report
-
-
-@dataclass
-class Score:
-    """Counts of one fact type; matched facts are counted once for precision and recall."""
-
-    gold: int = 0
-    extracted: int = 0
-    matched: int = 0
-
-    def add(self, other: Score) -> None:
-        self.gold += other.gold
-        self.extracted += other.extracted
-        self.matched += other.matched
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.extracted if self.extracted else (1.0 if not self.gold else 0.0)
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else (1.0 if not self.extracted else 0.0)
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "gold": self.gold,
-            "extracted": self.extracted,
-            "matched": self.matched,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-        }
-
-
-@dataclass
-class ArticleResult:
-    article: str
-    set: str
-    scores: dict[str, Score] = field(default_factory=lambda: {t: Score() for t in FACT_TYPES})
-    errors: list[str] = field(default_factory=list)  # "FN events: ..." / "FP entities: ..."
-
-
-@dataclass
-class EvalReport:
-    """Scores per article, summed per article set ('seeds', 'own') and overall ('all')."""
-
-    articles: list[ArticleResult]
-
-    def totals(self, set_name: str = "all") -> dict[str, Score]:
-        out = {t: Score() for t in FACT_TYPES}
-        for res in self.articles:
-            if set_name in ("all", res.set):
-                for t in FACT_TYPES:
-                    out[t].add(res.scores[t])
-        return out
-
-    def sets(self) -> list[str]:
-        return [*sorted({r.set for r in self.articles}), "all"]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sets": {s: {t: sc.as_dict() for t, sc in self.totals(s).items()} for s in self.sets()},
-            "articles": [
-                {
-                    "article": r.article,
-                    "set": r.set,
-                    "scores": {t: sc.as_dict() for t, sc in r.scores.items()},
-                    "errors": r.errors,
-                }
-                for r in self.articles
-            ],
-        }
-
-    def to_json(self) -> str:
-        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False)
-
-    def format_table(self) -> str:
-        lines: list[str] = []
-        head = (
-            f"{'set':<6} {'fact type':<16} {'gold':>5} {'extr':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"
-        )
-        lines.append(head)
-        lines.append("-" * len(head))
-        for s in self.sets():
-            n = sum(1 for r in self.articles if s in ("all", r.set))
-            for t, sc in self.totals(s).items():
-                lines.append(
-                    f"{s:<6} {t:<16} {sc.gold:>5} {sc.extracted:>5} {sc.matched:>5} "
-                    f"{sc.precision:>6.3f} {sc.recall:>6.3f} {sc.f1:>6.3f}"
-                )
-            lines.append(f"{'':<6} ({n} articles)")
-        return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------------------
-# Gold files
-
-
-@dataclass(frozen=True)
-class GoldArticle:
-    """One gold file, loaded: the article it annotates and what a reader finds in it."""
-
-    article: str
-    path: Path | None
-    data: Mapping[str, Any]
-    gold_file: Path
-
-    @property
-    def entities(self) -> list[dict[str, Any]]:
-        return list(self.data.get("entities") or [])
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        return list(self.data.get("events") or [])
-
-
-def _gold_files(gold: Path) -> list[Path]:
-    if gold.is_dir():
-        return sorted(p for p in gold.iterdir() if p.suffix in (".yaml", ".yml"))
-    return [gold]
-
-
-def _find_article(name: str, gold_file: Path, search_dirs: Sequence[Path]) -> Path | None:
-    for d in (gold_file.parent, *search_dirs):
-        if (d / name).is_file():
-            return d / name
-    return None
-
-
-def load_gold(gold: Path, *, search_dirs: Sequence[Path] = ()) -> list[GoldArticle]:
-    """Load a gold file or every ``*.yaml`` of a folder. An article is found by its
-    ``path:`` (relative to the gold file) or by its file name in ``search_dirs``."""
-    out: list[GoldArticle] = []
-    for f in _gold_files(Path(gold)):
-        try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise GoldError(f"{f.name}: {exc}") from exc
-        if not isinstance(data, dict) or not isinstance(data.get("article"), str):
-            raise GoldError(f"{f.name}: a gold file is a mapping with an 'article' file name")
-        path = (f.parent / data["path"]).resolve() if data.get("path") else None
-        if path is None:
-            path = _find_article(data["article"], f, search_dirs)
-        out.append(GoldArticle(data["article"], path, data, f))
-    return out
-
-
-def ontology_classes(settings: Settings) -> Graph:
-    """The ontology as an rdflib graph (for class names and the class hierarchy)."""
-    g = Graph()
-    g.parse(Path(settings.ontology_dir) / "peninsula.ttl", format="turtle")
-    return g
-
-
-def _subclasses(onto: Graph, local: str) -> set[str]:
-    """Local names of the class and all its subclasses."""
-    root = PEN[local]
-    return {str(c).split("#")[-1] for c in onto.transitive_subjects(RDFS.subClassOf, root)}
-
-
-def validate_gold(doc: GoldArticle, onto: Graph) -> list[str]:
-    """Problems of one gold document against docs/gold-format.md; empty when valid."""
-    problems: list[str] = []
-    classes = {
-        str(c).split("#")[-1] for c in onto.subjects(RDF.type, OWL.Class) if str(c).startswith(str(PEN))
-    }
-    entity_types = set().union(*(_subclasses(onto, f) for f in ENTITY_FAMILIES))
-    event_types = _subclasses(onto, "Event")
-    roles = {str(r).split("#")[-1] for r in onto.subjects(RDF.type, PEN.Role)}
-    weapon_classes = {str(r).split("#")[-1] for r in onto.subjects(RDF.type, PEN.WeaponClass)}
-    d = doc.data
-    where = doc.gold_file.name
-    for key in ("published",):
-        if key not in d:
-            problems.append(f"{where}: missing '{key}' (null when the article has no date)")
-    if d.get("published") is not None:
-        _interval(d["published"], where, problems)
-    names: set[str] = set()
-    for e in doc.entities:
-        if not isinstance(e, dict) or not e.get("name") or e.get("type") not in classes:
-            problems.append(f"{where}: entity {e!r} needs a name and an ontology class as type")
-        elif e["type"] not in entity_types:
-            problems.append(f"{where}: entity {e['name']}: {e['type']} is not an entity class")
-        else:
-            names.add(e["name"])
-    for h in d.get("post_holdings") or []:
-        for k in ("person", "state"):
-            if h.get(k) not in names:
-                problems.append(f"{where}: post holding {h!r}: {k} is not a gold entity")
-        if h.get("role") is not None and h["role"] not in roles:
-            problems.append(f"{where}: post holding role {h['role']!r} is not a pen:Role")
-    ids: set[str] = set()
-    for ev in doc.events:
-        if ev.get("type") not in event_types:
-            problems.append(f"{where}: event {ev.get('id')!r}: type {ev.get('type')!r} is not an event class")
-        if ev.get("modality", "Actual") not in MODALITIES:
-            problems.append(f"{where}: event {ev.get('id')!r}: bad modality {ev.get('modality')!r}")
-        if ev.get("id"):
-            ids.add(str(ev["id"]))
-        _event_interval(ev, where, problems)
-        for k, v in (ev.get("arguments") or {}).items():
-            if k not in ARGUMENT_PROPS:
-                problems.append(f"{where}: event {ev.get('id')!r}: unknown argument {k!r}")
-                continue
-            for val in v if isinstance(v, list) else [v]:
-                if k == "count":
-                    if not isinstance(val, int):
-                        problems.append(f"{where}: event {ev.get('id')!r}: count must be an integer")
-                elif k == "weaponClass":
-                    if val not in weapon_classes:
-                        problems.append(f"{where}: event {ev.get('id')!r}: {val!r} is not a pen:WeaponClass")
-                elif k != "about" and val not in names:
-                    problems.append(f"{where}: event {ev.get('id')!r}: {k} {val!r} is not a gold entity")
-    for ev in doc.events:
-        about = (ev.get("arguments") or {}).get("about")
-        if about is not None and about not in ids and about not in names:
-            problems.append(
-                f"{where}: event {ev.get('id')!r}: about {about!r} is neither an event id nor an entity"
-            )
-    for c in d.get("claims") or []:
-        src = str(c.get("source", ""))
-        if not (src.startswith(("anonymous:", "group:")) or src in names):
-            problems.append(f"{where}: claim source {src!r} is not a gold entity nor 'anonymous:'/'group:'")
-        if c.get("about") not in ids:
-            problems.append(f"{where}: claim about {c.get('about')!r} is not a gold event id")
-    for dt in d.get("dates") or []:
-        if not dt.get("text"):
-            problems.append(f"{where}: date {dt!r} needs its text")
-        elif dt.get("value") is not None:
-            _interval(dt["value"], where, problems)
-    return problems
-
-
-# --------------------------------------------------------------------------------------
-# Dates: every date becomes a closed interval of days
-
-
-def _parse_one(text: str) -> tuple[date, date]:
-    text = str(text)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        d = date.fromisoformat(text)
-        return d, d
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        y, m = int(text[:4]), int(text[5:])
-        nxt = date(y + (m == 12), m % 12 + 1, 1)
-        return date(y, m, 1), nxt - timedelta(days=1)
-    if re.fullmatch(r"\d{4}", text):
-        return date(int(text), 1, 1), date(int(text), 12, 31)
-    raise ValueError(f"not an ISO date of day, month or year precision: {text!r}")
-
-
-def _interval(value: Any, where: str = "", problems: list[str] | None = None) -> tuple[date, date] | None:
-    """A gold date value (ISO text, or a mapping of start/end or earliest/latest) as days."""
-    try:
-        if value is None:
-            return None
-        if isinstance(value, dict):
-            lo = value.get("start", value.get("earliest"))
-            hi = value.get("end", value.get("latest", lo))
-            return _parse_one(str(lo))[0], _parse_one(str(hi))[1]
-        return _parse_one(str(value))
-    except (ValueError, TypeError) as exc:
-        if problems is None:
-            raise GoldError(f"{where}: {exc}") from exc
-        problems.append(f"{where}: {exc}")
-        return None
-
-
-def _event_interval(
-    ev: Mapping[str, Any], where: str = "", problems: list[str] | None = None
-) -> tuple[date, date] | None:
-    if ev.get("start") or ev.get("end"):
-        return _interval(
-            {"start": ev.get("start") or ev.get("end"), "end": ev.get("end") or ev.get("start")},
-            where,
-            problems,
-        )
-    if ev.get("earliest") or ev.get("latest"):
-        return _interval({"earliest": ev.get("earliest"), "latest": ev.get("latest")}, where, problems)
-    return _interval(ev.get("date"), where, problems)
-
-
-def _vague(value: Any) -> bool:
-    return isinstance(value, dict) and ("earliest" in value or "latest" in value)
-
-
-def _overlap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
-    return a is None or b is None or (a[0] <= b[1] and b[0] <= a[1])
-
-
-# --------------------------------------------------------------------------------------
-# Names
-
-
-def norm(text: str) -> str:
-    """The comparison key of a name: ASCII, lower case, no punctuation or spaces, no
-    leading 'the' ('the U.S.' → 'us', 'Hwasong 15' and 'Hwasong-15' → 'hwasong15')."""
-    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
-    t = re.sub(r"^\s*the\s+", "", t)
-    return re.sub(r"[^a-z0-9]+", "", t)
-
-
-def _words(text: str) -> set[str]:
-    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
-    return {w.rstrip("s") for w in re.findall(r"[a-z0-9]+", t) if w not in _STOP}
-
-
-class _Extracted:
-    """Read access to the extracted graph (the default-graph union)."""
-
-    def __init__(self, graph: Graph, onto: Graph, base_iri: str) -> None:
-        self.g = graph
-        self.base = base_iri
-        self.entity_family = {c: f for f in ENTITY_FAMILIES for c in _subclasses(onto, f)}
-        self.event_family: dict[str, str] = {}
-        for f in EVENT_FAMILIES:  # ordered so that MissileLaunch wins over its parent WeaponTest
-            for c in _subclasses(onto, f):
-                self.event_family.setdefault(c, f)
-        self.onto = onto
-        self._names: dict[Node, set[str]] = {}
-
-    def local(self, node: Node) -> str:
-        s = str(node)
-        return s.rsplit("#", 1)[-1] if "#" in s else s.rsplit("/", 1)[-1]
-
-    def names(self, node: Node) -> set[str]:
-        if node not in self._names:
-            out = {norm(self.local(node).replace("-", " "))}
-            for p in (RDFS.label, SKOS.altLabel, SKOS.prefLabel):
-                out.update(norm(str(o)) for o in self.g.objects(node, p))
-            if isinstance(node, Literal):
-                out.add(norm(str(node)))
-            self._names[node] = out - {""}
-        return self._names[node]
-
-    def article(self, file_name: str) -> Node | None:
-        for a in self.g.subjects(PEN.sourceFile, None):
-            for f in self.g.objects(a, PEN.sourceFile):
-                if Path(str(f)).name == file_name:
-                    return a
-        return None
-
-    def types(self, node: Node) -> set[str]:
-        return {self.local(t) for t in self.g.objects(node, RDF.type) if str(t).startswith(str(PEN))}
-
-    def most_specific(self, types: set[str]) -> str | None:
-        events = [t for t in types if t in self.event_family]
-        for t in events:
-            subs = {s for s in _subclasses(self.onto, t) if s != t}
-            if not subs & set(events):
-                return t
-        return None
-
-    def select(self, query: str, article: Node) -> list[Node]:
-        """The distinct ``?e`` of a query about one article (bound as ``?a``), sorted."""
-        rows = self.g.query(query, initNs={"pen": PEN}, initBindings={"a": cast(Identifier, article)})
-        return sorted({r[0] for r in rows}, key=str)  # type: ignore[index]
-
-    def interval(self, ev: Node) -> tuple[date, date] | None:
-        def day(p: URIRef) -> str | None:
-            v = self.g.value(ev, p)
-            return str(v)[:10] if v is not None else None
-
-        lo, hi = day(PEN.earliest), day(PEN.latest)
-        if lo and hi:
-            return _parse_one(lo)[0], _parse_one(hi)[1]
-        d = self.g.value(ev, PEN.date)
-        if d is not None:
-            try:
-                return _parse_one(str(d)[: 10 if len(str(d)) >= 10 else len(str(d))])
-            except ValueError:
-                return None
-        s, e = day(PEN.startDate), day(PEN.endDate)
-        if s or e:
-            return _parse_one(s or e or "")[0], _parse_one(e or s or "")[1]
-        return None
-
-    def in_article(self, node: Node, article: Node) -> bool:
-        """False for an entity that has mentions, none of them in ``article``: an argument
-        another article gave to the same (merged) event."""
-        mentions = list(self.g.objects(node, PEN.denotedBy))
-        return not mentions or any((m, PEN.inArticle, article) in self.g for m in mentions)
-
-    def arguments(self, ev: Node, article: Node) -> dict[str, list[Node]]:
-        """The event's arguments as this article tells them."""
-        out: dict[str, list[Node]] = {}
-        for prop in set(ARGUMENT_PROPS.values()):
-            objs = self.g.objects(ev, PEN[prop])
-            vals = [v for v in dict.fromkeys(objs) if prop == "about" or self.in_article(v, article)]
-            if vals:
-                out[prop] = vals
-        for sup, subs in _SUPER_ROLES.items():
-            if sup in out:
-                given = {v for s in subs for v in out.get(s, [])}
-                out[sup] = [v for v in out[sup] if v not in given]
-                if not out[sup]:
-                    del out[sup]
-        return out
-
+__all__ = ["build_extraction", "evaluate", "score_graph"]
 
 # --------------------------------------------------------------------------------------
 # Scoring one article
@@ -529,7 +64,7 @@ def _greedy(pairs: Iterable[tuple[float, int, int]]) -> dict[int, int]:
 
 class _ArticleScorer:
     def __init__(
-        self, doc: GoldArticle, ext: _Extracted, article: Node | None, result: ArticleResult
+        self, doc: GoldArticle, ext: ExtractedGraph, article: Node | None, result: ArticleResult
     ) -> None:
         self.doc, self.x, self.a, self.res = doc, ext, article, result
         self.gold_entities = {e["name"]: e for e in doc.entities}
@@ -634,12 +169,12 @@ class _ArticleScorer:
         xtype = [self.x.most_specific(self.x.types(e)) or "" for e in xs]
         xint = [self.x.interval(e) for e in xs]
         xargs = [self.x.arguments(e, self.a) for e in xs if self.a is not None]
-        gint = [_event_interval(ev, self.doc.gold_file.name) for ev in gold]
+        gint = [event_interval(ev, self.doc.gold_file.name) for ev in gold]
         pairs = []
         for gi, ev in enumerate(gold):
             fam = self.x.event_family.get(ev["type"])
             for xi in range(len(xs)):
-                if self.x.event_family.get(xtype[xi]) != fam or not _overlap(gint[gi], xint[xi]):
+                if self.x.event_family.get(xtype[xi]) != fam or not overlaps(gint[gi], xint[xi]):
                     continue
                 s = 10.0 * (xtype[xi] == ev["type"]) + 5.0 * (gint[gi] is not None and xint[xi] is not None)
                 s += 3.0 * (self.modality(xs[xi]) == ev.get("modality", "Actual"))
@@ -766,16 +301,20 @@ class _ArticleScorer:
             ):
                 return 0.0
             words = set().union(
-                *(_words(str(o)) for p in (PEN.description, RDFS.label) for o in self.x.g.objects(src, p))
+                *(
+                    content_words(str(o))
+                    for p in (PEN.description, RDFS.label)
+                    for o in self.x.g.objects(src, p)
+                )
             )
-            shared = _words(desc) & words
+            shared = content_words(desc) & words
             return float(len(shared)) if shared else 0.0
         return 2.0 if self.same(gold_source, src) else 0.0
 
     # -- dates
     def dates(self) -> None:
         gold = list(self.doc.data.get("dates") or [])
-        xs: list[tuple[str, tuple[date, date] | None]] = []
+        xs: list[tuple[str, DayInterval | None]] = []
         if self.a is not None:
             # a merged event may carry the wording of another article: keep this one's
             text = str(self.x.g.value(self.a, PEN.text) or "").lower()
@@ -787,15 +326,15 @@ class _ArticleScorer:
         pairs = []
         for gi, gd in enumerate(gold):
             gw = _date_words(gd["text"])
-            gv = _interval(gd.get("value"), self.doc.gold_file.name)
+            gv = date_interval(gd.get("value"), self.doc.gold_file.name)
             for xi, (text, xv) in enumerate(xs):
                 xw = _date_words(text)
                 if not gw or not xw or not (gw <= xw or xw <= gw):
                     continue
                 if gv is None or xv is None:
                     ok = gv is None and xv is None
-                elif _vague(gd.get("value")):
-                    ok = _overlap(gv, xv)
+                elif is_vague(gd.get("value")):
+                    ok = overlaps(gv, xv)
                 else:
                     ok = gv == xv
                 if ok:
@@ -819,7 +358,7 @@ class _ArticleScorer:
 
 def _date_words(text: str) -> set[str]:
     """Content words of a date expression ('on Sunday' → {'sunday'})."""
-    return _words(text)
+    return content_words(text)
 
 
 def _bool(node: Node | None, default: bool | None) -> bool | None:
@@ -832,7 +371,7 @@ def score_graph(graph: Graph, gold: Sequence[GoldArticle], *, settings: Settings
     """Score an extracted graph (the default-graph union, reference data included) against
     loaded gold documents."""
     onto = ontology_classes(settings)
-    ext = _Extracted(graph, onto, settings.base_iri)
+    ext = ExtractedGraph(graph, onto, settings.base_iri)
     seeds = Path(settings.seeds).resolve()
     results = []
     for doc in gold:

@@ -10,17 +10,10 @@ import pytest
 import yaml
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from kg.evaluate import (
-    EvalReport,
-    GoldArticle,
-    Score,
-    evaluate,
-    load_gold,
-    norm,
-    ontology_classes,
-    score_graph,
-    validate_gold,
-)
+from kg.eval_graph import norm
+from kg.eval_report import EvalReport, Score
+from kg.evaluate import evaluate, score_graph
+from kg.gold import GoldArticle, load_gold, ontology_classes, validate_gold
 from kg.namespaces import PEN, resource_iri
 from kg.settings import Settings
 
