@@ -23,122 +23,62 @@ Rules (they are what the tests pin down):
   day of publication) or, for the future, the earliest on or after it; a month or a day
   without a year is the latest one on or before publication, or the next one for the
   future.
-- Vague expressions carry bounds: "this past weekend" is the Saturday–Sunday before
-  publication (precision week), "last month" is that month (precision month, bounds its
-  first and last day), "earlier this month" is bounded by the first of the month and the
-  publication date, "two decades ago" is the year twenty years before, bounded five years
-  either side, "a few days ago" is bounded by nine days and one day before publication.
-- Month and weekday names come from :mod:`dateutil`'s parser tables; date arithmetic uses
-  ``relativedelta``.
+- Precision and bounds of what is returned (``value`` is ISO text of the precision;
+  ``earliest``/``latest`` bound the day):
+
+  ========================================  =========  ==================================
+  expression                                precision  bounds
+  ========================================  =========  ==================================
+  "March 18, 2021", "Sept. 15", "on Monday  day        that day
+  evening", "early Tuesday", "yesterday"
+  "last night"                              day        the day before .. publication
+  "this past weekend", "over the weekend"   week       its Saturday .. Sunday
+  "last week", "this week", "next week"     week       Monday .. Sunday
+  "earlier this week" / "later this week"   week       Monday .. publication / .. Sunday
+  "a few days ago", "days ago"              week       nine days .. one day before
+  "February 2019", "in July", "last month"  month      first .. last day of the month
+  "early/mid/late March"                    month      days 1-10 / 11-20 / 21-end
+  "earlier this month"                      month      first of the month .. publication
+  "March 8-17" (a period)                   month      its first .. last day (a period
+                                                       over two months: year)
+  "in 2006", "last year", "five years ago"  year       1 January .. 31 December
+  "early/mid/late 2019"                     year       Jan-Apr / May-Aug / Sep-Dec
+  "this spring", "the summer of 2019"       year       the meteorological season
+                                                       (spring March-May, winter
+                                                       December-February)
+  "before the end of the year"              year       publication .. 31 December
+  "at the end of the year/month"            year/month its last month / ten days
+  "in the 1990s"                            year       1990 .. 1999
+  "two decades ago"                         year       twenty years before, ± five years
+  ========================================  =========  ==================================
+
+  Dates relative to another event ("a day after the launch", "the next day") are not
+  found: they need the event's date, which this module does not know.
+- A number is not a year after "Resolution", "No." or "number" ("Resolution 2094").
+- The patterns themselves are in :mod:`kg.date_patterns`; month and weekday names come
+  from :mod:`dateutil`'s parser tables; date arithmetic uses ``relativedelta``.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from dateutil.parser import parserinfo
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta, weekday
 
+from kg.date_patterns import count as _count
+from kg.date_patterns import day_number as _day_number
+from kg.date_patterns import match_all as _match_all
+from kg.date_patterns import month_number as _month_number
+from kg.date_patterns import weekday_number as _weekday_number
+from kg.date_patterns import whole as _whole
 from kg.model import DateValue
 
 __all__ = ["DateSpan", "find_dates", "parse_absolute", "resolve", "resolve_period"]
 
-_INFO = parserinfo()
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
-
-
 _RD_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
-
-
-def _alternation(names: Sequence[tuple[str, ...]], *, abbreviations: bool) -> str:
-    words = sorted({w for group in names for w in group}, key=len, reverse=True)
-    if not abbreviations:
-        words = [w for w in words if len(w) > 4]
-    # "Jan." and "Sept." are common in news; the dot is optional after abbreviations.
-    # Names are matched case-sensitively (capitalised) so that "may", "sat" or "march" as
-    # ordinary words are not dates; weekday abbreviations are left out for the same reason.
-    return "(?-i:" + "|".join(re.escape(w) + (r"\.?" if len(w) <= 4 else "") for w in words) + ")"
-
-
-_MONTH = _alternation(_INFO.MONTHS, abbreviations=True)
-_WEEKDAY = _alternation(_INFO.WEEKDAYS, abbreviations=False)
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:1[89]\d\d|20\d\d)"
-_NUM = r"(?:\d+|" + "|".join(_NUMBERS) + r"|a few|several|a couple of|couple of)"
-_DASH = r"\s*(?:-|–|—|to|through|until|till)\s*"
-
-# One pattern per kind, most specific first; find_dates takes the leftmost-longest match.
-_PATTERNS: list[tuple[str, str]] = [
-    # periods
-    (
-        "period_md_md",
-        rf"(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?",
-    ),
-    (
-        "period_md_d",
-        rf"(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})(?!\d)(?:,?\s+(?P<y>{_YEAR}))?",
-    ),
-    (
-        "period_dm_dm",
-        rf"(?:from\s+)?(?P<d1>{_DAY})\s+(?P<m1>{_MONTH}){_DASH}(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
-    ),
-    (
-        "period_d_dm",
-        rf"(?:from\s+)?(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\s+(?P<m1>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
-    ),
-    # absolute and month-day dates
-    ("iso", r"(?P<y>\d{4})-(?P<mn>\d{2})-(?P<dn>\d{2})(?!\d)"),
-    (
-        "mdy",
-        rf"(?:on\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<m>{_MONTH})\s+(?P<d>{_DAY})(?!\d)(?:,?\s+(?P<y>{_YEAR}))?",
-    ),
-    (
-        "dmy",
-        rf"(?:on\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
-    ),
-    ("part_month", rf"(?P<part>early|mid|late)[-\s](?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?"),
-    ("rel_month_name", rf"(?P<rel>last|next|this)\s+(?P<m>{_MONTH})"),
-    ("month_year", rf"(?P<m>{_MONTH})(?:,?\s+|\s+of\s+)(?P<y>{_YEAR})"),
-    ("month", rf"(?:in|since|until|by|during|from)\s+(?P<m>{_MONTH})(?![\w-])(?!,?\s+(?:of\s+)?\d)"),
-    (
-        "year",
-        rf"(?<![\d,.$£€-])(?P<y>{_YEAR})(?![\d,%]|\.\d|\s*(?:km|kilomet|mile|meter|metre|people|troops|soldiers|tons|tonnes|times)\b)",
-    ),
-    # relative to publication
-    ("rel_day", r"(?P<w>yesterday|today|tomorrow|tonight|last night)"),
-    (
-        "weekend",
-        r"(?P<w>this past weekend|last weekend|past weekend|over the weekend|the weekend|this weekend|next weekend)",
-    ),
-    ("earlier_this", r"(?P<edge>earlier|later)\s+this\s+(?P<unit>week|month|year)"),
-    ("rel_unit", r"(?P<rel>last|next|this|past|previous|coming)\s+(?P<unit>week|month|year)"),
-    ("ago", rf"(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?P<w>ago|earlier)"),
-    ("bare_ago", r"(?P<unit>days|weeks|months|years|decades)\s+(?P<w>ago)"),
-    (
-        "weekday",
-        rf"(?:(?P<rel>last|next|this|on|coming)\s+)?(?P<wd>{_WEEKDAY})(?![\w-])(?!,?\s+(?:{_MONTH}|\d))(?:\s+(?:morning|afternoon|evening|night))?",
-    ),
-]
-_COMPILED = [(kind, re.compile(rf"\b(?:{p})", re.IGNORECASE)) for kind, p in _PATTERNS]
 
 
 @dataclass(frozen=True)
@@ -164,24 +104,6 @@ class DateSpan:
 
 
 # --- small helpers ---------------------------------------------------------------------
-
-
-def _month_number(name: str) -> int:
-    number = _INFO.month(name.rstrip("."))
-    if number is None:  # pragma: no cover - the regex only lets month names through
-        raise ValueError(name)
-    return int(number)
-
-
-def _weekday_number(name: str) -> int:
-    number = _INFO.weekday(name.rstrip("."))
-    if number is None:  # pragma: no cover
-        raise ValueError(name)
-    return int(number)
-
-
-def _day_number(text: str) -> int:
-    return int(re.sub(r"\D", "", text))
 
 
 def _last_day(year: int, month: int) -> date:
@@ -243,11 +165,14 @@ def _anchor_month(month: int, published: date, past: bool) -> int:
     return published.year if month >= published.month else published.year + 1
 
 
-def _count(text: str) -> int | None:
-    text = text.lower()
-    if text.isdigit():
-        return int(text)
-    return _NUMBERS.get(text)
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _season(name: str, year: int, text: str) -> DateValue:
+    """A (northern, meteorological) season: spring is March–May, summer June–August,
+    autumn September–November, winter December to February of the next year."""
+    first = date(year, _SEASONS[name.lower()], 1)
+    return _span(first, first + relativedelta(months=3) - timedelta(days=1), text)
 
 
 # --- resolution --------------------------------------------------------------------------
@@ -327,11 +252,23 @@ def _resolve_match(
         month, rel = _month_number(g["m"]), g["rel"].lower()
         if rel == "last":
             year = published.year if month < published.month else published.year - 1
-        elif rel == "next":
+        elif rel in ("next", "coming"):
             year = published.year if month > published.month else published.year + 1
         else:
             year = published.year
         return _month(year, month, text), None, None
+
+    if kind == "part_year":
+        year, part = int(g["y"]), g["part"].lower()
+        lo, hi = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}[part]
+        return _bounded(_year(year, text), date(year, lo, 1), _last_day(year, hi)), None, None
+
+    if kind == "decade":
+        decade = int(g["y"])
+        return _bounded(_year(decade, text), date(decade, 1, 1), date(decade + 9, 12, 31)), None, None
+
+    if kind == "season_year":
+        return _season(g["season"], int(g["y"]), text), None, None
 
     if kind == "year":
         return _year(int(g["y"]), text), None, None
@@ -379,6 +316,37 @@ def _resolve_match(
             return _bounded(value, first, p), None, None
         return _bounded(value, p, last), None, None
 
+    if kind == "season":
+        rel, season = g["rel"].lower(), g["season"].lower()
+        first_month = _SEASONS[season]
+        # the season's year: the one whose season started last on or before publication
+        # (past and "this"), or the next one to start (future, "next", "coming")
+        year = p.year if first_month <= p.month else p.year - 1
+        if first_month == 12 and p.month < 12:
+            year = p.year - 1
+        started = date(year, first_month, 1)
+        if rel in ("last", "past", "this past"):
+            ends = _season(season, year, text).latest
+            if ends >= p:  # the season running now is 'this', not 'last'
+                year -= 1
+        elif (rel in ("next", "coming") or (not past and rel != "this")) and started <= p:
+            year += 1
+        return _season(season, year, text), None, None
+
+    if kind == "end_of":
+        unit, edge = g["unit"].lower(), g["edge"].lower()
+        if unit == "week":
+            last = p - timedelta(days=p.weekday()) + timedelta(days=6)
+            value = _week(p, last, text)
+        elif unit == "month":
+            value = _month(p.year, p.month, text)
+        else:
+            value = _year(p.year, text)
+        if edge == "at":  # 'at the end of the year': its last month, ten days, three days
+            tail = {"week": 2, "month": 9, "year": 30}[unit]
+            return _bounded(value, value.latest - timedelta(days=tail), value.latest), None, None
+        return _bounded(value, p, value.latest), None, None
+
     if kind == "rel_unit":
         unit, rel = g["unit"].lower(), g["rel"].lower()
         step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "this": 0}[rel]
@@ -417,7 +385,7 @@ def _resolve_match(
         wd = _weekday_number(g["wd"])
         rel = (g.get("rel") or "").lower()
         target: weekday = _RD_WEEKDAYS[wd]
-        if rel == "last":
+        if rel in ("last", "past", "this past"):
             d = p - timedelta(days=1) + relativedelta(weekday=target(-1))
         elif rel == "next":
             d = p + timedelta(days=1) + relativedelta(weekday=target(+1))
@@ -430,34 +398,6 @@ def _resolve_match(
         return _day(d, text), None, None
 
     return None, None, None  # pragma: no cover - every kind is handled above
-
-
-def _match_all(text: str) -> list[tuple[str, re.Match[str]]]:
-    """Leftmost-longest, non-overlapping matches of the patterns in ``text``."""
-    found: list[tuple[str, re.Match[str]]] = []
-    for kind, rx in _COMPILED:
-        found.extend((kind, m) for m in rx.finditer(text))
-    found.sort(key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())))
-    chosen: list[tuple[str, re.Match[str]]] = []
-    last_end = -1
-    for kind, m in found:
-        if m.start() >= last_end:
-            chosen.append((kind, m))
-            last_end = m.end()
-    return chosen
-
-
-def _whole(expression: str) -> tuple[str, re.Match[str]] | None:
-    """The pattern matching the whole expression (ignoring a leading 'on'/'in')."""
-    expr = expression.strip()
-    for kind, rx in _COMPILED:
-        m = rx.fullmatch(expr)
-        if m:
-            return kind, m
-    stripped = re.sub(r"^(?:on|in|of|since|during|from|by|until)\s+", "", expr, flags=re.IGNORECASE)
-    if stripped != expr:
-        return _whole(stripped)
-    return None
 
 
 def resolve(expression: str, published: date | None, *, tense_past: bool | None = None) -> DateValue | None:

@@ -241,3 +241,107 @@ def test_find_dates_ignores_numbers_and_words_that_are_not_dates(sentence: str) 
 )
 def test_parse_absolute(line: str, expected: date | None) -> None:
     assert parse_absolute(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("expression", "tense_past", "value", "precision", "earliest", "latest"),
+    [
+        # parts of a day, and a weekday told with 'this past' or 'early'
+        ("on Monday evening", None, "2021-03-22", "day", D(2021, 3, 22), D(2021, 3, 22)),
+        ("early Saturday", None, "2021-03-20", "day", D(2021, 3, 20), D(2021, 3, 20)),
+        ("later on Tuesday", None, "2021-03-23", "day", D(2021, 3, 23), D(2021, 3, 23)),
+        ("this past Thursday", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
+        ("last Thursday", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
+        ("Sept. 15", None, "2020-09-15", "day", D(2020, 9, 15), D(2020, 9, 15)),
+        # a month alone, written in full
+        ("August", None, "2020-08", "month", D(2020, 8, 1), D(2020, 8, 31)),
+        ("August", False, "2021-08", "month", D(2021, 8, 1), D(2021, 8, 31)),
+        ("coming June", None, "2021-06", "month", D(2021, 6, 1), D(2021, 6, 30)),
+        # seasons (northern, meteorological)
+        ("this spring", None, "2021", "year", D(2021, 3, 1), D(2021, 5, 31)),
+        ("last summer", None, "2020", "year", D(2020, 6, 1), D(2020, 8, 31)),
+        ("next autumn", None, "2021", "year", D(2021, 9, 1), D(2021, 11, 30)),
+        ("last winter", None, "2020", "year", D(2020, 12, 1), D(2021, 2, 28)),
+        ("in the fall", False, "2021", "year", D(2021, 9, 1), D(2021, 11, 30)),
+        # ends of units
+        ("before the end of the year", False, "2021", "year", D(2021, 3, 23), D(2021, 12, 31)),
+        ("by the end of this month", False, "2021-03", "month", D(2021, 3, 23), D(2021, 3, 31)),
+        ("at the end of the year", False, "2021", "year", D(2021, 12, 1), D(2021, 12, 31)),
+        ("later in the year", False, "2021", "year", D(2021, 3, 23), D(2021, 12, 31)),
+    ],
+)
+def test_more_relative_expressions(
+    expression: str, tense_past: bool | None, value: str, precision: str, earliest: date, latest: date
+) -> None:
+    result = resolve(expression, PUB, tense_past=tense_past)
+    assert result is not None
+    assert (result.value, result.precision, result.earliest, result.latest) == (
+        value,
+        precision,
+        earliest,
+        latest,
+    )
+
+
+@pytest.mark.parametrize(
+    ("expression", "value", "earliest", "latest"),
+    [
+        ("the summer of 2019", "2019", D(2019, 6, 1), D(2019, 8, 31)),
+        ("winter 2017", "2017", D(2017, 12, 1), D(2018, 2, 28)),
+        ("mid-2019", "2019", D(2019, 5, 1), D(2019, 8, 31)),
+        ("in early 2020", "2020", D(2020, 1, 1), D(2020, 4, 30)),
+        ("late 2017", "2017", D(2017, 9, 1), D(2017, 12, 31)),
+        ("in the 1990s", "1990", D(1990, 1, 1), D(1999, 12, 31)),
+    ],
+)
+def test_absolute_vague_expressions_need_no_publication_date(
+    expression: str, value: str, earliest: date, latest: date
+) -> None:
+    result = resolve(expression, None)
+    assert result is not None
+    assert (result.value, result.precision, result.earliest, result.latest) == (
+        value,
+        "year",
+        earliest,
+        latest,
+    )
+
+
+@pytest.mark.parametrize(
+    "expression", ["this spring", "August", "before the end of the year", "this past Friday"]
+)
+def test_more_relative_expressions_stay_unresolved_without_publication_date(expression: str) -> None:
+    assert resolve(expression, None) is None
+
+
+def test_find_dates_prefers_the_day_to_the_month() -> None:
+    spans = find_dates("No launch has been seen since Sept. 15, when a missile flew over Hokkaido.", PUB)
+    assert [(s.text, s.value.value if s.value else None) for s in spans] == [("Sept. 15", "2020-09-15")]
+
+
+def test_find_dates_without_publication_date_resolves_years_and_months() -> None:
+    text = "It first tested a device in 2006, met in October 2019 and again in February 2019 talks."
+    spans = find_dates(text)
+    assert [(s.text, s.value.value if s.value else None) for s in spans] == [
+        ("2006", "2006"),
+        ("October 2019", "2019-10"),
+        ("February 2019", "2019-02"),
+    ]
+
+
+def test_find_dates_bare_months_but_not_may() -> None:
+    spans = find_dates("Talks held in April and August may resume.", PUB)
+    assert [s.text for s in spans] == ["in April", "August"]
+    assert find_dates("Officials said the envoy may travel.", PUB) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Resolution 2094 tightened the sanctions.",
+        "It breached resolutions 2087 and 2094.",
+        "Under U.N. Security Council Resolution No. 2017, nothing changed.",
+    ],
+)
+def test_resolution_numbers_are_not_years(sentence: str) -> None:
+    assert find_dates(sentence, PUB) == []
