@@ -4,19 +4,11 @@
 too large, not English) with :class:`~kg.errors.ArticleError`, strips page furniture by
 general rules, and finds the title, the publisher and the publication date.
 
-Page furniture is recognised by its form, never by the strings of particular pages:
-
-- widget lines: only numbers and short words ("3 min", "0 3 min 2 yrs", "Share 12");
-- photo captions and credits: lines ending in an agency credit ("NAME/POOL/AFP via Getty
-  Images", "(AFP PHOTO/KCNA VIA", "Photo: Reuters") or opening as captions do ("This
-  undated picture released by ...", "In this photo ...");
-- tag blocks: "Tags"/"Topics"/"Filed under" and the comma list after it;
-- comment forms and what follows them ("Leave a Reply", "Your email address will not be
-  published", "Post Comment");
-- navigation and section words: short lines without sentence punctuation before the
-  first paragraph of the body, and after its last one (trailing site text);
-- a header line holding a date and little else (taken as the publication date);
-- repeats of the headline (compared loosely: case, punctuation and "and"/"," aside).
+Page furniture (widgets, captions and credits, tag blocks, comment forms, navigation
+words, the outlet's name, headline repeats; see :mod:`kg.furniture`) is recognised by its
+form, never by the strings of particular pages. Furniture is dropped anywhere; short lines
+without sentence punctuation only before the first paragraph of the body and after its last
+one (trailing site text).
 
 The stored ``Article.text`` is the body: kept lines with their whitespace normalised
 (non-breaking and other Unicode spaces become plain spaces), paragraphs separated by one
@@ -43,18 +35,39 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-import yaml
 from dateutil import parser as date_parser
-from rapidfuzz import fuzz
 
-from kg.dates import parse_absolute
+from kg.article_meta import (
+    ArticleMeta,
+    date_from_url,
+    find_sidecar,
+    load_sidecar,
+    merge_meta,
+    meta_from,
+    split_front_matter,
+)
 from kg.errors import ArticleError
+from kg.furniture import (
+    DATELINE,
+    FOOTER_HEAD,
+    SENTENCE_END,
+    TAG_HEAD,
+    header_date,
+    is_body_paragraph,
+    is_caption,
+    is_headline_like,
+    is_outlet,
+    is_sentence_like,
+    is_widget,
+    line_words,
+    same_headline,
+)
 from kg.model import Article
 from kg.namespaces import slugify
 
@@ -62,7 +75,6 @@ __all__ = [
     "ARTICLE_SUFFIXES",
     "MIN_ASCII_LETTER_SHARE",
     "MIN_FUNCTION_WORD_SHARE",
-    "find_sidecar",
     "is_article_file",
     "read_article",
 ]
@@ -161,142 +173,7 @@ _FUNCTION_WORDS = frozenset(
     ]
 )
 
-_WIDGET_WORDS = frozenset(
-    [
-        "min",
-        "mins",
-        "minute",
-        "minutes",
-        "read",
-        "reads",
-        "yr",
-        "yrs",
-        "year",
-        "years",
-        "ago",
-        "hr",
-        "hrs",
-        "hour",
-        "hours",
-        "day",
-        "days",
-        "share",
-        "shares",
-        "tweet",
-        "tweets",
-        "email",
-        "print",
-        "comment",
-        "comments",
-        "like",
-        "likes",
-        "view",
-        "views",
-        "save",
-        "saved",
-        "copy",
-        "link",
-        "facebook",
-        "twitter",
-        "whatsapp",
-        "linkedin",
-        "reddit",
-        "telegram",
-    ]
-)
-
-_OUTLET_WORDS = frozenset(
-    [
-        "news",
-        "times",
-        "post",
-        "herald",
-        "journal",
-        "tribune",
-        "daily",
-        "press",
-        "agency",
-        "gazette",
-        "telegraph",
-        "guardian",
-        "review",
-        "monitor",
-        "observer",
-        "broadcasting",
-        "network",
-        "tv",
-        "radio",
-        "media",
-        "channel",
-        "wire",
-        "reuters",
-        "yonhap",
-        "afp",
-        "ap",
-        "bbc",
-        "cnn",
-        "nbc",
-        "abc",
-        "cbs",
-        "fox",
-        "nhk",
-        "kbs",
-        "mbc",
-        "sbs",
-        "arirang",
-        "xinhua",
-        "kcna",
-        "bloomberg",
-        "politico",
-        "axios",
-        "economist",
-        "diplomat",
-    ]
-)
-
-_CAPTION_OPENING = re.compile(
-    r"^(?:\(?(?:file|handout)\s+photo\)?\b|(?:this|the|a|an)\s+(?:undated\s+|file\s+|handout\s+)?"
-    r"(?:picture|photo|photograph|image|handout\s+photo)\s+(?:taken|released|provided|made|shows|"
-    r"obtained|issued|distributed|from)|in\s+this\s+(?:undated\s+|file\s+|handout\s+)?"
-    r"(?:picture|photo|photograph|image)|(?:photo|image|picture|credit|caption)\s*:)",
-    re.IGNORECASE,
-)
-_CREDIT_END = re.compile(
-    r"(?:via\s+getty\s+images|getty\s+images|\((?:[A-Z]+\s+)?(?:PHOTO|FILE|Photo)\b[^)]*\)?"
-    r"|\b[A-Z][A-Z.'\-]*(?:\s+[A-Z][A-Z.'\-]*)*/[A-Z][A-Za-z.'/\- ]*"
-    r"|\((?:AFP|AP|Reuters|REUTERS|EPA|Yonhap|YONHAP|KCNA|Xinhua|XINHUA)[^)]*\)?"
-    r"|(?:photo|image)\s*(?:credit)?\s*:\s*[^.]*)\s*$"
-)
-_TAG_HEAD = re.compile(
-    r"^(?:tags?|topics?|related\s+topics|filed\s+under|keywords)\s*:?\s*(?P<rest>.*)$", re.I
-)
-_FOOTER_HEAD = re.compile(
-    r"^(?:leave\s+a\s+(?:reply|comment)|post\s+(?:a\s+)?comment|add\s+(?:a\s+)?comment|comments?"
-    r"|\d+\s+comments?|cancel\s+reply|your\s+email\s+address\s+will\s+not\s+be\s+published"
-    r"|related\s+(?:articles|stories|posts|news|coverage)|read\s+more|more\s+from\b.*|recommended(?:\s+for\s+you)?"
-    r"|you\s+may\s+also\s+like|share\s+this(?:\s+(?:article|story))?|sign\s+up\s+for\b.*"
-    r"|subscribe\s+to\b.*|copyright\b.*|©.*|all\s+rights\s+reserved\.?)\s*[.:!]?\s*$",
-    re.IGNORECASE,
-)
-_DATE_CUE = re.compile(
-    r"^\s*(?:(?P<cue>date|published|posted|updated|last\s+updated|first\s+published|on)\b\s*:?\s*)?",
-    re.IGNORECASE,
-)
-_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Za-z.'\- ]{1,40}?)(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?))?"
-    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&'-]{0,40})\))?\s*(?:--|—|–|-)\s*"
-)
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?$")
 _SPACES = re.compile(r"[^\S\n]+")
-
-
-@dataclass
-class _Meta:
-    url: str | None = None
-    title: str | None = None
-    publisher: str | None = None
-    published: date | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def is_article_file(path: Path) -> bool:
@@ -307,18 +184,6 @@ def is_article_file(path: Path) -> bool:
         and not path.name.startswith(".")
         and ".meta." not in path.name
     )
-
-
-def find_sidecar(path: Path) -> Path | None:
-    """The metadata file of an article: ``<file>.meta.yaml`` or ``<stem>.meta.yaml``."""
-    for candidate in (
-        path.with_name(path.name + ".meta.yaml"),
-        path.with_name(path.stem + ".meta.yaml"),
-        path.with_name(path.stem + ".meta.yml"),
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 # --- decoding and checks -----------------------------------------------------------------
@@ -359,161 +224,6 @@ def _check_english(text: str, name: str) -> None:
         )
 
 
-# --- metadata ------------------------------------------------------------------------------
-
-
-def _as_date(value: Any, name: str) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date_parser.parse(str(value)).date()
-    except (ValueError, OverflowError):
-        raise ArticleError(name, f"metadata: not a date: {value!r}") from None
-
-
-def _meta_from(mapping: Any, name: str) -> _Meta:
-    if not isinstance(mapping, Mapping):
-        raise ArticleError(name, "metadata: not a mapping of keys to values")
-
-    def text(key: str) -> str | None:
-        value = mapping.get(key)
-        return str(value).strip() or None if value is not None else None
-
-    return _Meta(
-        url=text("url"),
-        title=text("title"),
-        publisher=text("publisher"),
-        published=_as_date(mapping.get("date", mapping.get("published")), name),
-        extra={
-            k: v for k, v in mapping.items() if k not in ("url", "title", "publisher", "date", "published")
-        },
-    )
-
-
-def _split_front_matter(text: str, name: str) -> tuple[_Meta | None, str]:
-    match = re.match(r"^---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.S)
-    if not match:
-        return None, text
-    try:
-        loaded = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        raise ArticleError(name, f"front matter is not valid YAML ({exc.__class__.__name__})") from None
-    if not isinstance(loaded, Mapping):
-        return None, text
-    return _meta_from(loaded, name), text[match.end() :]
-
-
-def _load_sidecar(path: Path, name: str) -> _Meta:
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ArticleError(
-            name, f"metadata file {path.name} is not valid YAML ({exc.__class__.__name__})"
-        ) from None
-    return _meta_from(loaded or {}, name)
-
-
-def _merge(first: _Meta | None, second: _Meta | None) -> _Meta:
-    """``first`` wins where it says something."""
-    a, b = first or _Meta(), second or _Meta()
-    return _Meta(
-        url=a.url or b.url,
-        title=a.title or b.title,
-        publisher=a.publisher or b.publisher,
-        published=a.published or b.published,
-        extra={**b.extra, **a.extra},
-    )
-
-
-def _date_from_url(url: str | None) -> date | None:
-    if not url:
-        return None
-    match = re.search(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|\b)", urlparse(url).path)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
-# --- line classification -------------------------------------------------------------------
-
-
-def _words(line: str) -> list[str]:
-    return re.findall(r"[^\W_]+(?:['’.\-][^\W_]+)*", line)
-
-
-def _is_widget(line: str) -> bool:
-    if parse_absolute(line) is not None:  # "Nov. 19, 2022" is a date line, not a counter
-        return False
-    tokens = line.replace("|", " ").replace("·", " ").split()
-    if not tokens or len(tokens) > 8:
-        return False
-    has_number = any(re.fullmatch(r"[\d.,]+[kKmM]?", t) for t in tokens)
-    for t in tokens:
-        bare = t.strip(".,:;()").lower()
-        if re.fullmatch(r"[\d.,]+[km]?", bare) or bare in _WIDGET_WORDS or (has_number and len(bare) <= 3):
-            continue
-        return False
-    return True
-
-
-def _is_caption(line: str) -> bool:
-    return bool(_CAPTION_OPENING.match(line) or _CREDIT_END.search(line))
-
-
-def _is_sentence_like(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line)) and len(_words(line)) >= 6
-
-
-def _is_body_paragraph(line: str) -> bool:
-    return _is_sentence_like(line) and len(_words(line)) >= 12 and not _is_caption(line)
-
-
-def _is_outlet(line: str) -> bool:
-    words = _words(line)
-    if not 1 <= len(words) <= 6 or _SENTENCE_END.search(line):
-        return False
-    return any(w.lower() in _OUTLET_WORDS for w in words) and all(
-        w[0].isupper() or w[0].isdigit() for w in words
-    )
-
-
-def _header_date(line: str) -> tuple[date, int] | None:
-    """(date, rank) when ``line`` is a short line carrying a full date; the rank prefers
-    a publication cue ("Published", "date") to none, and none to "Updated"."""
-    if len(_words(line)) > 14 or _is_sentence_like(line):
-        return None
-    found = parse_absolute(line)
-    if found is None:
-        return None
-    cue = _DATE_CUE.match(line)
-    word = (cue.group("cue") or "").lower() if cue else ""
-    return found, 0 if "updated" in word else (2 if word else 1)
-
-
-def _is_headline_like(line: str) -> bool:
-    words = _words(line)
-    if not 4 <= len(words) <= 30 or line.rstrip().endswith((".", ",", ";", ":")):
-        return False
-    return not (_is_caption(line) or _is_widget(line))
-
-
-def _loose(line: str) -> str:
-    text = re.sub(r"\band\b", " ", line.lower())
-    return re.sub(r"[\W_]+", " ", text).strip()
-
-
-def _same_headline(line: str, title: str) -> bool:
-    a, b = _loose(line), _loose(title)
-    return bool(a) and (a == b or fuzz.ratio(a, b) >= 90)
-
-
 # --- the reader -----------------------------------------------------------------------------
 
 
@@ -530,7 +240,7 @@ def _normalise(text: str) -> list[str]:
 
 
 def _clean(
-    raw_lines: list[str], meta: _Meta
+    raw_lines: list[str], meta: ArticleMeta
 ) -> tuple[str, tuple[str, ...], str | None, str | None, date | None, Literal["metadata", "text", "unknown"]]:
     lines = [_Line(t) for t in raw_lines]
     content = [ln for ln in lines if ln.text]
@@ -541,12 +251,12 @@ def _clean(
 
     # Footer: from a comment form / related-links / copyright marker to the end; tag blocks.
     for i, line in enumerate(content):
-        if _FOOTER_HEAD.match(line.text) and i > 0:
+        if FOOTER_HEAD.match(line.text) and i > 0:
             for rest in content[i:]:
                 drop(rest, "footer")
             break
-        tag = _TAG_HEAD.match(line.text)
-        if tag and len(_words(line.text)) <= 3 + (
+        tag = TAG_HEAD.match(line.text)
+        if tag and len(line_words(line.text)) <= 3 + (
             len(tag.group("rest").split(",")) * 4 if "," in tag.group("rest") else 0
         ):
             drop(line, "tags")
@@ -555,7 +265,7 @@ def _clean(
                 not tag.group("rest")
                 and nxt is not None
                 and "," in nxt.text
-                and not _is_sentence_like(nxt.text)
+                and not is_sentence_like(nxt.text)
             ):
                 drop(nxt, "tags")
 
@@ -563,20 +273,20 @@ def _clean(
     for line in content:
         if not line.keep:
             continue
-        if _is_widget(line.text):
+        if is_widget(line.text):
             drop(line, "widget")
-        elif _is_caption(line.text):
+        elif is_caption(line.text):
             drop(line, "caption")
 
     kept = [ln for ln in content if ln.keep]
     first_body = next(
-        (i for i, ln in enumerate(kept) if _is_body_paragraph(ln.text)),
+        (i for i, ln in enumerate(kept) if is_body_paragraph(ln.text)),
         # a short article: its first sentence, if it has one
-        next((i for i, ln in enumerate(kept) if _SENTENCE_END.search(ln.text)), len(kept)),
+        next((i for i, ln in enumerate(kept) if SENTENCE_END.search(ln.text)), len(kept)),
     )
     last_body = max(
-        (i for i, ln in enumerate(kept) if _is_sentence_like(ln.text)),
-        default=max((i for i, ln in enumerate(kept) if _SENTENCE_END.search(ln.text)), default=-1),
+        (i for i, ln in enumerate(kept) if is_sentence_like(ln.text)),
+        default=max((i for i, ln in enumerate(kept) if SENTENCE_END.search(ln.text)), default=-1),
     )
     header, footer = kept[:first_body], kept[last_body + 1 :]
 
@@ -587,25 +297,25 @@ def _clean(
     header_year: int | None = None
     text_date: tuple[date, int] | None = None
     for line in header:
-        found = _header_date(line.text)
+        found = header_date(line.text)
         if found is not None:
             drop(line, "date")
             header_year = found[0].year
             if text_date is None or found[1] > text_date[1]:
                 text_date = found
             continue
-        if title is None and _is_headline_like(line.text) and not _is_outlet(line.text):
+        if title is None and is_headline_like(line.text) and not is_outlet(line.text):
             title = line.text
             drop(line, "title")
             continue
-        if title is not None and _same_headline(line.text, title):
+        if title is not None and same_headline(line.text, title):
             drop(line, "headline repeat")
             continue
-        if _is_outlet(line.text):
+        if is_outlet(line.text):
             publisher = publisher or line.text
             drop(line, "publisher")
             continue
-        if not _is_sentence_like(line.text) and len(_words(line.text)) <= 6:
+        if not is_sentence_like(line.text) and len(line_words(line.text)) <= 6:
             drop(line, "navigation")
     if published is None and text_date is not None:
         published, status = text_date[0], "text"
@@ -613,26 +323,26 @@ def _clean(
     # Repeated headline anywhere in the body (pages often show it twice).
     if title is not None:
         for line in kept[first_body:]:
-            if line.keep and _same_headline(line.text, title):
+            if line.keep and same_headline(line.text, title):
                 drop(line, "headline repeat")
 
     # Trailing site text: short non-sentences after the last sentence.
     for line in footer:
-        if not _is_sentence_like(line.text) and len(_words(line.text)) <= 8:
+        if not is_sentence_like(line.text) and len(line_words(line.text)) <= 8:
             drop(line, "trailing site text")
 
     # A dateline opening the body.
     body_lines = [ln for ln in content if ln.keep]
     if body_lines:
         opening = body_lines[0]
-        dl = _DATELINE.match(opening.text)
+        dl = DATELINE.match(opening.text)
         if dl and (dl.group("date") or dl.group("place").isupper()):
             year = re.search(r"\d{4}", dl.group("date") or "")
             dl_date: date | None = None
             default_year = (
                 header_year
                 or (published.year if published else None)
-                or (d.year if (d := _date_from_url(meta.url)) else None)
+                or (d.year if (d := date_from_url(meta.url)) else None)
             )
             if dl.group("date") and (year or default_year):
                 try:
@@ -649,7 +359,7 @@ def _clean(
             opening.text = opening.text[dl.end() :]
 
     if published is None:
-        url_date = _date_from_url(meta.url)
+        url_date = date_from_url(meta.url)
         if url_date is not None:
             published, status = url_date, "metadata"
 
@@ -668,7 +378,7 @@ def _clean(
     return "\n\n".join(paragraphs), removed, title, publisher, published, status  # type: ignore[return-value]
 
 
-def _slug(name: str, meta: _Meta, title: str | None, text: str) -> str:
+def _slug(name: str, meta: ArticleMeta, title: str | None, text: str) -> str:
     if meta.url:
         parsed = urlparse(meta.url)
         segments = [s for s in parsed.path.split("/") if s]
@@ -699,7 +409,7 @@ def read_article(
     sidecar file and the front matter. Raises :class:`ArticleError` with the reason when
     the input is empty, binary, not UTF-8, larger than ``max_bytes`` or not English.
     """
-    sidecar_meta: _Meta | None = None
+    sidecar_meta: ArticleMeta | None = None
     if isinstance(source, Path):
         name = name or source.name
         try:
@@ -711,14 +421,14 @@ def read_article(
         data = source.read_bytes()
         sidecar = find_sidecar(source)
         if sidecar is not None:
-            sidecar_meta = _load_sidecar(sidecar, name)
+            sidecar_meta = load_sidecar(sidecar, name)
     else:
         name = name or "-"
         data = source
     text = _decode(data, name, max_bytes)
-    front, text = _split_front_matter(text, name)
-    given = _meta_from(meta, name) if meta is not None else None
-    merged = _merge(given, _merge(sidecar_meta, front))
+    front, text = split_front_matter(text, name)
+    given = meta_from(meta, name) if meta is not None else None
+    merged = merge_meta(given, merge_meta(sidecar_meta, front))
 
     body, removed, title, publisher, published, status = _clean(_normalise(text), merged)
     if not body.strip():
