@@ -126,7 +126,12 @@ def coordinated_head(tok: Token) -> Token:
     threatened') under a non-finite one inside a complement ('said the North would never
     trade …'); a finite conjunct goes with the nearest finite verb above instead."""
     head = tok.head
-    if tok.dep_ == "conj" and tok.tag_ in _FINITE and head.tag_ in ("VB", "VBG", "VBN"):
+    if (
+        tok.dep_ == "conj"
+        and tok.tag_ in _FINITE
+        and head.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.tag_ in ("MD", "TO") for c in head.children)
+    ):
         cur = head
         for _ in range(8):
             if cur.head is cur or (cur.tag_ in _FINITE and cur.pos_ in ("VERB", "AUX")):

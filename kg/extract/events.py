@@ -19,6 +19,7 @@ from kg.extract.launches import (
     LAUNCH_VERBS,
     launch_event,
     nuclear_test_event,
+    nuclear_verb_event,
     weapon_classes_in,
 )
 from kg.extract.meetings import EXERCISE_NOUNS, MEETING_NOUNS, MEETING_VERBS, exercise_event, meeting_events
@@ -83,6 +84,9 @@ def _events_at(s: Sent, t: Token) -> list[EventFact]:
             return meeting_events(s, t, verb=True)
         if lemma in STATEMENT_VERBS:
             ev = statement_event(s, t)
+            return [ev] if ev else []
+        if lemma in ("detonate", "explode", "set"):
+            ev = nuclear_verb_event(s, t)
             return [ev] if ev else []
         return []
     if lemma in STATEMENT_NOUNS:

@@ -31,6 +31,7 @@ __all__ = [
     "LAUNCH_VERBS",
     "launch_event",
     "nuclear_test_event",
+    "nuclear_verb_event",
     "weapon_classes_in",
 ]
 
@@ -178,7 +179,10 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     else:
         if any(a.lemma_ in GENERIC_HEADS for a in trig.ancestors):
             return None
-        scope = [t for t in trig.subtree]
+        # a relative clause or appositive tells of something else ('a test of a bomb that
+        # could be mounted on a missile' is not a missile test)
+        skip = {t.i for c in trig.children if c.dep_ in ("relcl", "acl", "appos") for t in c.subtree}
+        scope = [t for t in trig.subtree if t.i not in skip]
         left = [t for t in trig.lefts]
         weaponish = _weapon_nouns(scope) or any(
             s.mentions.at(t) is not None and s.mentions.at(t).entity.cls == PEN.WeaponSystem  # type: ignore[union-attr]
@@ -248,11 +252,53 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     return ev
 
 
+_DETONATE_VERBS = {"detonate", "explode", "set"}
+_BLAST_NOUNS = {"device", "bomb", "weapon", "explosion", "blast", "detonation", "test"}
+
+
+def _nuclear_object(tok: Token) -> bool:
+    """A nuclear device or bomb ('its most powerful nuclear device', 'a hydrogen bomb')."""
+    if tok.lemma_.lower() not in _BLAST_NOUNS:
+        return False
+    mods = {c.lower_ for c in tok.children} | {g.lower_ for c in tok.children for g in c.children}
+    return bool(mods & {"nuclear", "hydrogen", "atomic", "thermonuclear"})
+
+
+def nuclear_verb_event(s: Sent, trig: Token) -> EventFact | None:
+    """'detonated its most powerful nuclear device', 'exploded a hydrogen bomb'."""
+    if trig.lemma_ not in _DETONATE_VERBS or trig.pos_ != "VERB":
+        return None
+    objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")]
+    if not any(_nuclear_object(o) for o in objs):
+        return None
+    if trig.lemma_ == "set" and not any(c.lower_ == "off" for c in trig.children):
+        return None
+    ev = EventFact("nuclear-test", PEN.NuclearTest, [s.span_of(trig)], trigger=trig.text)
+    state = state_of(s.entities(subject(trig), ACTOR_CLASSES), s.linker)
+    if state is not None:
+        ev.add_role("launchingState", state)
+    _nuclear_site(s, trig, ev)
+    return ev
+
+
+def _nuclear_site(s: Sent, trig: Token, ev: EventFact) -> None:
+    for pobj in prep_objects(trig, {"at", "in"}):
+        for e in s.entities(list(pobj.subtree), PLACE_CLASSES):
+            ev.add_role("place", e)
+            return
+
+
 def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
-    if trig.lemma_ not in ("test", "testing") or trig.pos_ != "NOUN":
+    if (
+        trig.pos_ == "NOUN"
+        and trig.lemma_.lower() in ("explosion", "blast", "detonation")
+        and _nuclear_object(trig)
+    ):
+        pass
+    elif trig.lemma_ not in ("test", "testing") or trig.pos_ != "NOUN":
         return None
     mods = {c.lower_ for c in trig.children} | {g.lower_ for c in trig.children for g in c.children}
-    if "nuclear" not in mods:
+    if not mods & {"nuclear", "hydrogen", "atomic", "thermonuclear"}:
         return None
     if any(a.lemma_ in GENERIC_HEADS for a in trig.ancestors):
         return None
@@ -263,4 +309,5 @@ def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
     state = state_of(s.entities(actor, ACTOR_CLASSES), s.linker)
     if state is not None:
         ev.add_role("launchingState", state)
+    _nuclear_site(s, trig, ev)
     return ev

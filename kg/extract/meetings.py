@@ -43,6 +43,9 @@ _HOLD_VERBS = {"hold", "have", "conduct", "host", "begin", "start", "open", "att
 EXERCISE_NOUNS = {"exercise", "exercises", "drill", "drills", "wargame", "wargames", "war game", "maneuvers"}
 
 
+_PEOPLE_NOUNS = {"counterpart", "leader", "official", "president", "minister", "delegation", "envoy"}
+
+
 def _participants(s: Sent, trig: Token, verb: bool) -> list[Entity]:
     toks: list[Token] = []
     if verb:
@@ -78,6 +81,15 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
         return []
     if verb and kind == "talks" and not prep_objects_direct(trig, {"with"}):
         return []
+    if verb and kind == "meeting":
+        # one meets people, not demands or acts ('would meet any hostile act with …')
+        dobjs = [c for c in trig.children if c.dep_ == "dobj"]
+        if (
+            dobjs
+            and not any(s.entities(list(d.subtree), ACTOR_CLASSES) for d in dobjs)
+            and not any(d.lemma_.lower() in _PEOPLE_NOUNS for d in dobjs)
+        ):
+            return []
     ev = EventFact(kind, cls, [s.span_of(trig)], trigger=trig.text)
     parts = _participants(s, trig, verb)
     if kind == "visit":

@@ -166,6 +166,56 @@ def _kind_of_call(trig: Token) -> URIRef | None:
     return None
 
 
+# bodies named by a common noun ('the North's foreign ministry'): an unnamed speaker when
+# the linker does not know them
+_BODY_NOUNS = {
+    "ministry",
+    "government",
+    "military",
+    "agency",
+    "office",
+    "council",
+    "committee",
+    "department",
+    "army",
+    "command",
+    "embassy",
+    "mission",
+    "party",
+    "leadership",
+    "regime",
+}
+# whom one tells in a formal statement ('told the council'); 'told reporters' is reporting
+_AUDIENCE_NOUNS = {
+    "council",
+    "assembly",
+    "parliament",
+    "congress",
+    "legislature",
+    "committee",
+    "session",
+    "summit",
+}
+_PERSONAL = {"he", "she", "it", "they", "we"}
+
+
+def _resolve_pronoun(verb: Token, subj: list[Token]) -> list[Token]:
+    """A personal pronoun subject of a complement or relative clause is the speaker of the
+    clause above ('the ministry said it regretted', 'what he called … in a speech')."""
+    if len(subj) != 1 or subj[0].lower_ not in _PERSONAL:
+        return subj
+    cur = verb
+    for _ in range(4):
+        if cur.head is cur:
+            break
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            above = subject(cur)
+            if above and not (len(above) == 1 and above[0].lower_ in _PERSONAL):
+                return above
+    return subj
+
+
 def _speaker(s: Sent, ev: EventFact, subj: list[Token]) -> bool:
     """Set the speaker: the linked head of the subject; an unnamed speaker described by the
     subject ('two officials', 'the sister of Kim Jong Un'), never a noun that only modifies
@@ -178,7 +228,7 @@ def _speaker(s: Sent, ev: EventFact, subj: list[Token]) -> bool:
     if head_m is not None and head_m.entity.cls in ACTOR_CLASSES:
         ev.add_role("speaker", head_m.entity)
         return True
-    if head is not None and head.lemma_.lower() in _RELATIONAL:
+    if head is not None and head.lemma_.lower() in _RELATIONAL | _BODY_NOUNS and head.pos_ == "NOUN":
         src = source_of(subj, s.mentions, s.linker)
         if src is None or src.entity is not None:
             skip = {t.i for c in head.children if c.dep_ in ("relcl", "acl", "appos") for t in c.subtree}
@@ -226,12 +276,14 @@ def statement_event(s: Sent, trig: Token) -> EventFact | None:
     elif lemma == "tell":
         # 'told the council': a statement to a body; 'told reporters' or an outlet is reporting
         told = [e for d in dobjs for e in s.entities(list(d.subtree), ACTOR_CLASSES)]
-        if not any(e.cls != PEN.NewsOutlet for e in told):
+        if not any(e.cls != PEN.NewsOutlet for e in told) and not any(
+            d.lemma_.lower() in _AUDIENCE_NOUNS for d in dobjs
+        ):
             return None
     if cls is None:
         return None
     ev = EventFact("statement", cls, [s.span_of(trig)], trigger=trig.text)
-    if not _speaker(s, ev, subject(trig)):
+    if not _speaker(s, ev, _resolve_pronoun(trig, subject(trig))):
         return None
     for c in trig.children:
         if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "on" and cls == PEN.Appeal):
@@ -269,7 +321,7 @@ def statement_noun_event(s: Sent, trig: Token) -> EventFact | None:
     if verb is None:
         return None
     ev = EventFact("statement", PEN.Statement, [s.span_of(trig)], trigger=trig.text)
-    if not _speaker(s, ev, subject(verb)):
+    if not _speaker(s, ev, _resolve_pronoun(verb, subject(verb))):
         return None
     _about(ev, [t for c in verb.children if c.dep_ in ("ccomp", "dobj") and c is not trig for t in c.subtree])
     quote = re.search(r"[“\"](.+?)[”\"]", s.sent.text)
