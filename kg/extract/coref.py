@@ -149,6 +149,35 @@ def _absorb(old: EventFact, new: EventFact) -> None:
     old.confidence = min(0.95, old.confidence + 0.1)
 
 
+def _same_statement(old: EventFact, new: EventFact) -> bool:
+    """The previous statement told again: the same kind and modality, compatible dates, and
+    the same named speaker, or an unnamed one ('the sister of Kim Jong Un') now named."""
+    if old.cls != new.cls or old.modality != new.modality or not _dates_compatible(old, new):
+        return False
+    a, b = old.first("speaker"), new.first("speaker")
+    if a is not None and b is not None:
+        return a.iri == b.iri
+    if a is None and old.speaker_source is not None and old.speaker_source.entity is None:
+        return b is not None
+    return False
+
+
+def _absorb_statement(old: EventFact, new: EventFact) -> None:
+    for span in new.spans:
+        if span not in old.spans:
+            old.spans.append(span)
+    if old.first("speaker") is None and new.first("speaker") is not None:
+        old.speaker_source = None
+    for role, ents in new.roles.items():
+        for e in ents:
+            old.add_role(role, e)
+    if old.date is None and new.date is not None:
+        old.date, old.date_text = new.date, new.date_text
+    old.quote = old.quote or new.quote
+    old.about_families = old.about_families or new.about_families
+    old.confidence = min(0.95, old.confidence + 0.1)
+
+
 class EventMerger:
     """Collects an article's events in text order, merging coreferent ones."""
 
@@ -162,6 +191,11 @@ class EventMerger:
                 if _compatible(old, ev):
                     _absorb(old, ev)
                     return old
+        else:
+            last = next((e for e in reversed(self.events) if e.kind == "statement"), None)
+            if last is not None and _same_statement(last, ev):
+                _absorb_statement(last, ev)
+                return last
         if _is_bare(ev):
             return ev  # nothing to refer back to and nothing of its own: not an event
         self.events.append(ev)

@@ -170,6 +170,11 @@ def _merge_statements(found: list[tuple[Token, EventFact]]) -> list[tuple[Token,
     return out
 
 
+def _since(sent: Span, d: DateSpan) -> bool:
+    before = sent.doc.text[max(sent.start_char, d.begin - 7) : d.begin].lower().split()
+    return d.text.lower().startswith("since") or (bool(before) and before[-1] == "since")
+
+
 def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published: object) -> list[EventFact]:
     """The events one sentence tells, with their modality and date."""
     sb, se = sentence_span(sent)
@@ -189,6 +194,8 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     for t, ev in found:
         ev.modality = modality_of(t)
         d = dated.get(t.i)
+        if d is not None and _since(sent, d):
+            d = None  # 'has not tested since 2017': the start of an abstention, not the event's date
         if d is None and ev.kind == "exercise":
             d = next((x for x in dates if x.is_period), None)
         if d is not None:
