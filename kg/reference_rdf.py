@@ -1,0 +1,98 @@
+"""The reference graph ``<base>graph/reference``: the reference data as RDF triples.
+
+Entries become instances of their ontology class with labels, aliases (``skos:altLabel``),
+demonyms, ISO codes, capitals, containment, affiliations and weapon properties; posts and
+terms of office become ``pen:Post`` and ``pen:PostHolding`` nodes whose imprecise dates
+are written as ``xsd:gYearMonth`` or ``xsd:gYear``. Every node names its source.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Graph, URIRef
+from rdflib import Literal as RDFLiteral
+
+from kg.namespaces import DEFAULT_BASE, PEN
+from kg.reference_load import load_reference
+from kg.reference_model import PLACE_CLASSES, Precision
+
+__all__ = ["reference_graph"]
+
+
+def _date_literal(value: date | None, precision: Precision, *, end: bool) -> RDFLiteral | None:
+    if value is None:
+        return None
+    if precision == "day":
+        return RDFLiteral(value.isoformat(), datatype=XSD.date)
+    if end:  # the bound is the first day after the period: step back into it
+        value = date.fromordinal(value.toordinal() - 1)
+    if precision == "month":
+        return RDFLiteral(value.strftime("%Y-%m"), datatype=XSD.gYearMonth)
+    return RDFLiteral(str(value.year), datatype=XSD.gYear)
+
+
+def _lit(text: str) -> RDFLiteral:
+    return RDFLiteral(text, datatype=XSD.string)
+
+
+def reference_graph(base: str = DEFAULT_BASE) -> Graph:
+    """The triples of ``<base>graph/reference`` (a new graph each call)."""
+    data = load_reference(base)
+    g = Graph()
+    g.bind("pen", PEN)
+    g.bind("skos", SKOS)
+    g.bind("dcterms", DCTERMS)
+    for e in data.entries:
+        s = URIRef(e.iri)
+        g.add((s, RDF.type, PEN[e.cls]))
+        g.add((s, RDFS.label, _lit(e.label)))
+        for alias in e.aliases:
+            g.add((s, SKOS.altLabel, _lit(alias)))
+        for demonym in e.demonyms:
+            g.add((s, PEN.demonym, _lit(demonym)))
+        if e.iso_code:
+            g.add((s, PEN.isoCode, _lit(e.iso_code)))
+        if e.capital:
+            g.add((s, PEN.capital, URIRef(e.capital)))
+        if e.cls == "GovernmentBody" and e.state and not e.part_of:
+            g.add((s, PEN.partOf, URIRef(e.state)))
+        if e.part_of:
+            g.add((s, PEN.partOf, URIRef(e.part_of)))
+        if e.affiliation:
+            g.add((s, PEN.affiliation, URIRef(e.affiliation)))
+        if e.cls == "Person" and e.state:
+            g.add((s, PEN.affiliation, URIRef(e.state)))
+        if e.cls in PLACE_CLASSES and e.located_in:
+            g.add((s, PEN.locatedIn, URIRef(e.located_in)))
+        if e.cls == "WeaponSystem":
+            if e.weapon_class:
+                g.add((s, PEN.weaponClass, URIRef(e.weapon_class)))
+            if e.state:
+                g.add((s, PEN.operator, URIRef(e.state)))
+            if e.range_km is not None:
+                g.add((s, PEN.rangeKm, RDFLiteral(f"{e.range_km:g}", datatype=XSD.decimal)))
+        g.add((s, DCTERMS.source, _lit(e.source)))
+    for p in data.posts:
+        s = URIRef(p.iri)
+        g.add((s, RDF.type, PEN.Post))
+        g.add((s, RDFS.label, _lit(p.label)))
+        g.add((s, PEN.postIn, URIRef(p.post_in)))
+        # One pen:role per post (the shapes say so): the first. Further roles, such as a
+        # president's heading of the government, serve holders() only.
+        g.add((s, PEN.role, URIRef(p.roles[0])))
+        g.add((s, DCTERMS.source, _lit(p.source)))
+    for h in data.holdings:
+        s = URIRef(h.iri)
+        g.add((s, RDF.type, PEN.PostHolding))
+        g.add((s, RDFS.label, _lit(h.label)))
+        g.add((s, PEN.holder, URIRef(h.person)))
+        g.add((s, PEN.post, URIRef(h.post)))
+        start = _date_literal(h.start, h.start_precision, end=False)
+        end = _date_literal(h.end, h.end_precision, end=True)
+        if start is not None:
+            g.add((s, PEN.startDate, start))
+        if end is not None:
+            g.add((s, PEN.endDate, end))
+        g.add((s, DCTERMS.source, _lit(h.source)))
+    return g
