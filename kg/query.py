@@ -331,6 +331,7 @@ def run_query(
     max_depth: int = 200,
     allow_list: Sequence[str] = (),
     base_iri: str | None = None,
+    plan: QueryPlan | None = None,
 ) -> Result:
     """Check and run one query in ``engine`` (see ``kg.workers``).
 
@@ -338,10 +339,15 @@ def run_query(
     'graph') to format when the caller lets the query form decide. Graphs named by
     ``FROM``/``FROM NAMED``, ``default_graph_uris`` and ``named_graph_uris`` must be in the
     store (nothing is fetched); protocol graphs override the query's ``FROM``. ``bindings``
-    maps variable names to rdflib terms, bound by the engine (never pasted into text)."""
+    maps variable names to rdflib terms, bound by the engine (never pasted into text).
+
+    ``plan`` is ``analyse(text, ...)`` with these same ``max_depth``, ``allow_list`` and
+    ``max_rows``, for a caller that analysed the text already (the protocol view does, to
+    negotiate by query form): the checks then run once per request, not twice."""
     from kg.workers import QueryJob
 
-    plan = analyse(text, max_depth=max_depth, allow_list=allow_list, max_rows=max_rows)
+    if plan is None:
+        plan = analyse(text, max_depth=max_depth, allow_list=allow_list, max_rows=max_rows)
     if isinstance(output, OutputFormat):
         fmt = output
     else:

@@ -16,12 +16,12 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, Unauthorized, UnsupportedMediaType
 
 from kg.errors import KGError
-from kg.query import OutputFormat, Result, analyse, analyse_update, run_query
+from kg.query import OutputFormat, QueryPlan, Result, analyse, analyse_update, run_query
 from kg.settings import Settings
 from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, UpdateJob
 from server.negotiation import FORMATS, Format, negotiate
 
-__all__ = ["EndpointState", "bp", "endpoint_state", "run"]
+__all__ = ["EndpointState", "bp", "endpoint_state", "plan_for", "run"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -69,8 +69,10 @@ def run(
     default_graph_uris: Sequence[str] = (),
     named_graph_uris: Sequence[str] = (),
     bindings: Mapping[str, object] | None = None,
+    plan: QueryPlan | None = None,
 ) -> Result:
-    """Run a query with the app's engine, limits and base IRI (the endpoint's URL)."""
+    """Run a query with the app's engine, limits and base IRI (the endpoint's URL).
+    ``plan`` is the text already checked by ``plan_for`` (so it is not analysed twice)."""
     state = endpoint_state()
     s = state.settings
     return run_query(
@@ -84,8 +86,23 @@ def run(
         max_rows=s.max_rows,
         max_depth=s.max_query_depth,
         allow_list=state.allow_list,
-        base_iri=request.host_url.rstrip("/") + "/sparql" if request else None,
+        base_iri=_endpoint_url() if request else None,
+        plan=plan,
     )
+
+
+def plan_for(text: str) -> QueryPlan:
+    """``analyse`` with the app's limits: the same checks ``run`` would make."""
+    state = endpoint_state()
+    s = state.settings
+    return analyse(text, max_depth=s.max_query_depth, allow_list=state.allow_list, max_rows=s.max_rows)
+
+
+def _endpoint_url() -> str:
+    """This endpoint's URL (the base IRI of queries and updates). Built from the scheme and
+    Host header directly: ``request.host_url`` also converts the URL to an IRI, which costs
+    more than the rest of the view on a small query."""
+    return f"{request.scheme}://{request.host}/sparql"
 
 
 def result_response(result: Result) -> Response:
@@ -116,7 +133,7 @@ def sparql() -> Response:
         from server.void import service_description_response
 
         return service_description_response()
-    plan = analyse(params.query, max_depth=endpoint_state().settings.max_query_depth)
+    plan = plan_for(params.query)
     fmt_param = request.values.get("format") or request.values.get("output")
     outputs: dict[str, OutputFormat] = {}
     for kind in ("solutions", "boolean", "graph"):
@@ -133,6 +150,7 @@ def sparql() -> Response:
         output=outputs,
         default_graph_uris=params.get("default-graph-uri"),
         named_graph_uris=params.get("named-graph-uri"),
+        plan=plan,
     )
     return result_response(result)
 
@@ -224,7 +242,7 @@ def _update(params: _Params) -> Response:
         using_graphs=params.get("using-graph-uri"),
         using_named_graphs=params.get("using-named-graph-uri"),
     )
-    base = request.host_url.rstrip("/") + "/sparql"
+    base = _endpoint_url()
     state.engine.run(UpdateJob(plan.text, base_iri=base), timeout_s=s.query_timeout_s)
     return Response(status=204)
 

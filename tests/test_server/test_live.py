@@ -244,3 +244,23 @@ def test_entity_page_under_data_files_shows_label_and_source_sentence(live_serve
         live_server.url + "resource/state/atlantis", headers={"Accept": "text/html"}, timeout=30
     )
     assert missing.status_code == 404
+
+
+def test_the_endpoint_honours_the_federation_allow_list(canary: Canary, tmp_path: object) -> None:
+    """SERVICE to an endpoint on the operator's allow-list reaches the engine (which then
+    calls it); any other SERVICE is refused before the engine sees it."""
+    from kg.settings import Settings
+    from server.app import close_app, create_app
+
+    settings = Settings.load({"store": str(tmp_path), "federation_allow_list": canary.url}, env={})
+    app = create_app(settings, data=[FIXTURE])
+    try:
+        client = app.test_client()
+        refused = client.get(
+            "/sparql", query_string={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> {} }"}
+        )
+        assert refused.status_code == 400 and "allow-list" in refused.get_json()["error"]["message"]
+        client.get("/sparql", query_string={"query": f"SELECT * {{ SERVICE <{canary.url}> {{ ?s ?p ?o }} }}"})
+        assert canary.hits, "the allowed endpoint was never called"
+    finally:
+        close_app(app)
