@@ -181,7 +181,8 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             return None
         # a relative clause or appositive tells of something else ('a test of a bomb that
         # could be mounted on a missile' is not a missile test)
-        skip = {t.i for c in trig.children if c.dep_ in ("relcl", "acl", "appos") for t in c.subtree}
+        skip = {t.i for c in trig.children if c.dep_ == "appos" for t in c.subtree}
+        skip |= {t.i for c in trig.subtree if c.dep_ in ("relcl", "acl") and c is not trig for t in c.subtree}
         scope = [t for t in trig.subtree if t.i not in skip]
         left = [t for t in trig.lefts]
         weaponish = _weapon_nouns(scope) or any(

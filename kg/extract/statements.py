@@ -228,6 +228,13 @@ def _speaker(s: Sent, ev: EventFact, subj: list[Token]) -> bool:
     if head_m is not None and head_m.entity.cls in ACTOR_CLASSES:
         ev.add_role("speaker", head_m.entity)
         return True
+    if head is not None:
+        # 'the prime minister, Anthony Albanese,': the person in apposition to a title
+        for c in head.children:
+            m = s.mentions.at(c) if c.dep_ == "appos" else None
+            if m is not None and m.entity.cls == PEN.Person:
+                ev.add_role("speaker", m.entity)
+                return True
     if head is not None and head.lemma_.lower() in _RELATIONAL | _BODY_NOUNS and head.pos_ == "NOUN":
         src = source_of(subj, s.mentions, s.linker)
         if src is None or src.entity is not None:
@@ -265,6 +272,12 @@ def statement_event(s: Sent, trig: Token) -> EventFact | None:
     dobjs = [c for c in trig.children if c.dep_ == "dobj"]
     if lemma == "press" and not dobjs:
         return None
+    if (
+        trig.dep_ == "ccomp"
+        and any(c.dep_ == "aux" and c.tag_ == "MD" for c in trig.children)
+        and (trig.head.lemma_ in SPEECH_LEMMAS or trig.head.lemma_ in STATEMENT_VERBS)
+    ):
+        return None  # what a speaker says someone would do ('… that Seoul would regret it') is content
     if lemma == "call":
         cls = _kind_of_call(trig)
     elif lemma == "announce":

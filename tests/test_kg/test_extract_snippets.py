@@ -13,13 +13,20 @@ from extract_helpers import facts, slug
 from kg.annotate import local_name
 from kg.extract.types import EventFact
 
-CASES: list[dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).parent.parent / "data" / "extract" / "snippets.yaml").read_text(encoding="utf-8")
-)
+_DATA = Path(__file__).parent.parent / "data" / "extract"
+CASES: list[dict[str, Any]] = [
+    case
+    for name in ("snippets.yaml", "events.yaml")
+    for case in yaml.safe_load((_DATA / name).read_text(encoding="utf-8"))
+]
 
 
 def _matches(ev: EventFact, want: dict[str, Any]) -> bool:
     if ev.kind != want["kind"] or ev.modality != want["modality"]:
+        return False
+    if "cls" in want and local_name(ev.cls) != want["cls"]:
+        return False
+    if want.get("undated") and ev.date is not None:
         return False
     checks = {
         "launchingState": "launchingState",
@@ -53,6 +60,15 @@ def test_snippet_gives_expected_facts(case: dict[str, Any]) -> None:
             want,
             [(e.kind, e.modality, e.roles, e.weapon_classes, e.count, e.date) for e in f.events],
         )
+    for key, kinds in (
+        ("nstatements", {"statement"}),
+        ("nmeetings", {"meeting", "summit", "talks"}),
+        ("nlaunches", {"launch"}),
+    ):
+        if key in case:
+            assert sum(1 for e in f.events if e.kind in kinds) == case[key], [
+                (e.kind, e.cls) for e in f.events
+            ]
     launches = [e for e in f.events if e.kind == "launch"]
     if any(w["kind"] == "launch" for w in case.get("events", [])):
         # one launch told by several sentences is one event
