@@ -14,8 +14,9 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 import pytest
 
-from kg import canned
-from kg.canned import CannedQuery, CannedQueryError, Param, ParameterError
+from kg import canned, canned_params
+from kg.canned import CannedQuery, CannedQueryError, ParameterError
+from kg.canned_params import Param
 from kg.cli import main
 from kg.errors import QueryError
 from kg.settings import Settings
@@ -160,7 +161,7 @@ def test_header_has_title_description_and_a_runnable_example(
     assert len(query.description) > 20
     assert query.example.startswith(f"kg query {name}")
     for param in query.params:
-        assert param.type in canned.PARAM_TYPES
+        assert param.type in canned_params.PARAM_TYPES
 
 
 @pytest.mark.parametrize("name", sorted(ISSUE_QUERIES))
@@ -231,7 +232,7 @@ def test_unknown_query_names_the_known_ones() -> None:
     ],
 )
 def test_values_become_typed_terms(type_: str, value: str, expected: str) -> None:
-    assert str(canned.to_term(Param("p", type_), value)) == expected
+    assert str(canned_params.to_term(Param("p", type_), value)) == expected
 
 
 @pytest.mark.parametrize(
@@ -253,7 +254,7 @@ def test_values_become_typed_terms(type_: str, value: str, expected: str) -> Non
 )
 def test_bad_values_raise_an_error_naming_the_parameter(type_: str, value: str) -> None:
     with pytest.raises(ParameterError, match="parameter 'p'") as info:
-        canned.to_term(Param("p", type_), value)
+        canned_params.to_term(Param("p", type_), value)
     assert info.value.param == "p"
 
 
@@ -288,12 +289,12 @@ def test_values_go_at_the_start_of_the_where_clause_not_into_comments_or_templat
         '# WHERE { in a comment\nPREFIX ex: <http://ex/where>\nCONSTRUCT { ?s ex:p "WHERE {" }\n'
         "WHERE { ?s ex:p ?param_o . { SELECT ?s WHERE { ?s ?p ?o } } }"
     )
-    out = canned.inject_values(text, "VALUES (?param_o) { (1) }")
+    out = canned_params.inject_values(text, "VALUES (?param_o) { (1) }")
     assert out.count("VALUES") == 1
     assert "WHERE { VALUES (?param_o) { (1) }  ?s ex:p ?param_o" in out
     ox.Store().query(out)  # still a valid query
     with pytest.raises(QueryError, match="short form"):
-        canned.inject_values("CONSTRUCT WHERE { ?s ?p ?o }", "VALUES (?param_o) { (1) }")
+        canned_params.inject_values("CONSTRUCT WHERE { ?s ?p ?o }", "VALUES (?param_o) { (1) }")
 
 
 def test_an_omitted_parameter_without_default_matches_anything(
