@@ -6,8 +6,11 @@ matching uses rapidfuzz's ``fuzz.ratio`` on folded names with a cut-off of
 ``FUZZY_THRESHOLD`` (and names of at least ``FUZZY_MIN_LENGTH`` characters): it accepts
 one or two slips in a name ('Antony Binken' → 'Antony Blinken', 'Hwansong 12' →
 'Hwasong-12', both ≈ 95) and rejects different names that share letters ('Kim Jong Un'
-vs 'Kim Yo Jong' ≈ 73). A name nothing matches is minted with a deterministic IRI
-(``resource_iri('person', name)`` …).
+vs 'Kim Yo Jong' ≈ 73). A fuzzy match must also keep the distinguishing words: the two
+names have the same words one for one, each pair alike (a slip), and numbers equal — so
+'National Security Council' never becomes the 'United Nations Security Council' and
+'Hwasong-14' never the 'Hwasong-15' (``same_words``). A name nothing matches is minted
+with a deterministic IRI (``resource_iri('person', name)`` …).
 """
 
 from __future__ import annotations
@@ -30,10 +33,15 @@ __all__ = [
     "ArticleLinker",
     "Linker",
     "fold",
+    "same_words",
 ]
 
 FUZZY_THRESHOLD = 88.0
 FUZZY_MIN_LENGTH = 5
+# How alike two words must be to count as one word misspelt (fuzz.ratio): 'Binken' ~
+# 'Blinken' (92), 'Hwansong' ~ 'Hwasong' (93); 'National' vs 'Nations' (80) is a different
+# word in a name of three.
+_WORD_THRESHOLD = 75.0
 
 # Classes a name of a given spaCy label may link to (the gazetteer's own labels included).
 _COMPATIBLE: dict[str, tuple[str, ...]] = {
@@ -49,6 +57,14 @@ _COMPATIBLE: dict[str, tuple[str, ...]] = {
     "LOC": ("Place", "AdministrativeRegion", "WaterBody", "Region", "Settlement", "MilitaryFacility"),
     "FAC": ("MilitaryFacility", "Place", "Settlement"),
     "WEAPON": ("WeaponSystem",),
+}
+
+_ORGANISATION_CLASSES = {
+    PEN.Organisation,
+    PEN.GovernmentBody,
+    PEN.InternationalOrganisation,
+    PEN.NewsOutlet,
+    PEN.ThinkTank,
 }
 
 _MINT_KIND = {
@@ -73,6 +89,25 @@ def fold(name: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\bdefence\b", "defense", text)  # British and American spellings meet
     return re.sub(r"^the ", "", text)
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two folded names differ only by slips: the same words one for one, each
+    pair alike, numbers equal ('antony binken' ~ 'antony blinken'; 'hwasong12' ~
+    'hwasong 12'; not 'national security council' ~ 'united nations security council')."""
+    if a.replace(" ", "") == b.replace(" ", ""):
+        return True
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    for x, y in zip(wa, wb, strict=True):
+        if x == y:
+            continue
+        if any(c.isdigit() for c in x + y) and re.sub(r"\D", "", x) != re.sub(r"\D", "", y):
+            return False
+        if fuzz.ratio(x, y) < _WORD_THRESHOLD:
+            return False
+    return True
 
 
 def _entity(entry: EntryLike) -> Entity:
@@ -162,10 +197,12 @@ class Linker:
         choices = [n for c in classes for n in self._fuzzy_names.get(c, [])]
         if not choices:
             return None
-        best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-        if best is None:
-            return None
-        return self.by_name[best[0]]
+        for name, _score, _ in process.extract(
+            key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=5
+        ):
+            if same_words(key, name):
+                return self.by_name[name]
+        return None
 
     def persons_named(self, token: str) -> list[Entity]:
         """Reference persons whose first or last name is ``token``."""
@@ -194,12 +231,29 @@ class ArticleLinker:
 
     linker: Linker
     persons: list[Entity] = field(default_factory=list)
+    organisations: list[Entity] = field(default_factory=list)
 
     def remember(self, ent: Entity) -> None:
         if ent.cls == PEN.Person:
             if ent in self.persons:
                 self.persons.remove(ent)
             self.persons.append(ent)  # most recent last
+        elif ent.cls in _ORGANISATION_CLASSES:
+            if ent in self.organisations:
+                self.organisations.remove(ent)
+            self.organisations.append(ent)
+
+    def described(self, description: str) -> Entity | None:
+        """The organisation named before that a description repeats the head words of
+        ('the fifteen-member security council' after 'the United Nations Security
+        Council'): the most recent whose name ends in the description's last two words."""
+        words = fold(description).split()
+        if len(words) < 2:
+            return None
+        for ent in reversed(self.organisations):
+            if fold(ent.label).split()[-2:] == words[-2:]:
+                return ent
+        return None
 
     def partial(self, name: str, *, seen_only: bool = False) -> Entity | None:
         """A person by one or two of their names: the most recent person of the article
