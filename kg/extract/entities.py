@@ -6,6 +6,15 @@ makes it a person whatever the model said; a state's body ('South Korea's Defenc
 Ministry', 'the South Korean Joint Chiefs of Staff') becomes one mention of that body;
 weapon designations the gazetteer missed (a misspelt 'Hwansong 12') are found by shape and
 matched fuzzily; a capital that stands for its state is linked to the state.
+
+Only proper names are minted: a phrase whose content words are not all capitalised ('the
+west coast', 'International security council') is a description, linked to an
+organisation named before when its head words repeat that name's ('security council'),
+else left out. A capitalised word before a gazetteer name extends it into another name
+('National' + 'Security Council'). A name that modifies an event noun ('Freedom Shield
+exercise') names the event, not a place. A name before a place noun ('Capella hotel') is
+that place. A state named inside a longer name ('Japan's Defense Ministry', 'Japan's
+exclusive economic zone') is also a mention of the state.
 """
 
 from __future__ import annotations
@@ -96,7 +105,109 @@ BODY_HEADS = {
     "administration",
     "embassy",
 }
+# Heads of a body's proper name besides BODY_HEADS ('U.S. Geological Survey').
+_NAME_HEADS = {
+    "survey",
+    "bureau",
+    "institute",
+    "center",
+    "centre",
+    "corps",
+    "police",
+    "authority",
+    "board",
+    "court",
+    "bank",
+}
 _LOWER_BODY_HEADS = {"military", "government", "army", "navy", "forces", "administration"}
+# Lower-case bodies told by description after a state's possessive or 'its': 'the North's
+# foreign ministry', 'South Korea's weather agency', 'its defence ministry'.
+_DESCRIBED_BODY_HEADS = {"ministry", "agency", "department", "office", "service", "military", "army", "navy"}
+# Nouns of events: a name modifying one names the event ('the Freedom Shield exercise',
+# 'the Asia-Pacific summit'), not a place or organisation.
+_EVENT_NOUNS = {
+    "exercise",
+    "drill",
+    "summit",
+    "conference",
+    "forum",
+    "games",
+    "operation",
+    "war",
+    "talks",
+    "dialogue",
+    "meeting",
+    "festival",
+    "ceremony",
+}
+# Nouns of places and buildings: a name before one is that place ('the Capella hotel').
+_PLACE_NOUNS = {
+    "hotel",
+    "airport",
+    "palace",
+    "hall",
+    "stadium",
+    "square",
+    "bridge",
+    "village",
+    "harbour",
+    "harbor",
+    "airfield",
+    "resort",
+    "compound",
+    "mansion",
+    "guesthouse",
+    "villa",
+    "museum",
+    "tower",
+}
+# Nouns of parts of a city: 'the Sunan area of Pyongyang' is the city, not the state.
+_CITY_PART_NOUNS = {
+    "area",
+    "district",
+    "outskirts",
+    "suburb",
+    "suburbs",
+    "centre",
+    "center",
+    "street",
+    "streets",
+}
+# Nouns of people a capital locates when it stands for the government: 'officials in Seoul'.
+_PEOPLE_NOUNS = {
+    "official",
+    "diplomat",
+    "authority",
+    "leader",
+    "government",
+    "lawmaker",
+    "policymaker",
+    "source",
+    "counterpart",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+}
+# Words of a proper name that may stay lower case ('Ministry of Foreign Affairs').
+_NAME_FUNCTION_WORDS = {
+    "of",
+    "the",
+    "and",
+    "for",
+    "on",
+    "in",
+    "de",
+    "la",
+    "du",
+    "von",
+    "van",
+    "al",
+    "bin",
+    "'s",
+    "’s",
+    "-",
+    "&",
+}
 _LOCATIVE_PREPS = {"in", "at", "near", "into", "outside", "around", "across", "over", "inside"}
 _VISIT_LEMMAS = {"visit", "travel", "arrive", "reach", "fly", "tour", "land"}
 
@@ -138,6 +249,16 @@ class ArticleMentions:
         self.mentions.append(mention)
         for i in range(span.start, span.end):
             self.by_token[i] = mention
+        return mention
+
+    def add_nested(self, span: Span, entity: Entity, how: str, label: str) -> LinkedMention:
+        """A mention inside a longer one ('Japan' in 'Japan's Defense Ministry'): listed,
+        while its tokens stay with the longer mention."""
+        sb, se = sentence_span(span.sent)
+        mention = LinkedMention(
+            span=TextSpan(span.start_char, span.end_char, sb, se), entity=entity, how=how, ner_label=label
+        )
+        self.mentions.append(mention)
         return mention
 
     def at(self, token: Token) -> LinkedMention | None:
@@ -191,29 +312,109 @@ def _title_before(span: Span) -> bool:
 
 def _is_metonymic(span: Span) -> bool:
     """Whether a capital's name stands for its state here ('Pyongyang launched',
-    'Washington's efforts') rather than for the city ('talks in Pyongyang')."""
+    'Washington's efforts', 'officials in Seoul', 'influence over Pyongyang') rather than
+    for the city ('talks in Pyongyang', 'Pyongyang's Sunan airport', 'the Sunan area of
+    Pyongyang')."""
     head = span.root
+    doc = span.doc
     if head.dep_ == "compound" and head.head.lemma_ in ("summit", "talks", "meeting", "visit", "conference"):
         return False  # 'the Hanoi summit'
-    if head.dep_ == "pobj" and head.head.lower_ in _LOCATIVE_PREPS:
-        return False
+    if head.dep_ == "poss":
+        owned = head.head  # 'Pyongyang's Sunan airport' is the city's
+        return not (owned.lemma_ in _PLACE_NOUNS | _CITY_PART_NOUNS or owned.ent_type_ in ("FAC", "LOC"))
+    if head.dep_ == "pobj":
+        prep = head.head
+        governor = prep.head
+        if prep.lower_ == "of" and governor.lemma_ in _CITY_PART_NOUNS:
+            return False  # 'the Sunan area of Pyongyang'
+        if prep.lower_ in _LOCATIVE_PREPS:
+            # 'officials in Seoul'; 'influence over Pyongyang'
+            return (governor.pos_ in ("NOUN", "PROPN") and governor.lemma_ in _PEOPLE_NOUNS) or (
+                prep.lower_ == "over" and governor.pos_ == "NOUN"
+            )
+        if prep.dep_ == "prep" and governor.lemma_ in _VISIT_LEMMAS:
+            return False
     if head.dep_ == "dobj" and head.head.lemma_ in _VISIT_LEMMAS:
         return False
-    return not (head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.lemma_ in _VISIT_LEMMAS)
+    return not (head.i > 0 and doc[head.i - 1].lower_ in _LOCATIVE_PREPS and head.dep_ != "nsubj")
 
 
-def _body_spans(doc: Doc, linker: Linker) -> list[tuple[Span, Entity, str]]:
-    """Spans of a state's body: '[the] <state or demonym>['s] <Body Words> [of <Words>]'."""
-    out: list[tuple[Span, Entity, str]] = []
+@dataclass(frozen=True)
+class _Body:
+    """A state's body found in the text: its span, its state, its words after the state,
+    the span naming the state (None for 'its'), and whether it is a lower-case
+    description ('the North's foreign ministry') rather than a name."""
+
+    span: Span
+    state: Entity
+    words: str
+    state_span: Span | None
+    described: bool
+
+
+def _state_of_ent(ent: Span, linker: Linker, possessive: bool) -> Entity | None:
+    """The state a GPE or NORP entity names ('South Korea', 'South Korean', 'the North'),
+    or, before a possessive, the state a capital stands for ('Seoul's military')."""
+    core = _trim(ent)
+    state = linker.state(core.text)
+    if state is None and ent.ent_id_:
+        known = linker.by_iri.get(URIRef(ent.ent_id_))
+        if known is not None and known.cls == PEN.State:
+            state = known
+    if state is None and possessive:
+        state = linker.metonym(core.text)
+    return state
+
+
+def _described_body(doc: Doc, i: int) -> int:
+    """The end of a lower-case body description starting at token ``i`` ('foreign
+    ministry', 'weather agency', 'military'), or ``i`` when there is none. The head must
+    head its phrase: 'government officials' tells of officials."""
+    j = i
+    while j < len(doc) and j < i + 3 and doc[j].is_lower and doc[j].pos_ in ("ADJ", "NOUN"):
+        j += 1
+        if doc[j - 1].lower_ in _DESCRIBED_BODY_HEADS and not (
+            j < len(doc) and doc[j].is_lower and doc[j].pos_ == "NOUN"
+        ):
+            return j
+    return i
+
+
+def _antecedent_state(doc: Doc, tok: Token, linker: Linker) -> tuple[Entity, Span] | None:
+    """The state 'its' or 'their' refers to: a state named before it in its sentence or the
+    one before, the subject first, else the nearest."""
+    sent = tok.sent
+    first = sent.start
+    if first > 0:
+        first = doc[first - 1].sent.start
+    found: list[tuple[Entity, Span]] = []
+    for ent in doc.ents:
+        if ent.start < first or ent.end > tok.i or ent.label_ not in ("GPE", "NORP"):
+            continue
+        state = _state_of_ent(ent, linker, possessive=False)
+        if state is None and ent.ent_id_ and ent.label_ == "GPE":
+            state = linker.metonym(_trim(ent).text)
+        if state is not None:
+            found.append((state, ent))
+    if not found:
+        return None
+    subjects = [f for f in found if f[1].root.dep_ in ("nsubj", "nsubjpass")]
+    return (subjects or found)[-1]
+
+
+def _body_spans(doc: Doc, linker: Linker) -> list[_Body]:
+    """Spans of a state's body: '[the] <state or demonym>['s] <Body Words> [of <Words>]',
+    '<state>'s <lower-case description>' and 'its <lower-case description>'."""
+    out: list[_Body] = []
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "NORP"):
             continue
-        core = _trim(ent)
-        state = linker.state(core.text)
+        i = ent.end
+        possessive = i < len(doc) and doc[i].tag_ == "POS"
+        state = _state_of_ent(ent, linker, possessive)
         if state is None:
             continue
-        i = ent.end
-        if i < len(doc) and doc[i].tag_ == "POS":
+        if possessive:
             i += 1
         j = i
         while j < len(doc) and (
@@ -230,26 +431,52 @@ def _body_spans(doc: Doc, linker: Linker) -> list[tuple[Span, Entity, str]]:
                 k += 1
             if k > j + 1:
                 j = k
+        described = False
+        if j == i:
+            j = _described_body(doc, i)
+            described = j > i
         if j == i:
             continue
         words = doc[i:j]
-        if not any(t.lower_ in BODY_HEADS for t in words):
+        if not any(t.lower_ in BODY_HEADS | _NAME_HEADS for t in words):
             continue
+        last = doc[j - 1]
+        if last.is_lower and j < len(doc) and doc[j].is_lower and doc[j].pos_ == "NOUN":
+            continue  # 'U.S. government officials': the officials, not the government
         start = ent.start + 1 if doc[ent.start].lower_ == "the" else ent.start
+        state_span = _trim(doc[start : ent.end])
         body_text = " ".join(t.text for t in words)
-        span = doc[start:j]
-        out.append((span, state, body_text))
+        out.append(_Body(doc[start:j], state, body_text, state_span, described or last.is_lower))
+    for tok in doc:
+        if tok.lower_ not in ("its", "their") or tok.tag_ != "PRP$":
+            continue
+        j = _described_body(doc, tok.i + 1)
+        if j == tok.i + 1:
+            continue
+        antecedent = _antecedent_state(doc, tok, linker)
+        if antecedent is None:
+            continue
+        words = doc[tok.i + 1 : j]
+        out.append(_Body(words, antecedent[0], words.text, None, True))
     return out
 
 
-def _link_body(linker: Linker, state: Entity, body_text: str, full_text: str) -> tuple[Entity, str]:
+_BODY_CLASSES = ("GovernmentBody", "Organisation", "NewsOutlet", "InternationalOrganisation", "ThinkTank")
+
+
+def _link_body(linker: Linker, body: _Body) -> tuple[Entity, str]:
     """A state's body: the reference body of that state whose name matches, else minted
-    with pen:partOf the state."""
-    candidates = [full_text, f"{state.label} {body_text}", f"{state.label}'s {body_text}"]
+    with pen:partOf the state (named '<State> <Words>' when the words are a name, '<State>'s
+    <words>' when they describe it)."""
+    state, body_text = body.state, body.words
+    candidates = [body.span.text, f"{state.label} {body_text}", f"{state.label}'s {body_text}"]
     for name in candidates:
-        ent = linker.exact(name, ("GovernmentBody", "Organisation"))
+        ent = linker.exact(name, _BODY_CLASSES)
         if ent is not None:
             return ent, "body"
+    ent = linker.exact(body_text, ("GovernmentBody",))
+    if ent is not None and ent.state == state.iri:
+        return ent, "body"  # 'Seoul's Unification Ministry'
     body_key = fold(body_text)
     for ent in linker.by_iri.values():
         if ent.cls != PEN.GovernmentBody or ent.state != state.iri:
@@ -260,11 +487,12 @@ def _link_body(linker: Linker, state: Entity, body_text: str, full_text: str) ->
             names.add(name.replace(state_key, "").strip())
         if body_key in names:
             return ent, "body"
-    return linker.mint(PEN.GovernmentBody, f"{state.label} {body_text}", part_of=state), "body"
+    label = f"{state.label}'s {body_text}" if body.described else f"{state.label} {body_text}"
+    return linker.mint(PEN.GovernmentBody, label, part_of=state), "body"
 
 
 def _mint(linker: Linker, span: Span, label: str) -> Entity | None:
-    name = span.text
+    name = re.sub(r"^the\s+", "", span.text, flags=re.IGNORECASE)
     if label == "PERSON":
         return linker.mint(PEN.Person, name)
     if label == "ORG":
@@ -307,18 +535,125 @@ def _fix_the_names(doc: Doc, linker: Linker) -> None:
         doc.ents = kept
 
 
+def _merge_name_prefix(doc: Doc) -> None:
+    """'the National' + 'Security Council': capitalised words right before a gazetteer
+    organisation that modify it make a longer name, which is another organisation (it is
+    linked or minted as a whole, never as the shorter name inside it)."""
+    ents = list(doc.ents)
+    merged: list[Span] = []
+    for ent in ents:
+        if ent.label_ != "ORG" or not ent.ent_id_ or ent[0].lower_ == "the":
+            continue
+        start = ent.start
+        while start > 0:
+            t = doc[start - 1]
+            if not (
+                t.text[:1].isupper()
+                and t.is_alpha
+                and t.pos_ in ("PROPN", "ADJ", "NOUN")
+                and not t.ent_id_
+                and t.lower_ not in TITLE_WORDS
+                and t.dep_ in ("compound", "amod")
+                and start <= t.head.i < ent.end
+                and (not t.is_sent_start or t.pos_ == "PROPN")
+            ):
+                break
+            start -= 1
+        if start < ent.start:
+            merged.append(Span(doc, start, ent.end, label="ORG"))
+    if merged:
+        # the longer names win; an entity overlapping one ('the National') gives way
+        kept = list(merged)
+        for e in ents:
+            if not any(e.start < m.end and m.start < e.end for m in kept):
+                kept.append(e)
+        doc.ents = sorted(kept, key=lambda e: e.start)
+        for span in merged:
+            for t in span:
+                t.ent_id_ = ""  # the shorter name's id does not belong to the longer name
+
+
+def _place_name(span: Span) -> Span | None:
+    """'the Capella hotel': a name the model tagged (often as a person) right before a
+    noun of places that it modifies is the name of that place."""
+    doc = span.doc
+    if span.end >= len(doc) or span.ent_id_:
+        return None
+    nxt = doc[span.end]
+    if nxt.is_lower and nxt.lemma_ in _PLACE_NOUNS and span.root.head.i == nxt.i:
+        return doc[span.start : span.end + 1]
+    return None
+
+
+def _names_event(span: Span) -> bool:
+    """Whether a name modifies an event noun ('the Freedom Shield exercise')."""
+    doc = span.doc
+    return span.end < len(doc) and doc[span.end].lemma_.lower() in _EVENT_NOUNS
+
+
+def _is_proper_name(span: Span, place_head: bool = False) -> bool:
+    """Whether every content word of a span is capitalised (or a number): a name, not a
+    description ('the west coast', 'International security council'). ``place_head``
+    allows a lower-case place noun at the end ('Capella hotel')."""
+    words = [t for t in span if not t.is_punct and not t.is_space and t.lower_ not in _NAME_FUNCTION_WORDS]
+    if place_head and words and words[-1].lemma_ in _PLACE_NOUNS:
+        words = words[:-1]
+
+    def capitalised(t: Token) -> bool:
+        if t.text[:1].isupper() or any(c.isdigit() for c in t.text):
+            return True
+        # the second part of a hyphenated word ('Min-soo', 'Chung Eui-yong')
+        return t.i > 1 and t.doc[t.i - 1].text == "-" and not t.doc[t.i - 2].whitespace_
+
+    return bool(words) and all(capitalised(t) for t in words)
+
+
+def _inner_states(doc: Doc, out: ArticleMentions, linker: Linker, bodies: list[_Body]) -> None:
+    """A state named inside a longer name is a mention of the state too: 'Japan's
+    Defense Ministry', 'the South Korean Joint Chiefs of Staff', 'Japan's exclusive
+    economic zone'. The tokens stay with the longer mention."""
+    spans: dict[int, tuple[Span, Entity]] = {}
+    for body in bodies:
+        if body.state_span is not None:
+            spans[body.state_span.start] = (body.state_span, body.state)
+    for m in list(out.mentions):
+        if m.entity.cls in (PEN.State, PEN.Person):
+            continue
+        span = doc.char_span(m.span.begin, m.span.end, alignment_mode="expand")
+        if span is None:
+            continue
+        start = span.start + 1 if span[0].lower_ == "the" else span.start
+        for t in span:
+            if t.tag_ == "POS" and t.i > start:
+                prefix = doc[start : t.i]
+                state = linker.state(prefix.text) or linker.metonym(prefix.text)
+                if state is not None and state != m.entity:
+                    spans.setdefault(prefix.start, (prefix, state))
+                break
+    for prefix, state in spans.values():
+        if prefix.start in out.by_token and out.by_token[prefix.start].entity == state:
+            continue
+        how = "exact"
+        if linker.demonym(prefix.text) == state:
+            how = "demonym"
+        elif linker.exact(prefix.text, ("State",)) is None:
+            how = "metonym"
+        out.add_nested(prefix, state, how, "NORP" if how == "demonym" else "GPE")
+
+
 def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
     """Every entity mention of ``doc`` linked to one entity, in text order."""
     _fix_the_names(doc, linker)
+    _merge_name_prefix(doc)
     out = ArticleMentions(doc)
     article = ArticleLinker(linker)
     taken: set[int] = set()
     candidates: list[tuple[Span, str]] = []
 
     bodies = _body_spans(doc, linker)
-    body_at: dict[int, tuple[Span, Entity, str]] = {b[0].start: b for b in bodies}
-    for span, _, _ in bodies:
-        taken.update(range(span.start, span.end))
+    body_at: dict[int, _Body] = {b.span.start: b for b in bodies}
+    for body in body_at.values():
+        taken.update(range(body.span.start, body.span.end))
 
     for ent in doc.ents:
         if ent.label_ not in _KEPT_LABELS or any(i in taken for i in range(ent.start, ent.end)):
@@ -327,7 +662,10 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         if not span.text.strip():
             continue
         label = ent.label_
-        if label == "PERSON" or (label in ("NORP", "GPE", "LOC", "ORG") and _title_before(span)):
+        place = _place_name(span) if label in ("PERSON", "ORG", "GPE", "LOC", "FAC") else None
+        if place is not None and place.end not in taken:
+            span, label = place, "FAC"
+        elif label == "PERSON" or (label in ("NORP", "GPE", "LOC", "ORG") and _title_before(span)):
             extended = _extend_person(span, {t.i for e in doc.ents if e is not ent for t in e})
             if label == "PERSON" or extended.end > span.end or not linker.state(span.text):
                 span = extended
@@ -349,14 +687,15 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
     items: list[tuple[int, Span, str, Entity | None, str]] = []
     for span, label in candidates:
         items.append((span.start, span, label, None, ""))
-    for start, (bspan, state, body_text) in body_at.items():
-        body, body_how = _link_body(linker, state, body_text, bspan.text)
-        items.append((start, bspan, "ORG", body, body_how))
+    for start, body in body_at.items():
+        found, body_how = _link_body(linker, body)
+        items.append((start, body.span, "ORG", found, body_how))
     items.sort(key=lambda item: item[0])
 
     for _, span, label, known, how in items:
         if known is not None:
             out.add(span, known, how, label)
+            article.remember(known)
             continue
         resolved = _resolve(span, label, linker, article)
         if resolved is None:
@@ -365,9 +704,15 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         if how.startswith("partial:"):  # linked through a part of the span: keep that part
             _, a, b = how.split(":")
             span, how, label = doc[int(a) : int(b)], "partial", "PERSON"
+        if entity.cls not in (PEN.Person, PEN.State) and (entity.minted or entity.cls == PEN.Region):
+            if _names_event(span):
+                continue  # 'the Ulchi Freedom Shield exercise', 'the Asia-Pacific summit'
+            if entity.minted and label in ("GPE", "LOC") and span.root.tag_ == "NNPS":
+                continue  # 'the two Koreas': several states, none named
         article.remember(entity)
         out.add(span, entity, how, label)
     _later_names(doc, out)
+    _inner_states(doc, out, linker, bodies)
     out.mentions.sort(key=lambda m: m.span.begin)
     return out
 
@@ -444,5 +789,11 @@ def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> 
         return None  # 'Trump-Kim summit': a compound of names, whose parts are linked later
     if label == "PERSON" and len(span) == 1 and linker.persons_named(span.text):
         return None  # a surname several known people share, with none of them named before
+    if not _is_proper_name(span, place_head=label == "FAC"):
+        if label == "ORG":
+            described = article.described(span.text)
+            if described is not None:
+                return described, "anaphor"  # 'the fifteen-member International security council'
+        return None  # a description, not a name: nothing to mint
     minted = _mint(linker, span, label)
     return (minted, "minted") if minted is not None else None
