@@ -52,6 +52,7 @@ TITLE_HEADS = {
     "chancellor",
     "governor",
     "vice-president",
+    "counterpart",
 }
 # Words allowed before the head inside a title.
 _TITLE_MODIFIERS = {
@@ -137,11 +138,14 @@ def _title_tokens(doc: Doc, person_start: int) -> tuple[int, int] | None:
     if i < 0:
         return None
     if doc[i].lower_.rstrip(".") not in TITLE_HEADS:
-        # 'Secretary of State', 'Minister of Foreign Affairs': a head, 'of', a few words
+        # 'Secretary of State', 'Minister of Foreign Affairs', 'Ambassador to the United
+        # Nations': a head, 'of' or 'to', a few capitalised words (and 'the')
         k = i
-        while k > i - 3 and k >= 0 and doc[k].is_title and doc[k].lower_ != "of":
+        while k > i - 4 and k >= 0 and (doc[k].is_title or doc[k].lower_ == "the") and doc[k].lower_ != "of":
             k -= 1
-        if k < 1 or doc[k].lower_ != "of" or doc[k - 1].lower_ not in TITLE_HEADS:
+        if k < 1 or doc[k].lower_ not in ("of", "to") or doc[k - 1].lower_ not in TITLE_HEADS:
+            return None
+        if doc[k + 1].lower_ == "the" and k + 2 > i:
             return None
         start = k - 1
         while start - 1 >= 0 and doc[start - 1].lower_ in _TITLE_MODIFIERS | TITLE_HEADS:
@@ -238,6 +242,24 @@ def reference_lookup(base: str) -> HoldingLookup:
     return lookup
 
 
+_ROLES = (
+    PEN.HeadOfState,
+    PEN.HeadOfGovernment,
+    PEN.ForeignMinister,
+    PEN.DefenceMinister,
+    PEN.Diplomat,
+    PEN.MilitaryOfficer,
+)
+
+
+def _recorded_role(
+    person: URIRef, state: URIRef | None, on: date | None, lookup: HoldingLookup
+) -> URIRef | None:
+    """The role the reference data records for a person (of a state), if exactly one."""
+    found = [role for role in _ROLES if lookup(person, role, state, on) is not None]
+    return found[0] if len(found) == 1 else None
+
+
 def find_posts(
     doc: Doc,
     mentions: ArticleMentions,
@@ -292,6 +314,15 @@ def find_posts(
         if not title:
             continue
         role = role_of_title(title)
+        if title.split()[-1].lower() == "counterpart":
+            # 'his South Korean counterpart Lee': the post of the same role as the one
+            # held by the person told of before in the sentence, else the role the
+            # reference data records for this person
+            before = [f for f in facts if f.spans[0].sent_begin == sentence_span(span.sent)[0]]
+            if before:
+                role = before[-1].role
+            else:
+                role = _recorded_role(m.entity.iri, state.iri if state else None, published, lookup) or role
         ref = lookup(m.entity.iri, role, state.iri if state else None, published)
         if state is None and ref is not None:
             state = linker.by_iri.get(ref[1])
