@@ -86,7 +86,6 @@ REPORT_LEMMAS = {
     "downplay",
     "tweet",
     "post",
-    "publish",
     "record",
     "register",
     "measure",
@@ -105,8 +104,11 @@ REPORT_LEMMAS = {
     "track",
     "monitor",
 }
+# verbs that report only in the passive, with the outlet as agent ('carried by KCNA')
+RELAY_LEMMAS = {"carry", "release", "air", "broadcast", "relay", "run", "publish", "transmit"}
 # reporting participles that take the subject of the clause they hang on
 _PARTICIPLE_DEPS = ("advcl", "xcomp", "conj", "acl")
+_SCOPE_DEPS = ("ccomp", "xcomp", "dobj", "nsubjpass", "parataxis", "attr", "oprd", "acomp", "dative")
 _COMPLEMENTS = ("ccomp", "xcomp", "dobj", "parataxis", "nsubjpass", "attr", "oprd")
 _DENY = {"deny", "dismiss", "reject", "refute"}
 _ACCORDING = {"according", "as", "per", "citing", "quoting"}
@@ -133,11 +135,25 @@ class Cue:
     via: Source | None = None
     exclude: set[int] = field(default_factory=set)  # the source's own words
     denial: bool = False
+    # True: the anchor's whole clause ('according to X', 'X fired, the JCS said'); False:
+    # only what the reporting verb says (its complement, object or passive subject), not
+    # its circumstances ('warned after a meeting at the White House that ...')
+    whole: bool = True
 
     def covers(self, tok: Token) -> bool:
         if tok.i in self.exclude:
             return False
-        return tok is self.anchor or self.anchor in tok.ancestors
+        if tok.i == self.anchor.i:
+            return self.whole
+        below = tok
+        for a in tok.ancestors:
+            if a.i == self.anchor.i:
+                return self.whole or below.dep_ in _SCOPE_DEPS
+            below = a
+        return False
+
+    def scope(self) -> list[Token]:
+        return [t for t in self.anchor.subtree if self.covers(t)]
 
 
 class Attribution:
@@ -168,7 +184,7 @@ def _history(doc: Doc) -> list[Source]:
 def _clause_verb(tok: Token) -> Token:
     """The verb (or root) a modifier hangs on."""
     t = tok
-    while t.pos_ not in ("VERB", "AUX") and t.head is not t:
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
         t = t.head
     return t
 
@@ -226,19 +242,22 @@ def _source_at(head: Token, mentions: ArticleMentions, linker: Linker, hist: lis
 def _verb_cues(sent: Span, mentions: ArticleMentions, linker: Linker, hist: list[Source]) -> list[Cue]:
     cues: list[Cue] = []
     for t in sent:
-        if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in REPORT_LEMMAS:
+        if t.pos_ not in ("VERB", "AUX") or t.lemma_.lower() not in REPORT_LEMMAS | RELAY_LEMMAS:
             continue
         subj = [c for c in t.children if c.dep_ == "nsubj"]
         agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        anchor = t
+        anchor, whole = t, False
         # 'the officials sought to downplay it, noting that ...': the clause's subject
         up = t
-        while not (subj or agent) and up.dep_ in _PARTICIPLE_DEPS and up.head is not up:
+        while not (subj or agent) and up.dep_ in _PARTICIPLE_DEPS and up.head.i != up.i:
             up = up.head
             subj = [c for c in up.children if c.dep_ == "nsubj"]
         # 'a spokesperson, quoted by KCNA, accused ...': the clause of the quoted subject
         if agent and t.dep_ == "acl" and t.head.dep_ in ("nsubj", "nsubjpass"):
-            anchor = t.head.head
+            anchor, whole = t.head.head, True
+        # 'In a statement carried by KCNA, Kim said ...': the clause the phrase modifies
+        elif agent and t.dep_ == "acl" and t.head.dep_ == "pobj" and t.head.head.dep_ == "prep":
+            anchor, whole = _clause_verb(t.head.head.head), True
         # 'North Korea fired a missile, the JCS said': a report with no complement of its
         # own is about the clause it hangs on
         elif (
@@ -246,7 +265,9 @@ def _verb_cues(sent: Span, mentions: ArticleMentions, linker: Linker, hist: list
             and t.i > t.head.i
             and not any(c.dep_ in _COMPLEMENTS for c in t.children)
         ):
-            anchor = t.head
+            anchor, whole = t.head, True
+        if t.lemma_.lower() in RELAY_LEMMAS and not agent:
+            continue  # 'carried out a test' is no report; 'carried by KCNA' is
         heads = subj or agent
         if not heads:
             continue
@@ -255,11 +276,11 @@ def _verb_cues(sent: Span, mentions: ArticleMentions, linker: Linker, hist: list
             continue
         hist.append(src)
         exclude = {x.i for x in heads[0].subtree}
-        cues.append(Cue(src, anchor, exclude=exclude, denial=t.lemma_.lower() in _DENY))
+        cues.append(Cue(src, anchor, exclude=exclude, denial=t.lemma_.lower() in _DENY, whole=whole))
         # 'Seoul and Tokyo said': each conjoined named source
         for c in heads[0].children:
             if c.dep_ == "conj" and (m := mentions.at(c)) is not None and m.entity.cls != PEN.WeaponSystem:
-                cues.append(Cue(Source(entity=m.entity), anchor, exclude=exclude))
+                cues.append(Cue(Source(entity=m.entity), anchor, exclude=exclude, whole=whole))
     return cues
 
 
@@ -283,7 +304,7 @@ def _according_cues(sent: Span, mentions: ArticleMentions, linker: Linker, hist:
         prep = t.head if low == "to" and t.head.lower_ == "according" else t
         if low == "per" and t.head.lower_ == "as":
             prep = t.head
-        anchor = _clause_verb(prep.head) if prep.head is not prep else sent.root
+        anchor = _clause_verb(prep.head) if prep.head.i != prep.i else sent.root
         cues.append(Cue(src, anchor, exclude={x.i for x in prep.subtree}))
     return cues
 
@@ -307,7 +328,7 @@ def attribution_of(sent: Span, mentions: ArticleMentions, linker: Linker) -> Att
         else:
             cues.append(c)
     for c in verbs:
-        if not any(c.anchor is d.anchor and _same_source(c.source, d.source) for d in cues):
+        if not any(c.anchor.i == d.anchor.i and _same_source(c.source, d.source) for d in cues):
             cues.append(c)
     for c in cues:
         if all(c.source is not h for h in hist):
@@ -360,27 +381,67 @@ def _reported_statement(ev: EventFact, tokens: Sequence[Token], cue: Cue) -> boo
     KCNA, accused', 'KCNA reported that she threatened') and the source is not its speaker."""
     if _speaker_is(ev, cue.source):
         return False
-    return any(t is cue.anchor or (t.head is cue.anchor and t.dep_ in ("ccomp", "conj")) for t in tokens)
+    a = cue.anchor.i
+    return any(t.i == a or (t.head.i == a and t.dep_ in ("ccomp", "conj")) for t in tokens)
 
 
-# words for what a launch is called when the sentence names it without telling it
-_LAUNCH_WORDS = {"missile", "rocket", "launch", "test", "firing", "projectile", "it", "same", "incident"}
+# words that name a launch or a nuclear test the sentence does not tell as an event
+_FAMILY_WORDS = {
+    "launch": {"missile", "rocket", "launch", "firing", "projectile", "icbm", "slbm"},
+    "nuclear-test": {"blast", "explosion", "detonation", "device", "bomb", "tremor", "quake", "earthquake"},
+}
+_BACK_WORDS = {"it", "they", "same", "incident", "test", "tests", "testing"}
+_EVENTS_KEY = "kg.claims.events"
 
 
-def _refers_to_launch(cue: Cue) -> bool:
-    """Whether the clause the cue reports has a launch as its subject or object ('the
-    South Korean military said it flew 950 km', 'officials confirmed the same')."""
+def _events_so_far(doc: Doc) -> list[EventFact]:
+    seen = doc.user_data.get(_EVENTS_KEY)
+    if not isinstance(seen, list):
+        seen = []
+        doc.user_data[_EVENTS_KEY] = seen
+    return seen
+
+
+def _named_event(cue: Cue, seen: Sequence[EventFact]) -> EventFact | None:
+    """The launch or nuclear test the clause a cue reports is about when the sentence
+    names it without telling it: its subject or object, or their possessor, is a word for
+    one ('the South Korean military said it flew 950 km', 'officials downplayed the
+    missiles', 'the agency estimated its yield'). A pronoun or 'the same' is the latest
+    such event of the article; a noun the first (the lead event), of its family."""
     clause = [cue.anchor]
-    clause += [
-        c for c in cue.anchor.children if c.dep_ in ("ccomp", "xcomp", "conj") and c.i not in cue.exclude
-    ]
+    clause += [c for c in cue.anchor.children if c.dep_ in ("ccomp", "xcomp") and c.i not in cue.exclude]
     for verb in clause:
         for c in verb.children:
             if c.i in cue.exclude or c.dep_ not in ("nsubj", "nsubjpass", "dobj"):
                 continue
-            if c.lemma_.lower() in _LAUNCH_WORDS and not any(m.lower_ == "nuclear" for m in c.children):
-                return True
-    return False
+            for w in [c, *[p for p in c.children if p.dep_ == "poss"]]:
+                lemma = w.lemma_.lower()
+                nuclear = any(m.lower_ == "nuclear" for m in w.children)
+                actual = [e for e in seen if e.modality == "actual"]
+                if lemma in _BACK_WORDS or w.pos_ == "PRON":
+                    if lemma not in _BACK_WORDS and lemma not in ("its", "their"):
+                        continue
+                    fams = ("nuclear-test",) if nuclear else ("launch", "nuclear-test")
+                    hits = [e for e in actual if _family(e) in fams]
+                    if hits:
+                        return hits[-1]
+                    continue
+                for fam, words in _FAMILY_WORDS.items():
+                    if lemma in words or (fam == "nuclear-test" and nuclear):
+                        hits = [e for e in actual if _family(e) == fam]
+                        if hits:
+                            return hits[0]
+    return None
+
+
+def _family(ev: EventFact) -> str:
+    return {"test": "launch"}.get(ev.kind, ev.kind)
+
+
+def _hedge_scope(cue: Cue, cues: Sequence[Cue]) -> list[Token]:
+    """The cue's words without those of another cue nested in it."""
+    inner = [c for c in cues if c is not cue and c.anchor.i != cue.anchor.i and cue.covers(c.anchor)]
+    return [t for t in cue.scope() if not any(c.covers(t) for c in inner)]
 
 
 def sentence_claims(
@@ -390,23 +451,26 @@ def sentence_claims(
     salient: Callable[[str], EventFact | None],
     linker: Linker,
 ) -> list[Claim]:
-    """The claims of one sentence: one per told event within the scope of a cue, and the
-    compliance claims. ``salient(family)`` is the article's latest event of a family (what
-    'it flew 950 km, the military said' is about when the sentence tells no launch)."""
+    """The claims of one sentence: for each told event, one by each source whose cue is
+    the innermost over some of the event's words; a claim about the article's launch or
+    nuclear test when a cue's clause names one the sentence does not tell; and the
+    compliance claims. ``salient(family)`` is the article's latest event of a family."""
     sb, se = sentence_span(sent)
+    seen = _events_so_far(sent.doc)
     claims: list[Claim] = []
     compliance = compliance_claims(sent, attribution, None, told=told, salient=salient)
-    covered: set[int] = set()
-    for claim, _words in compliance:
-        claim.instrument = instrument_of(_words, linker)
+    for claim, words in compliance:
+        claim.instrument = instrument_of(words, linker)
     violators = {id(c.about) for c, _ in compliance if c.about is not None}
     violating_words = _violation_scopes(sent)
+    covered: set[int] = set()
 
     def add(cue: Cue, ev: EventFact) -> None:
+        if any(c.about is ev and _same_source(c.source, cue.source) for c in claims):
+            return
         polarity = ev.modality != "negated"
         if cue.denial:
             polarity = not polarity
-        scope = [t for t in cue.anchor.subtree if t.i not in cue.exclude]
         claims.append(
             Claim(
                 source=cue.source,
@@ -414,7 +478,7 @@ def sentence_claims(
                 span=TextSpan(sb, se, sb, se),
                 gist=sent.text.strip(),
                 polarity=polarity,
-                hedged=is_hedged(scope),
+                hedged=is_hedged(_hedge_scope(cue, attribution.cues)),
                 via=cue.via.entity if cue.via is not None else None,
                 confidence=0.7,
             )
@@ -428,16 +492,21 @@ def sentence_claims(
         # told only as what breaks (or not) a resolution: the compliance claim says it
         if id(ev) in violators and all(t.i in violating_words for t in tokens):
             continue
-        for cue in _cues_for(tokens, attribution.cues):
-            if ev.kind == "statement" and not _reported_statement(ev, tokens, cue):
-                continue
-            add(cue, ev)
-            break
-    launch = salient("launch")
+        for tok in tokens:
+            for cue in _cues_for([tok], attribution.cues):
+                if ev.kind == "statement" and not _reported_statement(ev, tokens, cue):
+                    continue
+                add(cue, ev)
+                break
+    for ev in told:
+        if all(e is not ev for e in seen):
+            seen.append(ev)
     for cue in attribution.cues:
-        if id(cue) in covered or launch is None or launch in told or not _refers_to_launch(cue):
+        if id(cue) in covered:
             continue
-        add(cue, launch)
+        named = _named_event(cue, seen)
+        if named is not None and all(e is not named for e in told):
+            add(cue, named)
     return claims + [c for c, _ in compliance]
 
 
@@ -478,14 +547,14 @@ def _violator(t: Token) -> Token | None:
             return subj[0]
         # 'appear to violate': the subject of the raising verb
         head = t
-        while head.dep_ in ("xcomp", "ccomp") and head.head is not head:
+        while head.dep_ in ("xcomp", "ccomp") and head.head.i != head.i:
             head = head.head
             subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
             if subj:
                 return subj[0]
         return None
     head = t.head
-    while head.pos_ not in ("VERB", "AUX", "NOUN") and head.head is not head:
+    while head.pos_ not in ("VERB", "AUX", "NOUN") and head.head.i != head.i:
         head = head.head
     return head
 
