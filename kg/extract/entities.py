@@ -139,6 +139,11 @@ _EVENT_NOUNS = {
     "meeting",
     "festival",
     "ceremony",
+    "olympics",
+    "olympic",
+    "game",
+    "cup",
+    "expo",
 }
 # Nouns of places and buildings: a name before one is that place ('the Capella hotel').
 _PLACE_NOUNS = {
@@ -317,15 +322,21 @@ def _is_metonymic(span: Span) -> bool:
     Pyongyang')."""
     head = span.root
     doc = span.doc
-    if head.dep_ == "compound" and head.head.lemma_ in ("summit", "talks", "meeting", "visit", "conference"):
-        return False  # 'the Hanoi summit'
+    if head.dep_ == "compound" and head.head.lemma_.lower() in _EVENT_NOUNS | {"visit"}:
+        return False  # 'the Hanoi summit', 'the Beijing Olympics'
     if head.dep_ == "poss":
         owned = head.head  # 'Pyongyang's Sunan airport' is the city's
-        return not (owned.lemma_ in _PLACE_NOUNS | _CITY_PART_NOUNS or owned.ent_type_ in ("FAC", "LOC"))
+        return not (
+            owned.lemma_ in _PLACE_NOUNS | _CITY_PART_NOUNS
+            or owned.lower_ in _CITY_PART_NOUNS
+            or owned.ent_type_ in ("FAC", "LOC")
+        )
     if head.dep_ == "pobj":
         prep = head.head
         governor = prep.head
-        if prep.lower_ == "of" and governor.lemma_ in _CITY_PART_NOUNS:
+        if prep.lower_ == "of" and (
+            governor.lemma_ in _CITY_PART_NOUNS or governor.lower_ in _CITY_PART_NOUNS
+        ):
             return False  # 'the Sunan area of Pyongyang'
         if prep.lower_ in _LOCATIVE_PREPS:
             # 'officials in Seoul'; 'influence over Pyongyang'
@@ -535,32 +546,52 @@ def _fix_the_names(doc: Doc, linker: Linker) -> None:
         doc.ents = kept
 
 
+def _name_word(t: Token) -> bool:
+    """A capitalised word that may continue or begin a name (not a title, not a known
+    name, not a date)."""
+    return (
+        t.text[:1].isupper()
+        and t.is_alpha
+        and t.pos_ in ("PROPN", "ADJ", "NOUN")
+        and not t.ent_id_
+        and t.ent_type_ not in ("DATE", "TIME", "PERSON", "NORP", "CARDINAL", "ORDINAL")
+        and t.lower_ not in TITLE_WORDS
+    )
+
+
 def _merge_name_prefix(doc: Doc) -> None:
-    """'the National' + 'Security Council': capitalised words right before a gazetteer
-    organisation that modify it make a longer name, which is another organisation (it is
-    linked or minted as a whole, never as the shorter name inside it)."""
+    """Longer names around gazetteer names: capitalised words right before a gazetteer
+    organisation that modify it ('National' + 'Security Council'), or right after a
+    gazetteer place that modifies them ('the Pacific' + 'Vanguard', 'Seoul' + 'National
+    University'), make another name, linked or minted as a whole (an organisation), never
+    as the shorter name inside it."""
     ents = list(doc.ents)
     merged: list[Span] = []
     for ent in ents:
-        if ent.label_ != "ORG" or not ent.ent_id_ or ent[0].lower_ == "the":
+        if not ent.ent_id_:
             continue
-        start = ent.start
-        while start > 0:
-            t = doc[start - 1]
-            if not (
-                t.text[:1].isupper()
-                and t.is_alpha
-                and t.pos_ in ("PROPN", "ADJ", "NOUN")
-                and not t.ent_id_
-                and t.lower_ not in TITLE_WORDS
-                and t.dep_ in ("compound", "amod")
-                and start <= t.head.i < ent.end
-                and (not t.is_sent_start or t.pos_ == "PROPN")
-            ):
-                break
-            start -= 1
-        if start < ent.start:
-            merged.append(Span(doc, start, ent.end, label="ORG"))
+        if ent.label_ == "ORG" and ent[0].lower_ != "the":
+            start = ent.start
+            while start > 0:
+                t = doc[start - 1]
+                if not (
+                    _name_word(t)
+                    and t.dep_ in ("compound", "amod")
+                    and start <= t.head.i < ent.end
+                    and (not t.is_sent_start or t.pos_ == "PROPN")
+                ):
+                    break
+                start -= 1
+            if start < ent.start:
+                merged.append(Span(doc, start, ent.end, label="ORG"))
+        elif ent.label_ in ("GPE", "LOC", "FAC") and ent[-1].dep_ == "compound":
+            head = ent[-1].head.i
+            end = ent.end
+            while end <= head and _name_word(doc[end]) and doc[end].pos_ == "PROPN":
+                end += 1
+            if end > ent.end and end - 1 == head:
+                start = ent.start + 1 if ent[0].lower_ == "the" else ent.start
+                merged.append(Span(doc, start, end, label="ORG"))
     if merged:
         # the longer names win; an entity overlapping one ('the National') gives way
         kept = list(merged)
@@ -586,9 +617,13 @@ def _place_name(span: Span) -> Span | None:
 
 
 def _names_event(span: Span) -> bool:
-    """Whether a name modifies an event noun ('the Freedom Shield exercise')."""
+    """Whether a name is an event's: it modifies an event noun ('the Freedom Shield
+    exercise') or ends in one ('the Beijing Winter Olympics'; while 'the Hanoi summit',
+    lower case, is a summit described by its place)."""
     doc = span.doc
-    return span.end < len(doc) and doc[span.end].lemma_.lower() in _EVENT_NOUNS
+    return (span.end < len(doc) and doc[span.end].lemma_.lower() in _EVENT_NOUNS) or span[
+        -1
+    ].lemma_.lower() in _EVENT_NOUNS
 
 
 def _is_proper_name(span: Span, place_head: bool = False) -> bool:
