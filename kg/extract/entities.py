@@ -322,7 +322,10 @@ def _is_metonymic(span: Span) -> bool:
     Pyongyang')."""
     head = span.root
     doc = span.doc
-    if head.dep_ == "compound" and head.head.lemma_.lower() in _EVENT_NOUNS | {"visit"}:
+    nxt = doc[head.i + 1] if head.i + 1 < len(doc) else head
+    if head.dep_ == "compound" and {head.head.lemma_.lower(), nxt.lemma_.lower()} & (
+        _EVENT_NOUNS | {"visit"}
+    ):
         return False  # 'the Hanoi summit', 'the Beijing Olympics'
     if head.dep_ == "poss":
         owned = head.head  # 'Pyongyang's Sunan airport' is the city's
@@ -559,7 +562,7 @@ def _name_word(t: Token) -> bool:
     )
 
 
-def _merge_name_prefix(doc: Doc) -> None:
+def _merge_name_prefix(doc: Doc, linker: Linker) -> None:
     """Longer names around gazetteer names: capitalised words right before a gazetteer
     organisation that modify it ('National' + 'Security Council'), or right after a
     gazetteer place that modifies them ('the Pacific' + 'Vanguard', 'Seoul' + 'National
@@ -584,7 +587,11 @@ def _merge_name_prefix(doc: Doc) -> None:
                 start -= 1
             if start < ent.start:
                 merged.append(Span(doc, start, ent.end, label="ORG"))
-        elif ent.label_ in ("GPE", "LOC", "FAC") and ent[-1].dep_ == "compound":
+        elif (
+            ent.label_ in ("GPE", "LOC", "FAC")
+            and ent[-1].dep_ == "compound"
+            and _state_of_ent(ent, linker, possessive=False) is None  # states: see bodies
+        ):
             head = ent[-1].head.i
             end = ent.end
             while end <= head and _name_word(doc[end]) and doc[end].pos_ == "PROPN":
@@ -679,7 +686,7 @@ def _inner_states(doc: Doc, out: ArticleMentions, linker: Linker, bodies: list[_
 def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
     """Every entity mention of ``doc`` linked to one entity, in text order."""
     _fix_the_names(doc, linker)
-    _merge_name_prefix(doc)
+    _merge_name_prefix(doc, linker)
     out = ArticleMentions(doc)
     article = ArticleLinker(linker)
     taken: set[int] = set()
