@@ -231,9 +231,25 @@ def _refer_back(head: Token, hist: list[Source]) -> Source | None:
     return None
 
 
+def _last_person(head: Token, mentions: ArticleMentions) -> Source | None:
+    """'He said': the person named last in the sentence or the two before it."""
+    sent = head.sent
+    first = sent.start
+    for _ in range(2):
+        if first > 0:
+            first = head.doc[first - 1].sent.start
+    for i in range(head.i - 1, first - 1, -1):
+        m = mentions.at(head.doc[i])
+        if m is not None and m.entity.cls == PEN.Person:
+            return Source(entity=m.entity)
+    return None
+
+
 def _source_at(head: Token, mentions: ArticleMentions, linker: Linker, hist: list[Source]) -> Source | None:
     if head.pos_ == "PRON" or _is_bare_definite(head) or head.lower_ == "one":
         back = _refer_back(head, hist)
+        if back is None and head.lower_ in _PRONOUNS_SINGULAR:
+            back = _last_person(head, mentions)
         if back is not None or head.pos_ == "PRON":
             return back
     return source_of(list(head.subtree), mentions, linker)
@@ -564,6 +580,9 @@ def _violation_scopes(sent: Span) -> set[int]:
     for t in sent:
         if _violation_word(t) is not None and t.pos_ in ("VERB", "AUX"):
             out |= {x.i for x in t.subtree}
+            v = _violator(t)  # 'the launch does not appear to violate ...'
+            if v is not None and v.pos_ != "VERB":
+                out |= {x.i for x in v.subtree}
     return out
 
 

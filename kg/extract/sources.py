@@ -13,7 +13,7 @@ from kg.extract.types import Entity, Source, TextSpan
 from kg.link import Linker
 from kg.namespaces import PEN
 
-__all__ = ["SOURCE_NOUNS", "source_of"]
+__all__ = ["BODY_NOUNS", "SOURCE_NOUNS", "source_of"]
 
 SOURCE_NOUNS = {
     "official",
@@ -43,8 +43,40 @@ _ANONYMITY = (
     "declined to be named",
     "unidentified",
     "not be named",
+    "not to be named",
+    "not to be identified",
+    "declined to be identified",
+    "without being named",
+    "on background",
+    "requested anonymity",
 )
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "several": None, "a": 1, "an": 1, "one": 1}
+
+
+# words for a body the linker did not resolve ('the defence ministry', 'the military')
+BODY_NOUNS = {
+    "ministry",
+    "military",
+    "agency",
+    "government",
+    "army",
+    "navy",
+    "command",
+    "office",
+    "department",
+    "authorities",
+    "administration",
+}
+
+
+def _unnamed_body(head: Token, mentions: ArticleMentions) -> Source:
+    """A body named by a common noun: a group, not an anonymous source."""
+    phrase = sorted(head.subtree, key=lambda t: t.i)
+    while phrase and phrase[-1].is_punct:
+        phrase.pop()
+    sb, se = sentence_span(head.sent)
+    begin, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    return Source(description=head.doc.text[begin:end], span=TextSpan(begin, end, sb, se))
 
 
 def _head(tokens: Sequence[Token]) -> Token | None:
@@ -66,6 +98,8 @@ def source_of(tokens: Sequence[Token], mentions: ArticleMentions, linker: Linker
     m = mentions.at(head)
     if m is not None and m.entity.cls != PEN.WeaponSystem:
         return Source(entity=m.entity)
+    if head.lemma_.lower() in BODY_NOUNS and head.lemma_.lower() not in SOURCE_NOUNS:
+        return _unnamed_body(head, mentions)
     if head.lemma_.lower() not in SOURCE_NOUNS:
         return None
     phrase = sorted(head.subtree, key=lambda t: t.i)
