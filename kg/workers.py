@@ -193,7 +193,10 @@ class WorkerPool:
         self.size = max(1, size)
         self.updatable = updatable
         self.start_timeout_s = start_timeout_s
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: a request takes the worker that finished most recently, so
+        # sequential requests stay on one worker whose dataset is hot in the CPU caches.
+        # Round robin over per-process copies measured up to 2x slower on mid-size queries.
+        self._idle: queue.Queue[_Worker] = queue.LifoQueue()
         self._writer: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._started = False
