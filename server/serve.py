@@ -17,8 +17,18 @@ from kg.settings import Settings
 __all__ = ["serve"]
 
 
+# A server bound to every interface is reached from this machine on loopback.
+_BROWSABLE = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
 def serve(settings: Settings, data: Sequence[Path] | None = None) -> int:
-    """Serve until SIGINT/SIGTERM; print the address once listening. Returns 0."""
+    """Serve until SIGINT/SIGTERM. Once listening, print the address and where to point a
+    browser (``make serve`` on a fresh clone builds first, then ends with that line).
+    Returns 0."""
     from waitress import create_server
 
     from server.app import close_app, create_app
@@ -40,7 +50,12 @@ def serve(settings: Settings, data: Sequence[Path] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     app.extensions["peninsula"].engine.start()  # load the dataset before accepting requests
     host, port = server.effective_host, server.effective_port
-    print(f"kg serve: listening on http://{host}:{port}/", flush=True)
+    print(f"kg serve: listening on {_url(str(host), int(port))}", flush=True)
+    browse = _url(_BROWSABLE.get(str(host), str(host)), int(port))
+    print(
+        f"kg serve: open {browse} in a browser (SPARQL endpoint: {browse}sparql); Ctrl-C stops",
+        flush=True,
+    )
     try:
         server.run()
     except KeyboardInterrupt:

@@ -264,3 +264,9 @@ def test_the_endpoint_honours_the_federation_allow_list(canary: Canary, tmp_path
         assert canary.hits, "the allowed endpoint was never called"
     finally:
         close_app(app)
+
+
+def test_serve_says_where_to_point_a_browser(live_server: LiveServer) -> None:
+    said = "".join(live_server.output)
+    assert f"open {live_server.url} in a browser" in said
+    assert f"SPARQL endpoint: {live_server.url}sparql" in said
