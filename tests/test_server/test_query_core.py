@@ -235,16 +235,16 @@ def test_fixture_offsets_match_the_article_text() -> None:
     store = ox.Store()
     load_files(store, [str(FIXTURE)])
     pen = BASE + "ontology#"
-    rows = list(
-        store.query(
-            f"""PREFIX pen: <{pen}>
+    solutions = store.query(
+        f"""PREFIX pen: <{pen}>
             SELECT ?x ?b ?e ?anchor ?text ?sb ?se WHERE {{
               ?x pen:inArticle ?a ; pen:beginIndex ?b ; pen:endIndex ?e ; pen:anchorOf ?anchor .
               ?a pen:text ?text .
               OPTIONAL {{ ?x pen:sentence ?s . ?s pen:beginIndex ?sb ; pen:endIndex ?se }}
             }}"""
-        )
     )
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = list(solutions)
     assert len(rows) == 8  # 2 sentences, 6 mentions
     for x, b, e, anchor, text, sb, se in rows:
         begin, end = int(b.value), int(e.value)
