@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
@@ -10,13 +9,12 @@ import rdflib
 from spacy.tokens import Doc
 
 from kg.annotate import annotate, load_reference_entries
-from kg.extract.claims import attribution_of, compliance_claims
+from kg.extract.claims import attribution_of, sentence_claims
 from kg.extract.coref import EventMerger, family_of
 from kg.extract.entities import find_mentions, sentence_span
 from kg.extract.events import find_events
-from kg.extract.modality import is_hedged
 from kg.extract.posts import HoldingLookup, find_posts, reference_lookup
-from kg.extract.types import Claim, Entity, EventFact, TextSpan
+from kg.extract.types import Claim, EventFact
 from kg.link import Linker
 from kg.model import Article, ExtractionRun
 from kg.rdf import ArticleFacts, article_graph
@@ -63,29 +61,7 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
         for ev in told:
             if ev.kind == "statement" and ev.about_event is None and ev.about_families:
                 ev.about_event = _about_event(ev, told, merger)
-        src = attribution.source
-        if src is not None:
-            sb, se = sentence_span(sent)
-            for ev in told:
-                if ev.kind == "statement":
-                    continue
-                claims.append(
-                    Claim(
-                        source=src,
-                        about=ev,
-                        span=TextSpan(sb, se, sb, se),
-                        gist=sent.text.strip(),
-                        polarity=ev.modality != "negated",
-                        hedged=is_hedged(sent),
-                        via=attribution.via.entity if attribution.via else None,
-                        confidence=0.7,
-                    )
-                )
-        about = next((e for e in told if e.kind == "launch"), None) or merger.salient("launch")
-        for claim, words in compliance_claims(sent, attribution, about):
-            claim.via = attribution.via.entity if attribution.via else None
-            claim.instrument = _instrument(words, lk)
-            claims.append(claim)
+        claims.extend(sentence_claims(sent, attribution, told, merger.salient, lk))
     events = merger.events
     return ArticleFacts(article, sentences_of(doc), mentions.mentions, posts, events, claims)
 
@@ -99,15 +75,6 @@ def _about_event(ev: EventFact, told: list[EventFact], merger: EventMerger) -> E
     for e in reversed(merger.events):
         if e is not ev and family_of(e.kind) in ev.about_families:
             return e
-    return None
-
-
-def _instrument(words: str, lk: Linker) -> Entity | None:
-    """The body whose resolutions or ban a compliance claim names: the UN Security Council
-    when the words say UN, United Nations or Security Council. (An instrument is not made
-    an event of its own: the text names it, it does not tell of its adoption.)"""
-    if re.search(r"U\.?N\.?|United Nations|Security Council", words):
-        return lk.exact("UN Security Council", ("InternationalOrganisation", "Organisation"))
     return None
 
 

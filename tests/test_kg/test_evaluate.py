@@ -238,11 +238,6 @@ def full_report() -> EvalReport:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="extraction is below the bars of issue 3 (see `kg eval tests/data/gold`); strict, "
-    "so this fails once the bars are met and the marker must go",
-    strict=True,
-)
 @pytest.mark.parametrize("set_name", ["seeds", "own"])
 def test_extraction_meets_the_bars(full_report: EvalReport, set_name: str) -> None:
     totals = full_report.totals(set_name)
