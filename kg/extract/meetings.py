@@ -114,8 +114,10 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
         for pobj in prep_objects_direct(c, {"in", "at"}) + place_objs:
             for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State}):
                 place = place_entity(e, s.linker)
-                if place is not None and place not in ev.roles.get("place", []):
-                    ev.add_role("place", place)
+                # A region ("the Indo-Pacific") is what talks are about, never where they sit.
+                if place is None or place.cls == PEN.Region or place in ev.roles.get("place", []):
+                    continue
+                ev.add_role("place", place)
     for c in trig.children:
         if c.dep_ in ("advmod", "npadvmod") and c.lower_ in TIMES:
             ev.count = TIMES[c.lower_]
