@@ -20,6 +20,11 @@ the graphs in which its focus node is described. Two checks run:
    the likely causes found by a cheap check of disjoint types, functional data properties
    and literal datatypes (:func:`explain_inconsistency`).
 
+This module holds the entry points, the report and the SHACL run. The OWL check lives in
+:mod:`kg.reasoner` and the bulk evaluation of the shapes' SPARQL constraints in
+:mod:`kg.shacl_bulk`; ``ReasonerResult``, ``ReasonerUnavailableError``, ``run_reasoner`` and
+``explain_inconsistency`` are re-exported here, so callers import them from ``kg.validate``.
+
 HermiT is run with unsupported datatypes ignored: the graph uses ``xsd:date``,
 ``xsd:gYearMonth`` and ``xsd:gYear``, which are outside the OWL 2 datatype map; the shapes
 check those literals instead.
@@ -28,23 +33,22 @@ check those literals instead.
 from __future__ import annotations
 
 import itertools
-import shutil
-import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import owlready2
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import OWL, RDF, RDFS, SH, XSD, BNode, Dataset, Graph, Literal, Node, URIRef
+from rdflib import RDF, SH, XSD, BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 from rdflib.util import guess_format
 
 from kg.errors import KGError
 from kg.namespaces import PEN
+from kg.reasoner import ReasonerResult, ReasonerUnavailableError, explain_inconsistency, run_reasoner
+from kg.shacl_bulk import bulk_sparql_results, split_sparql_constraints
+from kg.term_names import term_name
 
 __all__ = [
     "ONTOLOGY_FILES",
@@ -77,10 +81,6 @@ class ShapesError(KGError):
     """The shapes file is not usable SHACL (a bug in ontology/shapes.ttl, not in the data)."""
 
 
-class ReasonerUnavailableError(KGError):
-    """The OWL reasoner cannot run here (no Java). Validation without it is not a pass."""
-
-
 @dataclass(frozen=True)
 class Violation:
     """One SHACL result. Terms are in N3 form with the ``pen:`` prefix shortened."""
@@ -99,21 +99,6 @@ class Violation:
         value = f" (value {self.value})" if self.value is not None else ""
         graphs = f" [in {', '.join(self.graphs)}]" if self.graphs else ""
         return f"{self.focus}{where}: {self.message}{value}{graphs}"
-
-
-@dataclass(frozen=True)
-class ReasonerResult:
-    """What HermiT found. ``consistent`` is None when it failed before deciding."""
-
-    consistent: bool | None
-    unsatisfiable: tuple[str, ...] = ()
-    causes: tuple[str, ...] = ()
-    error: str | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.consistent is True and not self.unsatisfiable and self.error is None
 
 
 @dataclass(frozen=True)
@@ -290,12 +275,13 @@ def run_shacl(
     modified. Returns (no violations, results graph, results text); warnings do not fail.
 
     With ``bulk_sparql`` the shapes' SPARQL constraints are evaluated once per constraint
-    over all focus nodes instead of once per node (see :func:`_bulk_sparql_results`): the
-    same results, but in a fraction of the time on a full build."""
+    over all focus nodes instead of once per node (see
+    :func:`kg.shacl_bulk.bulk_sparql_results`): the same results, but in a fraction of the
+    time on a full build."""
     work = Graph()
     for triple in itertools.chain(data, ontology):
         work.add(triple)
-    core_shapes, bulk = _split_sparql_constraints(shapes) if bulk_sparql else (shapes, [])
+    core_shapes, bulk = split_sparql_constraints(shapes) if bulk_sparql else (shapes, [])
     conforms, results, text = shacl_validate(
         work,
         shacl_graph=core_shapes,
@@ -307,113 +293,13 @@ def run_shacl(
     )
     if not isinstance(results, Graph):  # pySHACL reports broken shapes this way
         raise ShapesError(f"the shapes could not be applied: {text}")
-    extra = _bulk_sparql_results(work, shapes, bulk, results)
+    extra = bulk_sparql_results(work, shapes, bulk, results)
     if any(severity == SH.Violation for severity, _line in extra):
         conforms = False
         for report in results.subjects(RDF.type, SH.ValidationReport):
             results.set((report, SH.conforms, Literal(False)))
     text = str(text) + "".join(f"\n{line}" for _severity, line in extra)
     return bool(conforms), results, text
-
-
-# A SPARQL constraint taken out of the shapes for bulk evaluation: its shape, its node in
-# the shapes graph, and the shape's focus-node targets.
-_BulkConstraint = tuple[Node, Node, list[tuple[URIRef, Node]]]
-_SIMPLE_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
-
-
-def _split_sparql_constraints(shapes: Graph) -> tuple[Graph, list[_BulkConstraint]]:
-    """The shapes without the SPARQL constraints of node shapes with simple targets, and
-    those constraints. pySHACL runs a SPARQL constraint once per focus node, and rdflib
-    evaluates each run over the whole graph, so the cost grows with the square of the
-    graph; a shape with any other kind of target stays with pySHACL."""
-    core = Graph()
-    for triple in shapes:
-        core.add(triple)
-    for prefix, ns in shapes.namespaces():
-        core.bind(prefix, ns)
-    bulk: list[_BulkConstraint] = []
-    for shape, constraint in shapes.subject_objects(SH.sparql):
-        targets = [(p, o) for p, o in shapes.predicate_objects(shape) if p in _SIMPLE_TARGETS]
-        other_targets = any(shapes.objects(shape, SH.target))
-        if targets and not other_targets and (shape, RDF.type, SH.NodeShape) in shapes:
-            core.remove((shape, SH.sparql, constraint))
-            bulk.append((shape, constraint, targets))  # type: ignore[arg-type]
-    return core, bulk
-
-
-def _focus_nodes(work: Graph, targets: list[tuple[URIRef, Node]]) -> set[Node]:
-    nodes: set[Node] = set()
-    for kind, value in targets:
-        if kind == SH.targetClass:
-            for cls in work.transitive_subjects(RDFS.subClassOf, value):
-                nodes.update(work.subjects(RDF.type, cls))
-        elif kind == SH.targetSubjectsOf:
-            nodes.update(work.subjects(value, None))
-        elif kind == SH.targetObjectsOf:
-            nodes.update(work.objects(None, value))
-        else:
-            nodes.add(value)
-    return nodes
-
-
-def _prefix_block(shapes: Graph, constraint: Node) -> str:
-    lines = []
-    for owner in shapes.objects(constraint, SH.prefixes):
-        for decl in shapes.objects(owner, SH.declare):
-            prefix, ns = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
-            if prefix is not None and ns is not None:
-                lines.append(f"PREFIX {prefix}: <{ns}>")
-    return "\n".join(lines) + "\n"
-
-
-def _bulk_sparql_results(
-    work: Graph, shapes: Graph, bulk: list[_BulkConstraint], results: Graph
-) -> list[tuple[Node, str]]:
-    """Evaluate each SPARQL constraint once with ``$this`` unbound (in SPARQL ``$this`` is
-    the variable ``?this``), keep the solutions whose ``this`` is a focus node of the
-    shape, and add one sh:ValidationResult per focus node to ``results``. Returns the
-    severity and a text line of each result added."""
-    added: list[tuple[Node, str]] = []
-    report = next(iter(results.subjects(RDF.type, SH.ValidationReport)), None)
-    for shape, constraint, targets in bulk:
-        if shapes.value(constraint, SH.deactivated) == Literal(True):
-            continue
-        focus = _focus_nodes(work, targets)
-        if not focus:
-            continue
-        query = _prefix_block(shapes, constraint) + str(shapes.value(constraint, SH.select))
-        template = str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or "")
-        severity = shapes.value(shape, SH.severity) or SH.Violation
-        seen: set[Node] = set()
-        for row in work.query(query):
-            this = row.this  # type: ignore[union-attr]
-            if this not in focus or this in seen:
-                continue
-            seen.add(this)
-            node = BNode()
-            message = template.replace("{$this}", str(this)).replace("{?this}", str(this))
-            for p, o in (
-                (RDF.type, SH.ValidationResult),
-                (SH.focusNode, this),
-                (SH.value, this),
-                (SH.resultSeverity, severity),
-                (SH.sourceShape, shape),
-                (SH.sourceConstraint, constraint),
-                (SH.sourceConstraintComponent, SH.SPARQLConstraintComponent),
-                (SH.resultMessage, Literal(message)),
-            ):
-                results.add((node, p, o))
-            if report is not None:
-                results.add((report, SH.result, node))
-            added.append(
-                (
-                    severity,
-                    f"Constraint {str(severity).rsplit('#', 1)[-1]} in SPARQLConstraintComponent:"
-                    f" focus {this.n3()}: {message}",
-                )
-            )
-    return added
 
 
 def _violations(results: Graph, data: Graph | Dataset, namer: Graph) -> tuple[Violation, ...]:
@@ -427,12 +313,12 @@ def _violations(results: Graph, data: Graph | Dataset, namer: Graph) -> tuple[Vi
         component = results.value(r, SH.sourceConstraintComponent)
         found.append(
             Violation(
-                focus=_name(focus, namer),
+                focus=term_name(focus, namer),
                 path=_path_name(results, path, namer) if path is not None else None,
                 message=str(results.value(r, SH.resultMessage) or "(no message)"),
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                value=_name(value, namer) if value is not None else None,
-                shape=_name(results.value(r, SH.sourceShape), namer),
+                value=term_name(value, namer) if value is not None else None,
+                shape=term_name(results.value(r, SH.sourceShape), namer),
                 component=str(component).rsplit("#", 1)[-1] if component else None,
                 graphs=tuple(sorted(graphs_of(focus))) if focus is not None else (),
             )
@@ -457,233 +343,15 @@ def _graph_index(data: Graph | Dataset) -> Callable[[Node | None], set[str]]:
     return graphs
 
 
-def _name(node: Node | None, namer: Graph) -> str:
-    if node is None:
-        return "(none)"
-    if isinstance(node, BNode):
-        return "[]"
-    if isinstance(node, Literal):
-        text = node.n3()
-        return text if len(text) <= 80 else text[:77] + '..."'
-    return node.n3(namer.namespace_manager)
-
-
 def _path_name(results: Graph, path: Node, namer: Graph) -> str:
     if isinstance(path, BNode):
         alternatives = results.value(path, SH.alternativePath)
         if alternatives is not None:
-            return "|".join(_name(p, namer) for p in Collection(results, alternatives))
+            return "|".join(term_name(p, namer) for p in Collection(results, alternatives))
         inverse = results.value(path, SH.inversePath)
         if inverse is not None:
-            return "^" + _name(inverse, namer)
-    return _name(path, namer)
-
-
-# --------------------------------------------------------------------------- OWL
-
-
-def run_reasoner(data: Graph, *, ontology: Graph) -> ReasonerResult:
-    """HermiT (via owlready2) over the ontology plus ``data``: consistency and unsatisfiable
-    classes. Raises ReasonerUnavailableError when Java is missing."""
-    if shutil.which(owlready2.JAVA_EXE) is None:
-        raise ReasonerUnavailableError(
-            f"the OWL reasoner needs Java ('{owlready2.JAVA_EXE}' not found on PATH); "
-            "install a JRE (scripts/install-system-deps.sh does) and try again"
-        )
-    merged = Graph()
-    merged.bind("pen", PEN)
-    for triple in itertools.chain(ontology, data):
-        # owlready2 would fetch imported ontologies over the network; everything it
-        # needs is already here.
-        if triple[1] != OWL.imports:
-            merged.add(triple)
-    started = time.monotonic()
-    world = owlready2.World()
-    try:
-        with tempfile.TemporaryDirectory(prefix="peninsula-owl-") as tmp:
-            nt = Path(tmp) / "input.nt"
-            merged.serialize(nt, format="nt", encoding="utf-8")
-            world.get_ontology(nt.as_uri()).load()
-            try:
-                owlready2.sync_reasoner_hermit(world, debug=0, ignore_unsupported_datatypes=True)
-            except owlready2.OwlReadyInconsistentOntologyError:
-                return ReasonerResult(
-                    consistent=False,
-                    causes=tuple(explain_inconsistency(merged)),
-                    seconds=time.monotonic() - started,
-                )
-            except owlready2.OwlReadyJavaError as exc:
-                return ReasonerResult(
-                    consistent=None, error=_first_lines(str(exc)), seconds=time.monotonic() - started
-                )
-            unsat = sorted(
-                _name(URIRef(c.iri), ontology)
-                for c in world.inconsistent_classes()
-                if c.iri != str(OWL.Nothing)
-            )
-            return ReasonerResult(
-                consistent=True, unsatisfiable=tuple(unsat), seconds=time.monotonic() - started
-            )
-    finally:
-        world.close()
-
-
-def _first_lines(text: str, n: int = 6) -> str:
-    return " / ".join(line.strip() for line in text.strip().splitlines()[:n] if line.strip())
-
-
-def _superclasses(ontology: Graph) -> dict[Node, set[Node]]:
-    """Reflexive-transitive named superclasses of every named class."""
-    direct: dict[Node, set[Node]] = defaultdict(set)
-    for c, sup in ontology.subject_objects(RDFS.subClassOf):
-        if isinstance(c, URIRef) and isinstance(sup, URIRef):
-            direct[c].add(sup)
-    for c, eq in ontology.subject_objects(OWL.equivalentClass):
-        if isinstance(c, URIRef) and isinstance(eq, URIRef):
-            direct[c].add(eq)
-            direct[eq].add(c)
-    closed: dict[Node, set[Node]] = {}
-
-    def up(c: Node) -> set[Node]:
-        if c not in closed:
-            closed[c] = {c}
-            for s in direct.get(c, ()):
-                closed[c] |= up(s)
-        return closed[c]
-
-    for c in list(direct):
-        up(c)
-    return defaultdict(set, closed)
-
-
-def _disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
-    pairs: set[frozenset[Node]] = set()
-    for a, b in ontology.subject_objects(OWL.disjointWith):
-        pairs.add(frozenset((a, b)))
-    for node in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = ontology.value(node, OWL.members)
-        if members is not None:
-            for a, b in itertools.combinations(list(Collection(ontology, members)), 2):
-                pairs.add(frozenset((a, b)))
-    return pairs
-
-
-def _super_properties(g: Graph) -> dict[Node, set[Node]]:
-    direct: dict[Node, set[Node]] = defaultdict(set)
-    for p, sup in g.subject_objects(RDFS.subPropertyOf):
-        direct[p].add(sup)
-    closed: dict[Node, set[Node]] = {}
-
-    def up(p: Node) -> set[Node]:
-        if p not in closed:
-            closed[p] = {p}
-            for s in direct.get(p, ()):
-                closed[p] |= up(s)
-        return closed[p]
-
-    return defaultdict(set, {p: up(p) for p in list(direct)})
-
-
-_NUMERIC_DECIMAL = {
-    XSD.decimal,
-    XSD.integer,
-    XSD.nonNegativeInteger,
-    XSD.positiveInteger,
-    XSD.nonPositiveInteger,
-    XSD.negativeInteger,
-    XSD.long,
-    XSD.int,
-    XSD.short,
-    XSD.byte,
-    XSD.unsignedLong,
-    XSD.unsignedInt,
-    XSD.unsignedShort,
-    XSD.unsignedByte,
-}
-
-
-def _literal_fits(lit: Literal, rng: Node) -> bool:
-    """Whether a literal can belong to a datatype range (only the clashes HermiT sees)."""
-    dt = lit.datatype or (None if lit.language else XSD.string)
-    if rng == RDFS.Literal or dt == rng:
-        return True
-    if rng == XSD.decimal:
-        return dt in _NUMERIC_DECIMAL
-    if rng in _NUMERIC_DECIMAL:
-        if dt not in _NUMERIC_DECIMAL:
-            return False
-        try:
-            value = int(lit.toPython())
-        except (TypeError, ValueError):
-            return False
-        return value >= 0 if rng in {XSD.nonNegativeInteger, XSD.unsignedLong} else True
-    if rng == XSD.string:
-        return dt == XSD.string and not lit.language
-    return rng not in {XSD.boolean, XSD.anyURI, XSD.double, XSD.float}
-
-
-def explain_inconsistency(g: Graph) -> list[str]:
-    """Likely causes of an OWL inconsistency in ``g`` (ontology and data together):
-    individuals whose types (asserted, or implied by property domains and ranges) are
-    declared disjoint; functional data properties with two values; literals outside a
-    property's datatype range. Not a proof: a hint for the person reading the report."""
-    supers = _superclasses(g)
-    disjoint = _disjoint_pairs(g)
-    sub_props = _super_properties(g)
-    domains: dict[Node, set[Node]] = defaultdict(set)
-    ranges: dict[Node, set[Node]] = defaultdict(set)
-    for p, d in g.subject_objects(RDFS.domain):
-        domains[p].add(d)
-    for p, r in g.subject_objects(RDFS.range):
-        ranges[p].add(r)
-    datatype_props = set(g.subjects(RDF.type, OWL.DatatypeProperty))
-    functional = set(g.subjects(RDF.type, OWL.FunctionalProperty))
-    classes = set(g.subjects(RDF.type, OWL.Class))
-
-    def props_up(p: Node) -> set[Node]:
-        return sub_props.get(p, {p})
-
-    types: dict[Node, dict[Node, str]] = defaultdict(dict)  # node → class → why
-    causes: list[str] = []
-    values: dict[tuple[Node, Node], set[Node]] = defaultdict(set)
-    for s, p, o in g:
-        if p == RDF.type:
-            if o in classes or o in supers:
-                types[s].setdefault(o, "asserted")
-            continue
-        for q in props_up(p):
-            for d in domains.get(q, ()):
-                types[s].setdefault(d, f"domain of {_name(q, g)}")
-            if isinstance(o, Literal):
-                if q in functional:
-                    values[(s, q)].add(o)
-                for r in ranges.get(q, ()):
-                    if not _literal_fits(o, r):
-                        causes.append(
-                            f"{_name(s, g)} {_name(p, g)} {_name(o, g)}: the value is outside "
-                            f"the range {_name(r, g)} of {_name(q, g)}"
-                        )
-            elif q not in datatype_props:
-                for r in ranges.get(q, ()):
-                    types[o].setdefault(r, f"range of {_name(q, g)}")
-    for (s, q), vals in values.items():
-        if len(vals) > 1 and len({v.toPython() for v in vals if isinstance(v, Literal)}) > 1:
-            shown = ", ".join(sorted(_name(v, g) for v in vals))
-            causes.append(f"{_name(s, g)} has {len(vals)} values of the functional {_name(q, g)}: {shown}")
-    for node, direct in types.items():
-        if node in classes:
-            continue
-        full: dict[Node, str] = {}
-        for c, why in direct.items():
-            for sup in supers.get(c, {c}) | {c}:
-                full.setdefault(sup, f"{_name(c, g)} ({why})")
-        for a, b in itertools.combinations(sorted(full, key=str), 2):
-            if frozenset((a, b)) in disjoint:
-                causes.append(
-                    f"{_name(node, g)} is both {_name(a, g)} and {_name(b, g)}, which are disjoint "
-                    f"(via {full[a]} and {full[b]})"
-                )
-    return sorted(set(causes))
+            return "^" + term_name(inverse, namer)
+    return term_name(path, namer)
 
 
 # --------------------------------------------------------------------------- entry point
