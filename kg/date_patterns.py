@@ -19,6 +19,7 @@ from dateutil.parser import parserinfo
 __all__ = [
     "COMPILED",
     "NUMBERS",
+    "ONE_TO_TEN",
     "count",
     "day_number",
     "match_all",
@@ -28,9 +29,8 @@ __all__ = [
 ]
 
 INFO = parserinfo()
-NUMBERS = {
-    "a": 1,
-    "an": 1,
+# Number words from one to ten; kg.extract.eventbase builds its NUMBERS from them too.
+ONE_TO_TEN = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -41,9 +41,8 @@ NUMBERS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
 }
+NUMBERS = {"a": 1, "an": 1, **ONE_TO_TEN, "eleven": 11, "twelve": 12}
 
 
 def _alternation(names: Sequence[tuple[str, ...]], *, abbreviations: bool) -> str:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
+from kg.date_patterns import ONE_TO_TEN
 from kg.dates import DateSpan
-from kg.extract.entities import ArticleMentions
+from kg.extract.mentions import ArticleMentions
 from kg.extract.types import Entity, TextSpan
 from kg.link import Linker
 from kg.namespaces import PEN
@@ -32,21 +33,7 @@ __all__ = [
     "subtree",
 ]
 
-NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "a": 1,
-    "an": 1,
-    "single": 1,
-}
+NUMBERS = {**ONE_TO_TEN, "a": 1, "an": 1, "single": 1}
 TIMES = {"once": 1, "twice": 2, "thrice": 3}
 
 

@@ -17,7 +17,8 @@ from datetime import date
 from rdflib import URIRef
 from spacy.tokens import Doc, Span
 
-from kg.extract.entities import ArticleMentions, sentence_span
+from kg.extract.mentions import ArticleMentions, sentence_span
+from kg.extract.names import COMMON_TITLES
 from kg.extract.types import Entity, LinkedMention, PostFact, TextSpan
 from kg.link import Linker
 from kg.namespaces import PEN
@@ -25,34 +26,15 @@ from kg.namespaces import PEN
 __all__ = ["TITLE_HEADS", "find_posts", "role_of_title"]
 
 # Words that end a title ('foreign minister', 'secretary of state' ends in 'secretary').
-TITLE_HEADS = {
-    "president",
-    "minister",
-    "secretary",
-    "leader",
-    "premier",
-    "chairman",
+TITLE_HEADS = COMMON_TITLES | {
     "chairwoman",
-    "ambassador",
-    "envoy",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "general",
-    "admiral",
-    "commander",
-    "chief",
-    "director",
     "adviser",
     "advisor",
-    "representative",
     "negotiator",
-    "king",
     "emperor",
     "chancellor",
     "governor",
     "vice-president",
-    "counterpart",
 }
 # Words allowed before the head inside a title.
 _TITLE_MODIFIERS = {
