@@ -14,6 +14,21 @@ PUB = date(2021, 3, 23)
 D = date
 
 
+def _check_resolves(
+    expression: str, tense_past: bool | None, value: str, precision: str, earliest: date, latest: date
+) -> None:
+    """``expression`` against the publication date resolves to that value, precision and bounds."""
+    result = resolve(expression, PUB, tense_past=tense_past)
+    assert result is not None
+    assert (result.value, result.precision, result.earliest, result.latest) == (
+        value,
+        precision,
+        earliest,
+        latest,
+    )
+    assert result.earliest <= result.latest
+
+
 @pytest.mark.parametrize(
     ("expression", "tense_past", "value", "precision", "earliest", "latest"),
     [
@@ -83,15 +98,7 @@ D = date
 def test_relative_expressions(
     expression: str, tense_past: bool | None, value: str, precision: str, earliest: date, latest: date
 ) -> None:
-    result = resolve(expression, PUB, tense_past=tense_past)
-    assert result is not None
-    assert (result.value, result.precision, result.earliest, result.latest) == (
-        value,
-        precision,
-        earliest,
-        latest,
-    )
-    assert result.earliest <= result.latest
+    _check_resolves(expression, tense_past, value, precision, earliest, latest)
 
 
 @pytest.mark.parametrize(
@@ -273,14 +280,7 @@ def test_parse_absolute(line: str, expected: date | None) -> None:
 def test_more_relative_expressions(
     expression: str, tense_past: bool | None, value: str, precision: str, earliest: date, latest: date
 ) -> None:
-    result = resolve(expression, PUB, tense_past=tense_past)
-    assert result is not None
-    assert (result.value, result.precision, result.earliest, result.latest) == (
-        value,
-        precision,
-        earliest,
-        latest,
-    )
+    _check_resolves(expression, tense_past, value, precision, earliest, latest)
 
 
 @pytest.mark.parametrize(
