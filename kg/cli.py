@@ -14,9 +14,10 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from kg import __version__
-from kg.errors import KGError, NotAvailableError
+from kg.errors import KGError
 from kg.settings import Settings
 
 __all__ = ["build_parser", "main"]
@@ -32,50 +33,38 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.load(overrides)
 
 
-def _not_yet(command: str) -> Handler:
-    def handler(args: argparse.Namespace, settings: Settings) -> int:
-        raise NotAvailableError(f"'kg {command}' is not available in this version yet")
+def _publish(command: str, run: Callable[[], Any]) -> int:
+    """Run a build or ingest and print its summary to stderr. A crash is a bug: show it,
+    but say plainly that nothing was published (domain errors go to ``main``)."""
+    import traceback
 
-    return handler
+    try:
+        summary = run()
+    except KGError:
+        raise
+    except Exception:
+        traceback.print_exc()
+        print(f"kg {command}: crashed; nothing published, the live build is unchanged", file=sys.stderr)
+        return 2
+    print(summary.render(), file=sys.stderr)
+    return int(summary.exit_code)
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Read, extract, validate and publish; the summary goes to stderr."""
-    import traceback
-
     from kg import pipeline
 
-    try:
-        summary = pipeline.build(settings, progress=sys.stderr.isatty())
-    except KGError:
-        raise
-    except Exception:  # a crash is a bug: show it, but say plainly that nothing was published
-        traceback.print_exc()
-        print("kg build: crashed; nothing published, the live build is unchanged", file=sys.stderr)
-        return 2
-    print(summary.render(), file=sys.stderr)
-    return summary.exit_code
+    return _publish("build", lambda: pipeline.build(settings, progress=sys.stderr.isatty()))
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Add or replace articles; '-' reads one article from stdin."""
-    import traceback
-
     from kg import pipeline
 
     sources: list[Path | tuple[str, bytes]] = [
         ("-", sys.stdin.buffer.read()) if p == "-" else Path(p) for p in args.paths
     ]
-    try:
-        summary = pipeline.ingest(settings, sources, progress=sys.stderr.isatty())
-    except KGError:
-        raise
-    except Exception:  # a crash is a bug: show it, but say plainly that nothing was published
-        traceback.print_exc()
-        print("kg ingest: crashed; nothing published, the live build is unchanged", file=sys.stderr)
-        return 2
-    print(summary.render(), file=sys.stderr)
-    return summary.exit_code
+    return _publish("ingest", lambda: pipeline.ingest(settings, sources, progress=sys.stderr.isatty()))
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:

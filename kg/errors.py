@@ -6,7 +6,6 @@ __all__ = [
     "ArticleError",
     "BuildError",
     "KGError",
-    "NotAvailableError",
     "QueryError",
     "QueryRefusedError",
     "QueryTimeoutError",
@@ -16,10 +15,6 @@ __all__ = [
 
 class KGError(Exception):
     """Base class of every error this package raises on purpose."""
-
-
-class NotAvailableError(KGError):
-    """A command or feature that this version does not provide yet."""
 
 
 class ArticleError(KGError):

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from kg.errors import KGError, NotAvailableError, QueryError, QueryRefusedError, QueryTimeoutError
+from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
 from kg.workers import EngineCrashedError, GraphNotFoundError, ReadOnlyError, WorkersBusyError
 
 __all__ = ["error_response", "register_error_handlers", "status_of"]
@@ -30,7 +30,6 @@ _STATUS: tuple[tuple[type[KGError], int, str], ...] = (
     (GraphNotFoundError, 404, "Not Found"),
     (ReadOnlyError, 403, "Forbidden"),
     (EngineCrashedError, 500, "Query Engine Failure"),
-    (NotAvailableError, 501, "Not Implemented"),
 )
 
 

@@ -14,19 +14,31 @@ PUB = date(2021, 3, 23)
 D = date
 
 
-def _check_resolves(
-    expression: str, tense_past: bool | None, value: str, precision: str, earliest: date, latest: date
-) -> None:
-    """``expression`` against the publication date resolves to that value, precision and bounds."""
-    result = resolve(expression, PUB, tense_past=tense_past)
-    assert result is not None
-    assert (result.value, result.precision, result.earliest, result.latest) == (
-        value,
-        precision,
-        earliest,
-        latest,
-    )
-    assert result.earliest <= result.latest
+# Seasons, parts of a day, ends of units and other less common wordings.
+MORE_RELATIVE_CASES = [
+    # parts of a day, and a weekday told with 'this past' or 'early'
+    ("on Monday evening", None, "2021-03-22", "day", D(2021, 3, 22), D(2021, 3, 22)),
+    ("early Saturday", None, "2021-03-20", "day", D(2021, 3, 20), D(2021, 3, 20)),
+    ("later on Tuesday", None, "2021-03-23", "day", D(2021, 3, 23), D(2021, 3, 23)),
+    ("this past Thursday", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
+    ("last Thursday", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
+    ("Sept. 15", None, "2020-09-15", "day", D(2020, 9, 15), D(2020, 9, 15)),
+    # a month alone, written in full
+    ("August", None, "2020-08", "month", D(2020, 8, 1), D(2020, 8, 31)),
+    ("August", False, "2021-08", "month", D(2021, 8, 1), D(2021, 8, 31)),
+    ("coming June", None, "2021-06", "month", D(2021, 6, 1), D(2021, 6, 30)),
+    # seasons (northern, meteorological)
+    ("this spring", None, "2021", "year", D(2021, 3, 1), D(2021, 5, 31)),
+    ("last summer", None, "2020", "year", D(2020, 6, 1), D(2020, 8, 31)),
+    ("next autumn", None, "2021", "year", D(2021, 9, 1), D(2021, 11, 30)),
+    ("last winter", None, "2020", "year", D(2020, 12, 1), D(2021, 2, 28)),
+    ("in the fall", False, "2021", "year", D(2021, 9, 1), D(2021, 11, 30)),
+    # ends of units
+    ("before the end of the year", False, "2021", "year", D(2021, 3, 23), D(2021, 12, 31)),
+    ("by the end of this month", False, "2021-03", "month", D(2021, 3, 23), D(2021, 3, 31)),
+    ("at the end of the year", False, "2021", "year", D(2021, 12, 1), D(2021, 12, 31)),
+    ("later in the year", False, "2021", "year", D(2021, 3, 23), D(2021, 12, 31)),
+]
 
 
 @pytest.mark.parametrize(
@@ -93,12 +105,21 @@ def _check_resolves(
         ("five years ago", None, "2016", "year", D(2016, 1, 1), D(2016, 12, 31)),
         ("two decades ago", None, "2001", "year", D(1996, 1, 1), D(2006, 12, 31)),
         ("a decade ago", None, "2011", "year", D(2006, 1, 1), D(2016, 12, 31)),
+        *MORE_RELATIVE_CASES,
     ],
 )
 def test_relative_expressions(
     expression: str, tense_past: bool | None, value: str, precision: str, earliest: date, latest: date
 ) -> None:
-    _check_resolves(expression, tense_past, value, precision, earliest, latest)
+    result = resolve(expression, PUB, tense_past=tense_past)
+    assert result is not None
+    assert (result.value, result.precision, result.earliest, result.latest) == (
+        value,
+        precision,
+        earliest,
+        latest,
+    )
+    assert result.earliest <= result.latest
 
 
 @pytest.mark.parametrize(
@@ -248,39 +269,6 @@ def test_find_dates_ignores_numbers_and_words_that_are_not_dates(sentence: str) 
 )
 def test_parse_absolute(line: str, expected: date | None) -> None:
     assert parse_absolute(line) == expected
-
-
-@pytest.mark.parametrize(
-    ("expression", "tense_past", "value", "precision", "earliest", "latest"),
-    [
-        # parts of a day, and a weekday told with 'this past' or 'early'
-        ("on Monday evening", None, "2021-03-22", "day", D(2021, 3, 22), D(2021, 3, 22)),
-        ("early Saturday", None, "2021-03-20", "day", D(2021, 3, 20), D(2021, 3, 20)),
-        ("later on Tuesday", None, "2021-03-23", "day", D(2021, 3, 23), D(2021, 3, 23)),
-        ("this past Thursday", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
-        ("last Thursday", None, "2021-03-18", "day", D(2021, 3, 18), D(2021, 3, 18)),
-        ("Sept. 15", None, "2020-09-15", "day", D(2020, 9, 15), D(2020, 9, 15)),
-        # a month alone, written in full
-        ("August", None, "2020-08", "month", D(2020, 8, 1), D(2020, 8, 31)),
-        ("August", False, "2021-08", "month", D(2021, 8, 1), D(2021, 8, 31)),
-        ("coming June", None, "2021-06", "month", D(2021, 6, 1), D(2021, 6, 30)),
-        # seasons (northern, meteorological)
-        ("this spring", None, "2021", "year", D(2021, 3, 1), D(2021, 5, 31)),
-        ("last summer", None, "2020", "year", D(2020, 6, 1), D(2020, 8, 31)),
-        ("next autumn", None, "2021", "year", D(2021, 9, 1), D(2021, 11, 30)),
-        ("last winter", None, "2020", "year", D(2020, 12, 1), D(2021, 2, 28)),
-        ("in the fall", False, "2021", "year", D(2021, 9, 1), D(2021, 11, 30)),
-        # ends of units
-        ("before the end of the year", False, "2021", "year", D(2021, 3, 23), D(2021, 12, 31)),
-        ("by the end of this month", False, "2021-03", "month", D(2021, 3, 23), D(2021, 3, 31)),
-        ("at the end of the year", False, "2021", "year", D(2021, 12, 1), D(2021, 12, 31)),
-        ("later in the year", False, "2021", "year", D(2021, 3, 23), D(2021, 12, 31)),
-    ],
-)
-def test_more_relative_expressions(
-    expression: str, tense_past: bool | None, value: str, precision: str, earliest: date, latest: date
-) -> None:
-    _check_resolves(expression, tense_past, value, precision, earliest, latest)
 
 
 @pytest.mark.parametrize(
