@@ -80,7 +80,10 @@ def _qualifies(tok: Token, person_toks: set[int], scope: set[int]) -> bool:
     """Whether a token modifies (through compounds, titles, possessives) a person's name."""
     cur = tok
     for _ in range(6):
-        if cur.dep_ not in ("compound", "nmod", "amod", "poss", "pobj", "prep", "case") or cur.head is cur:
+        if (
+            cur.dep_ not in ("compound", "nmod", "amod", "poss", "pobj", "prep", "case")
+            or cur.head.i == cur.i
+        ):
             return False
         cur = cur.head
         if cur.i in person_toks:
@@ -121,7 +124,7 @@ def coordinated_head(tok: Token) -> Token:
     ):
         cur = head
         for _ in range(8):
-            if cur.head is cur or (cur.tag_ in _FINITE and cur.pos_ in ("VERB", "AUX")):
+            if cur.head.i == cur.i or (cur.tag_ in _FINITE and cur.pos_ in ("VERB", "AUX")):
                 break
             cur = cur.head
         if cur.tag_ in _FINITE:
@@ -137,9 +140,9 @@ def subject(verb: Token) -> list[Token]:
     for c in verb.children:
         if c.dep_ == "agent":
             return subtree(c)
-    if verb.dep_ == "conj" and verb.head is not verb:
+    if verb.dep_ == "conj" and verb.head.i != verb.i:
         return subject(coordinated_head(verb))
-    if verb.dep_ in ("xcomp", "advcl") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "advcl") and verb.head.i != verb.i:
         return subject(verb.head)
     return []
 

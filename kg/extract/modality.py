@@ -56,7 +56,7 @@ def _governing_verb(tok: Token) -> Token:
     """The verb a (noun) trigger depends on, or the trigger itself when it is a verb."""
     cur = tok
     for _ in range(6):
-        if cur.pos_ in ("VERB", "AUX") or cur.head is cur:
+        if cur.pos_ in ("VERB", "AUX") or cur.head.i == cur.i:
             return cur
         cur = cur.head
     return cur
@@ -83,8 +83,8 @@ def _negated(tok: Token) -> bool:
     if tok.dep_ == "conj":
         head = coordinated_head(tok)
         # a conjunct with a subject of its own does not share the first verb's negation
-        if tok.pos_ == "VERB" and (head is not tok.head or any(c.dep_ == "nsubj" for c in tok.children)):
-            return _negated(head) if head is not tok.head else False
+        if tok.pos_ == "VERB" and (head.i != tok.head.i or any(c.dep_ == "nsubj" for c in tok.children)):
+            return _negated(head) if head.i != tok.head.i else False
         return _negated(head)
     return False
 

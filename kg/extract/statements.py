@@ -206,7 +206,7 @@ def _resolve_pronoun(verb: Token, subj: list[Token]) -> list[Token]:
         return subj
     cur = verb
     for _ in range(4):
-        if cur.head is cur:
+        if cur.head.i == cur.i:
             break
         cur = cur.head
         if cur.pos_ in ("VERB", "AUX"):
@@ -222,7 +222,7 @@ def _speaker(s: Sent, ev: EventFact, subj: list[Token]) -> bool:
     the head. False when the subject gives no speaker (a pronoun)."""
     if not subj:
         return False
-    heads = [t for t in subj if t.head.i not in {x.i for x in subj} or t.head is t]
+    heads = [t for t in subj if t.head.i not in {x.i for x in subj} or t.head.i == t.i]
     head = heads[0] if heads else None
     head_m = s.mentions.at(head) if head is not None else None
     if head_m is not None and head_m.entity.cls in ACTOR_CLASSES:
