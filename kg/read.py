@@ -10,10 +10,12 @@ form, never by the strings of particular pages. Furniture is dropped anywhere; s
 without sentence punctuation only before the first paragraph of the body and after its last
 one (trailing site text).
 
-The stored ``Article.text`` is the body: kept lines with their whitespace normalised
-(non-breaking and other Unicode spaces become plain spaces), paragraphs separated by one
-blank line. The title is not part of it (it is ``Article.title``). Every dropped line is
-recorded in ``Article.removed`` as ``"<reason>: <line>"``.
+The stored ``Article.text`` is the headline, when there is one, then the body: kept lines
+with their whitespace normalised (non-breaking and other Unicode spaces become plain
+spaces), paragraphs separated by one blank line. The headline is the first paragraph
+because it is part of what the article says ("…, White House says"), so facts read from
+it are grounded like any other; ``Article.body_start`` is where the body begins. Every
+dropped line is recorded in ``Article.removed`` as ``"<reason>: <line>"``.
 
 Publication data: a sidecar ``<file>.meta.yaml`` (or ``<stem>.meta.yaml``) or a YAML
 front-matter block (``---`` … ``---``) with ``url``, ``title``, ``publisher``, ``date``
@@ -434,9 +436,11 @@ def read_article(
     if not body.strip():
         raise ArticleError(name, "empty (no text left after removing page furniture)")
     _check_english(body, name)
+    head = f"{title}\n\n" if title else ""
     return Article(
         slug=_slug(name, merged, title, body),
-        text=body,
+        text=head + body,
+        body_start=len(head),
         source_name=name,
         title=title,
         publisher=publisher,

@@ -8,7 +8,8 @@ A sentence's sources are found by *cues*, each with the words it governs (its sc
 - the object of 'according to' / 'as per' / 'per' / 'citing'; the scope is the clause the
   phrase modifies ('Before talking to X, as per ABC News, A and B met' → the meeting);
 - a participle or adverbial clause that reports ('the officials sought to downplay it,
-  noting that ...') takes the subject of the clause it hangs on.
+  noting that ...') takes the subject of the clause it hangs on;
+- in a headline, a source set off by a colon ('… new ICBM: state media').
 
 An outlet beside another source ('X said, according to Yonhap') is the channel (``via``);
 alone, it is the source. A pronoun or a bare definite subject ('he said', 'the officials
@@ -316,12 +317,41 @@ def _according_cues(sent: Span, mentions: ArticleMentions, linker: Linker, hist:
     return cues
 
 
-def attribution_of(sent: Span, mentions: ArticleMentions, linker: Linker) -> Attribution:
+def _headline_cues(sent: Span, mentions: ArticleMentions, linker: Linker) -> list[Cue]:
+    """A headline's attribution by a colon: '<what happened>: <source>' ('… new ICBM: state
+    media') or '<source>: <what happened>'. The source side is a short phrase that names a
+    source; the other side is its scope."""
+    colons = [t for t in sent if t.text == ":"]
+    if len(colons) != 1:
+        return []
+    colon = colons[0]
+    before = [t for t in sent if t.i < colon.i and not (t.is_punct or t.is_space)]
+    after = [t for t in sent if t.i > colon.i and not (t.is_punct or t.is_space)]
+    for said_by, told in ((after, before), (before, after)):
+        if not said_by or len(said_by) > _MAX_HEADLINE_SOURCE or len(told) <= len(said_by):
+            continue
+        src = source_of(said_by, mentions, linker)
+        if src is None:
+            continue
+        anchor = min(told, key=lambda t: sum(1 for _ in t.ancestors))
+        return [Cue(src, anchor, exclude={t.i for t in said_by} | {colon.i})]
+    return []
+
+
+_MAX_HEADLINE_SOURCE = 5  # words: 'South Korea's military', 'state media', 'Yonhap'
+
+
+def attribution_of(
+    sent: Span, mentions: ArticleMentions, linker: Linker, *, headline: bool = False
+) -> Attribution:
     """Who the sentence says its facts come from (call once per sentence, in order: the
-    sources found are remembered so that later pronouns can refer back to them)."""
+    sources found are remembered so that later pronouns can refer back to them). A
+    ``headline`` may also give its source after or before a colon."""
     hist = _history(sent.doc)
     seen = list(hist)  # earlier sentences, then this one's sources as they are found
     according = _according_cues(sent, mentions, linker, seen)
+    if headline:
+        according += _headline_cues(sent, mentions, linker)
     seen += [c.source for c in according]
     verbs = _verb_cues(sent, mentions, linker, seen)
     cues: list[Cue] = []

@@ -184,10 +184,16 @@ class EventMerger:
     def __init__(self) -> None:
         self.events: list[EventFact] = []
 
-    def add(self, ev: EventFact) -> EventFact:
-        """Add an event; returns the event it became part of (itself when new)."""
+    def add(self, ev: EventFact, *, summary: bool = False) -> EventFact:
+        """Add an event; returns the event it became part of (itself when new).
+
+        A ``summary`` event (told by the headline) refers to what the body tells: it joins
+        the first compatible event of the article, as a definite reference would.
+        """
+        if summary:
+            ev.definite = True
         if ev.kind != "statement":
-            for old in reversed(self.events):
+            for old in self.events if summary else reversed(self.events):
                 if _compatible(old, ev):
                     _absorb(old, ev)
                     return old

@@ -137,11 +137,11 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         if how.startswith("partial:"):  # linked through a part of the span: keep that part
             _, a, b = how.split(":")
             span, how, label = doc[int(a) : int(b)], "partial", "PERSON"
-        if entity.cls not in (PEN.Person, PEN.State) and (entity.minted or entity.cls == PEN.Region):
-            if names_event(span):
-                continue  # 'the Ulchi Freedom Shield exercise', 'the Asia-Pacific summit'
-            if entity.minted and label in ("GPE", "LOC") and span.root.tag_ == "NNPS":
-                continue  # 'the two Koreas': several states, none named
+        if (entity.minted or entity.cls == PEN.Region) and entity.cls != PEN.State and names_event(span):
+            continue  # 'the Ulchi Freedom Shield exercise', 'the Asia-Pacific summit' (also when
+            # the model took the name for a person's)
+        if entity.minted and label in ("GPE", "LOC") and span.root.tag_ == "NNPS":
+            continue  # 'the two Koreas': several states, none named
         article.remember(entity)
         out.add(span, entity, how, label)
     _later_names(doc, out)

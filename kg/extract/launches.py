@@ -53,7 +53,7 @@ _WEAPON_WORDS = {
     "warhead",
     "satellite",
 }
-LAUNCH_VERBS = {"fire", "launch", "test", "shoot", "test-fire", "lob"}
+LAUNCH_VERBS = {"fire", "launch", "test", "shoot", "test-fire", "test-launch", "lob"}
 # verbs whose subject carries out the launches they govern ('conducted tests', 'refrained
 # from tests'); a speaker who condemns or confirms the launches is not their actor
 _DO_VERBS = {
@@ -159,6 +159,12 @@ def _weapon_nouns(toks: Sequence[Token]) -> list[Token]:
     return [t for t in toks if t.lower_ in _WEAPON_WORDS or t.ent_type_ == "WEAPON"]
 
 
+def _own_words(tok: Token) -> list[Token]:
+    """A phrase without the clauses that hang on it ('the Hwasong-15, ending a pause')."""
+    skip = {t.i for c in tok.children if c.dep_ in ("acl", "relcl", "advcl") for t in c.subtree}
+    return [t for t in tok.subtree if t.i not in skip]
+
+
 def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     if verb:
         if trig.dep_ in ("csubj", "csubjpass") or (
@@ -169,6 +175,15 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             return None  # 'launching cruise missiles isn't prohibited': a kind of act, not an event
         objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")]
         obj_toks = [t for o in objs for t in o.subtree]
+        free_relative = [
+            c for c in trig.children if c.dep_ == "ccomp" and any(g.lower_ == "what" for g in c.lefts)
+        ]
+        if free_relative or any(o.lower_ == "what" for o in objs):
+            # 'test-fired what it called a new ICBM, the Hwasong-15': the free relative's
+            # clause and the appositive name what was fired
+            obj_toks += [
+                t for c in trig.children if c.dep_ in ("ccomp", "npadvmod", "appos") for t in _own_words(c)
+            ]
         subj = subject(trig)
         if not _weapon_nouns(obj_toks) and not any(
             m is not None and m.entity.cls == PEN.WeaponSystem for m in map(s.mentions.at, obj_toks)
@@ -197,7 +212,7 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         if not s.entities(actor_toks, ACTOR_CLASSES):
             # 'North Korea conducted tests', 'had refrained from missile tests'
             head = trig.head
-            while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+            while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
                 head = head.head
             if head.pos_ in ("VERB", "AUX") and head.lemma_ in _DO_VERBS:
                 actor_toks = subject(head)

@@ -49,13 +49,18 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
     posts = find_posts(doc, mentions, lk, published=article.published, lookup=_lookup(base))
     merger = EventMerger()
     claims: list[Claim] = []
-    for sent in doc.sents:
+    # The headline is read after the body: it sums up events the body tells in full, so
+    # its events join theirs (EventMerger.add(summary=True)) instead of opening new ones.
+    body = [s for s in doc.sents if s.start_char >= article.body_start]
+    headline = [s for s in doc.sents if s.start_char < article.body_start]
+    for sent in body + headline:
         if not sent.text.strip():
             continue
-        attribution = attribution_of(sent, mentions, lk)
+        summary = sent.start_char < article.body_start
+        attribution = attribution_of(sent, mentions, lk, headline=summary)
         told: list[EventFact] = []
         for ev in find_events(sent, mentions, lk, article.published):
-            target = merger.add(ev)
+            target = merger.add(ev, summary=summary)
             if target in merger.events and target not in told:
                 told.append(target)
         for ev in told:

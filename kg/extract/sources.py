@@ -66,13 +66,15 @@ BODY_NOUNS = {
     "department",
     "authorities",
     "administration",
+    "media",  # 'state media said'
+    "medium",  # (spaCy's lemma of 'media')
 }
 
 
 def _unnamed_body(head: Token, mentions: ArticleMentions) -> Source:
     """A body named by a common noun: a group, not an anonymous source."""
     phrase = sorted(head.subtree, key=lambda t: t.i)
-    while phrase and phrase[-1].is_punct:
+    while phrase and (phrase[-1].is_punct or phrase[-1].is_space):
         phrase.pop()
     sb, se = sentence_span(head.sent)
     begin, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
@@ -82,7 +84,7 @@ def _unnamed_body(head: Token, mentions: ArticleMentions) -> Source:
 def _head(tokens: Sequence[Token]) -> Token | None:
     toks = set(t.i for t in tokens)
     for t in tokens:
-        if t.head.i not in toks or t.head is t:
+        if t.head.i not in toks or t.head.i == t.i:
             return t
     return None
 

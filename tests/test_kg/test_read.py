@@ -82,13 +82,17 @@ def test_seed_is_read_as_expected(name: str) -> None:
     assert article.published == expected["published"]
     assert article.date_status == expected["status"]
     assert article.publisher == expected["publisher"]
-    assert article.text.startswith(str(expected["starts"]))
-    assert article.text.endswith(str(expected["ends"]))
+    assert article.body.startswith(str(expected["starts"]))
+    assert article.body.endswith(str(expected["ends"]))
     for furniture in expected["gone"]:
-        assert furniture not in article.text
+        assert furniture not in article.body
     reasons = {r.split(":", 1)[0] for r in article.removed}
     assert reasons == expected["reasons"]
     assert article.slug == Path(name).stem.replace("_", "-")
+    # the stored text opens with the headline, as its own paragraph, when there is one
+    head = f"{expected['title']}\n\n" if expected["title"] else ""
+    assert article.text == head + article.body
+    assert article.body_start == len(head)
 
 
 @pytest.mark.parametrize("name", sorted(SEED_CASES))
@@ -97,18 +101,18 @@ def test_seed_text_is_paragraphs_of_the_original(name: str) -> None:
     and paragraphs are separated by one blank line."""
     raw = _norm((SEEDS / name).read_text(encoding="utf-8"))
     article = read_article(SEEDS / name)
-    paragraphs = article.text.split("\n\n")
+    paragraphs = article.body.split("\n\n")
     assert len(paragraphs) >= 8
     for paragraph in paragraphs:
         assert paragraph == paragraph.strip() and paragraph
         assert _norm(paragraph) in raw
-    assert "\n\n\n" not in article.text
-    assert "\u00a0" not in article.text
+    assert "\n\n\n" not in article.body
+    assert "\u00a0" not in article.body
 
 
 def test_subheadings_inside_the_body_are_kept() -> None:
     article = read_article(SEEDS / "003_6fc4bc33b1531075.txt")
-    assert "Three Countries Working Closely for Security in the Region" in article.text
+    assert "Three Countries Working Closely for Security in the Region" in article.body
 
 
 # --- synthetic pages: each general rule on text of our own -----------------------------------
@@ -133,7 +137,7 @@ def _read(text: str, name: str = "page.txt", meta: dict[str, Any] | None = None)
 )
 def test_line_furniture_is_dropped(furniture: str, reason: str) -> None:
     article = _read(f"{LEAD}\n\n{furniture}\n\n{SECOND}\n")
-    assert article.text == f"{LEAD}\n\n{SECOND}"
+    assert article.body == f"{LEAD}\n\n{SECOND}"
     assert f"{reason}: {furniture}" in article.removed
 
 
@@ -153,7 +157,7 @@ def test_line_furniture_is_dropped(furniture: str, reason: str) -> None:
 )
 def test_footer_blocks_are_dropped(footer: str) -> None:
     article = _read(f"{LEAD}\n\n{SECOND}\n\n{footer}\n")
-    assert article.text == f"{LEAD}\n\n{SECOND}"
+    assert article.body == f"{LEAD}\n\n{SECOND}"
 
 
 def test_header_navigation_title_date_and_outlet() -> None:
@@ -171,7 +175,7 @@ def test_header_navigation_title_date_and_outlet() -> None:
     assert article.published == date(2021, 3, 25)
     assert article.date_status == "text"
     assert article.publisher == "The Seoul Herald"
-    assert article.text == f"{LEAD}\n\n{SECOND}"
+    assert article.body == f"{LEAD}\n\n{SECOND}"
     reasons = [r.split(":", 1)[0] for r in article.removed]
     assert reasons.count("headline repeat") == 1 and "navigation" in reasons
 
@@ -190,7 +194,7 @@ def test_header_navigation_title_date_and_outlet() -> None:
 def test_date_line_in_header(line: str, expected: date) -> None:
     article = _read(f"{line}\n\n{LEAD}\n\n{SECOND}\n")
     assert article.published == expected
-    assert article.text == f"{LEAD}\n\n{SECOND}"
+    assert article.body == f"{LEAD}\n\n{SECOND}"
 
 
 def test_published_date_wins_over_updated() -> None:
@@ -202,7 +206,7 @@ def test_dateline_with_year_gives_date_and_agency() -> None:
     article = _read(f"SEOUL, March 25, 2021 (Yonhap) -- {LEAD}\n\n{SECOND}\n")
     assert article.published == date(2021, 3, 25)
     assert article.publisher == "Yonhap"
-    assert article.text.startswith("North Korea fired two")
+    assert article.body.startswith("North Korea fired two")
     assert any(r.startswith("dateline: SEOUL") for r in article.removed)
 
 
@@ -239,7 +243,7 @@ def test_front_matter_wins_and_is_not_text() -> None:
     assert article.date_status == "metadata"
     assert article.url == "https://example.org/asia/missiles-fired.html"
     assert article.slug == "missiles-fired"
-    assert article.text == f"{LEAD}\n\n{SECOND}"
+    assert article.body == f"{LEAD}\n\n{SECOND}"
 
 
 def test_sidecar_metadata(tmp_path: Path) -> None:
@@ -277,7 +281,7 @@ def test_slug_of_stdin_is_stable_and_content_based() -> None:
 def test_crlf_and_unicode_spaces_are_normalised() -> None:
     spaced = SECOND.replace(" ", "\u00a0", 3)
     article = _read(f"{LEAD}\r\n\r\n{spaced}\r\n")
-    assert article.text == f"{LEAD}\n\n{SECOND}"
+    assert article.body == f"{LEAD}\n\n{SECOND}"
 
 
 # --- bad input --------------------------------------------------------------------------------
@@ -329,7 +333,7 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
 
 
 def test_short_english_text_passes_the_language_check() -> None:
-    assert _read("Missiles fired again.\n").text == "Missiles fired again."
+    assert _read("Missiles fired again.\n").body == "Missiles fired again."
 
 
 @pytest.mark.parametrize("path", sorted(BAD.glob("*")) if BAD.is_dir() else [], ids=lambda p: p.name)
