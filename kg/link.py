@@ -143,6 +143,7 @@ class Linker:
     metonyms: dict[str, Entity] = field(default_factory=dict)
     _fuzzy_names: dict[str, list[str]] = field(default_factory=dict)
     _name_tokens: dict[str, list[Entity]] = field(default_factory=dict)
+    _kin: dict[tuple[str, URIRef], list[Entity]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
@@ -158,6 +159,8 @@ class Linker:
                 self.demonyms.setdefault(fold(name), ent)
             for name in entry.metonyms:
                 self.metonyms.setdefault(fold(name), ent)
+            for relation, relative in entry.relatives:
+                self._kin.setdefault((relation, URIRef(relative)), []).append(ent)
             if local_name(ent.cls) == "Person":
                 for name in (entry.label, *entry.aliases):
                     # whole written words: 'Duck-soo' is one given name, not 'soo'
@@ -203,6 +206,13 @@ class Linker:
             if same_words(key, name):
                 return self.by_name[name]
         return None
+
+    def relative(self, relation: str, of: URIRef) -> Entity | None:
+        """The one person the reference data records as the ``relation`` ('sister') of the
+        person ``of``; None when it records none, or several ('the son of Kim Il Sung'
+        when he had more than one)."""
+        found = self._kin.get((relation.lower(), of), [])
+        return found[0] if len(found) == 1 else None
 
     def persons_named(self, token: str) -> list[Entity]:
         """Reference persons whose first or last name is ``token``."""

@@ -22,6 +22,7 @@ import yaml
 from kg.namespaces import PEN, resource_iri
 from kg.reference_model import (
     CLASSES,
+    KINSHIP,
     ORG_CLASSES,
     PLACE_CLASSES,
     ROLES,
@@ -271,6 +272,7 @@ class _Builder:
             post_by_key[(owner, title)] = post
 
         holdings: list[Holding] = []
+        kin: list[tuple[str, str, Any, str, str]] = []  # (person IRI, relation, relative, source, where)
         for r in data.get("persons", []):
             where = f"officials.yaml {r.get('name')}"
             name = _require(r, "name", where)
@@ -283,6 +285,14 @@ class _Builder:
                 source=_require(r, "source", where),
             )
             self.add(person)
+            for k in r.get("relatives", []):
+                kwhere = f"{where} relative {k.get('of')}"
+                relation = _require(k, "relation", kwhere)
+                if relation not in KINSHIP:
+                    raise ReferenceDataError(
+                        f"{kwhere}: unknown relation {relation!r} (one of {sorted(KINSHIP)})"
+                    )
+                kin.append((person.iri, relation, _require(k, "of", kwhere), k.get("source", ""), kwhere))
             seen: dict[str, int] = {}
             for h in r.get("holdings", []):
                 hwhere = f"{where} holding {h.get('title')}"
@@ -316,6 +326,21 @@ class _Builder:
                         source=h.get("source") or person.source,
                     )
                 )
+        # relatives may be listed before the record of the person they are related to; a
+        # relation's own source is added to the person's
+        by_person: dict[str, list[tuple[str, str]]] = {}
+        sources: dict[str, list[str]] = {}
+        for person_iri, relation, other, source, kwhere in kin:
+            other_iri = self.ref(other, kwhere, ["Person"])
+            assert other_iri is not None
+            by_person.setdefault(person_iri, []).append((relation, other_iri))
+            if source and source not in sources.setdefault(person_iri, [self.entries[person_iri].source]):
+                sources[person_iri].append(source)
+        for person_iri, relatives in by_person.items():
+            source = "; ".join(sources.get(person_iri) or [self.entries[person_iri].source])
+            self.entries[person_iri] = replace(
+                self.entries[person_iri], relatives=tuple(relatives), source=source
+            )
         return tuple(post_by_key.values()), tuple(holdings)
 
 

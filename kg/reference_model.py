@@ -20,6 +20,7 @@ from typing import Literal
 
 __all__ = [
     "CLASSES",
+    "KINSHIP",
     "ORG_CLASSES",
     "PLACE_CLASSES",
     "ROLES",
@@ -85,6 +86,20 @@ class ReferenceDataError(ValueError):
     """The reference data is malformed: a missing field, an unknown name or class."""
 
 
+# Kinship words of the reference data's `relatives`, and the property each gives in the
+# graph ("A is the sister of B" → A pen:siblingOf B; "A is the son of B" → A pen:childOf B).
+KINSHIP = {
+    "sister": "siblingOf",
+    "brother": "siblingOf",
+    "daughter": "childOf",
+    "son": "childOf",
+    "mother": "parentOf",
+    "father": "parentOf",
+    "wife": "spouseOf",
+    "husband": "spouseOf",
+}
+
+
 @dataclass(frozen=True)
 class Entry:
     """One thing the linker can resolve a name to.
@@ -111,6 +126,9 @@ class Entry:
     capital: str | None = None  # states: IRI of the capital (a Settlement entry)
     range_km: float | None = None  # weapon systems: range when well established
     affiliation: str | None = None  # outlets that speak for a state (state media)
+    # persons: (kinship word, IRI of the relative): ('sister', <kim-jong-un>) reads "the
+    # sister of Kim Jong Un"; the words are those of KINSHIP
+    relatives: tuple[tuple[str, str], ...] = ()
     source: str = ""
 
     @property

@@ -15,7 +15,7 @@ from rdflib import Literal as RDFLiteral
 
 from kg.namespaces import DEFAULT_BASE, PEN
 from kg.reference_load import load_reference
-from kg.reference_model import PLACE_CLASSES, Precision
+from kg.reference_model import KINSHIP, PLACE_CLASSES, Precision
 
 __all__ = ["reference_graph"]
 
@@ -63,6 +63,8 @@ def reference_graph(base: str = DEFAULT_BASE) -> Graph:
             g.add((s, PEN.affiliation, URIRef(e.affiliation)))
         if e.cls == "Person" and e.state:
             g.add((s, PEN.affiliation, URIRef(e.state)))
+        for relation, relative in e.relatives:
+            g.add((s, PEN[KINSHIP[relation]], URIRef(relative)))
         if e.cls in PLACE_CLASSES and e.located_in:
             g.add((s, PEN.locatedIn, URIRef(e.located_in)))
         if e.cls == "WeaponSystem":

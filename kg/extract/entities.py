@@ -47,6 +47,7 @@ from kg.extract.names import (
 from kg.extract.types import Entity, LinkedMention
 from kg.link import ArticleLinker, Linker, fold, place_class
 from kg.namespaces import PEN
+from kg.reference_model import KINSHIP
 
 __all__ = [
     "TITLE_WORDS",
@@ -145,6 +146,7 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         article.remember(entity)
         out.add(span, entity, how, label)
     _later_names(doc, out)
+    _relatives(doc, out, linker)
     inner_states(doc, out, linker, bodies)
     out.mentions.sort(key=lambda m: m.span.begin)
     return out
@@ -169,6 +171,26 @@ def _later_names(doc: Doc, out: ArticleMentions) -> None:
                 best = m
         if best is not None:
             out.add(doc[tok.i : tok.i + 1], best.entity, "partial", "PERSON")
+
+
+def _relatives(doc: Doc, out: ArticleMentions, linker: Linker) -> None:
+    """A kinship noun of a named person ('the sister of Kim Jong Un', 'Kim Jong Un's
+    younger sister') names the relative the reference data records, when it records
+    exactly one; the mention is the description's own words ('the sister')."""
+    for tok in doc:
+        relation = tok.lemma_.lower()
+        if relation not in KINSHIP or tok.pos_ != "NOUN" or tok.i in out.by_token:
+            continue
+        of = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        of += [c for c in tok.children if c.dep_ == "poss"]
+        persons = [m.entity for t in of if (m := out.at(t)) is not None and m.entity.cls == PEN.Person]
+        if len(persons) != 1:
+            continue
+        relative = linker.relative(relation, persons[0].iri)
+        if relative is None:
+            continue
+        lefts = [c.i for c in tok.lefts if c.dep_ in ("det", "amod") and c.i not in out.by_token]
+        out.add(doc[min([*lefts, tok.i]) : tok.i + 1], relative, "relative", "PERSON")
 
 
 def _contextual(span: Span, ent: Entity, how: str, linker: Linker) -> tuple[Entity, str]:

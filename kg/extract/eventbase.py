@@ -63,6 +63,8 @@ class Sent:
         person_toks = {
             t.i for t in toks if (m := self.mentions.at(t)) is not None and m.entity.cls == PEN.Person
         }
+        # 'the wife of Kim Jong Un': the person named only to say whose relative she is
+        relative_toks = {t.i for t in toks if (m := self.mentions.at(t)) is not None and m.how == "relative"}
         for t in toks:
             m = self.mentions.at(t)
             if m is None:
@@ -70,6 +72,8 @@ class Sent:
             if classes is not None and m.entity.cls not in classes:
                 continue
             if m.entity.cls != PEN.Person and person_toks and _qualifies(t, person_toks, tokset):
+                continue
+            if m.how != "relative" and relative_toks and _qualifies(t, relative_toks, tokset):
                 continue
             if all(e.iri != m.entity.iri for e in out):
                 out.append(m.entity)

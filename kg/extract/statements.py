@@ -300,11 +300,15 @@ def statement_event(s: Sent, trig: Token) -> EventFact | None:
         return None
     for c in trig.children:
         if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "on" and cls == PEN.Appeal):
-            objs = list(c.subtree)
-            for e in s.entities(objs, ACTOR_CLASSES):
-                if e.cls != PEN.NewsOutlet:
-                    ev.add_role("addressee", e)
-                break
+            # the first actor of the object and of each of its conjuncts ('threatened the
+            # United States and South Korea'), not the actors inside them
+            objs = [g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" else [c]
+            for obj in [o for head in objs for o in (head, *head.conjuncts)]:
+                others = {t.i for g in obj.children if g.dep_ in ("conj", "cc") for t in g.subtree}
+                for e in s.entities([t for t in obj.subtree if t.i not in others], ACTOR_CLASSES):
+                    if e.cls != PEN.NewsOutlet:
+                        ev.add_role("addressee", e)
+                    break
     if cls == PEN.Threat and not ev.roles.get("addressee"):
         # 'threatened that South Korea would pay dearly': the threatened party
         for c in trig.children:

@@ -377,3 +377,32 @@ def test_entry_index_and_base_iri() -> None:
     assert entry_index()[state("Japan")].label == "Japan"
     other = load_entries("https://example.org/kg/")
     assert all(e.iri.startswith("https://example.org/kg/resource/") for e in other)
+
+
+def test_relatives_are_recorded_with_their_kinship_and_resolve_one_way() -> None:
+    from kg.extract.pipeline import linker
+
+    lk = linker(str(resource_iri("person", "x")).split("resource/")[0])
+    kim, yo_jong = URIRef(person("Kim Jong Un")), URIRef(person("Kim Yo Jong"))
+    assert lk.relative("sister", kim) == lk.by_iri[yo_jong]
+    assert lk.relative("Sister", kim) == lk.by_iri[yo_jong]
+    found = lk.relative("brother", yo_jong)
+    assert found is not None and found.iri == kim
+    assert lk.relative("brother", kim) is None  # none recorded: nothing guessed
+
+
+def test_kinship_is_in_the_reference_graph(graph: Graph) -> None:
+    kim, yo_jong = URIRef(person("Kim Jong Un")), URIRef(person("Kim Yo Jong"))
+    assert (yo_jong, PEN.siblingOf, kim) in graph
+    assert (kim, PEN.childOf, URIRef(person("Kim Jong Il"))) in graph
+    assert (URIRef(person("Kim Ju Ae")), PEN.childOf, kim) in graph
+
+
+def test_an_unknown_kinship_word_is_refused() -> None:
+    from kg.reference_load import _Builder
+    from kg.reference_model import ReferenceDataError
+
+    b = _Builder(str(resource_iri("person", "x")).split("resource/")[0])
+    records = [{"name": "A B", "source": "test", "relatives": [{"relation": "cousin", "of": "A B"}]}]
+    with pytest.raises(ReferenceDataError, match="unknown relation 'cousin'"):
+        b.officials({"persons": records})

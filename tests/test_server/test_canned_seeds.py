@@ -302,10 +302,6 @@ def test_cq08_joint_exercises(seeds: Seeds) -> None:
     assert seeds.seed_numbers(rows[0]["articles"]) == {"000", "004"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: a relational speaker ('the sister of Kim Jong Un') is not resolved to Kim Yo Jong: the reference data records no family relations",
-)
 def test_cq09_north_korean_statements(seeds: Seeds) -> None:
     rows = seeds.rows("cq09-dprk-statements")
     said = {
