@@ -318,6 +318,8 @@ class _Builder:
             node = iris[id(ev)]
             if ev.about_event is not None and id(ev.about_event) in iris:
                 self.add(node, PEN.about, iris[id(ev.about_event)])
+            if ev.responds_to is not None and id(ev.responds_to) in iris:
+                self.add(node, PEN.inResponseTo, iris[id(ev.responds_to)])
             if ev.speaker_source is not None:
                 speaker = self.source(ev.speaker_source)
                 if speaker is not None:

@@ -147,6 +147,7 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         out.add(span, entity, how, label)
     _later_names(doc, out)
     _relatives(doc, out, linker)
+    _state_anaphors(doc, out)
     inner_states(doc, out, linker, bodies)
     out.mentions.sort(key=lambda m: m.span.begin)
     return out
@@ -191,6 +192,48 @@ def _relatives(doc: Doc, out: ArticleMentions, linker: Linker) -> None:
             continue
         lefts = [c.i for c in tok.lefts if c.dep_ in ("det", "amod") and c.i not in out.by_token]
         out.add(doc[min([*lefts, tok.i]) : tok.i + 1], relative, "relative", "PERSON")
+
+
+_STATE_NOUNS = {"nation", "country", "regime"}
+
+
+def _state_anaphors(doc: Doc, out: ArticleMentions) -> None:
+    """'the nation', 'the reclusive country': a bare definite noun for a state refers to a
+    state named in its sentence or the one before — the one that is a subject or possessor
+    there (the topic) before the nearest, and never the subject of its own clause ('Japan
+    said the country …' is not Japan speaking of itself)."""
+    for tok in doc:
+        if tok.lemma_.lower() not in _STATE_NOUNS or tok.pos_ != "NOUN" or tok.tag_ != "NN":
+            continue
+        if tok.i in out.by_token or tok.dep_ == "compound":
+            continue
+        kids = list(tok.children)
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in kids) or any(
+            c.dep_ not in ("det", "amod") for c in kids
+        ):
+            continue
+        start = tok.sent.start
+        if start > 0:
+            start = doc[start - 1].sent.start
+        own_subject = {t.i for v in tok.ancestors for c in v.children if c.dep_ == "nsubj" for t in c.subtree}
+        states = [
+            m
+            for m in out.mentions
+            if m.entity.cls == PEN.State
+            and doc[start].idx <= m.span.begin < tok.idx
+            and (span := doc.char_span(m.span.begin, m.span.end, alignment_mode="expand")) is not None
+            and span.root.i not in own_subject
+        ]
+        if not states:
+            continue
+
+        def topical(m: LinkedMention) -> bool:
+            span = doc.char_span(m.span.begin, m.span.end, alignment_mode="expand")
+            return span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "poss")
+
+        topic = [m for m in states if topical(m)] or states
+        first = min([c.i for c in kids if c.dep_ == "det"] + [tok.i])
+        out.add(doc[first : tok.i + 1], topic[-1].entity, "anaphor", "GPE")
 
 
 def _contextual(span: Span, ent: Entity, how: str, linker: Linker) -> tuple[Entity, str]:

@@ -205,4 +205,44 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
                 ev.date = d.value if ev.kind != "exercise" else None
             else:
                 ev.date = d.value
+    _link_responses(found)
     return [ev for _, ev in _merge_statements(found)]
+
+
+_RESPONSE_NOUNS = {
+    "response": ("to",),
+    "reaction": ("to",),
+    "retaliation": ("for", "against"),
+    "reply": ("to",),
+}
+
+
+def _link_responses(found: list[tuple[Token, EventFact]]) -> None:
+    """'In response to North Korea's nuclear test in 2006, the council imposed sanctions':
+    the sanctions answer the test (``responds_to``), and, told without a date of their own,
+    take the test's when it is known only to the month or year — a response falls in the
+    same period as what it answers, as a reader of the sentence takes it."""
+    by_token = {t.i: ev for t, ev in found}
+    for t, ev in found:
+        verb = t
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "as"):
+                continue
+            for noun in prep.children:
+                links = _RESPONSE_NOUNS.get(noun.lemma_.lower(), ())
+                answered = [
+                    g for c in noun.children if c.dep_ == "prep" and c.lower_ in links for g in c.children
+                ]
+                for g in answered:
+                    other = by_token.get(g.i)
+                    if other is None or other is ev:
+                        continue
+                    ev.responds_to = other
+                    if (
+                        ev.date is None
+                        and other.date is not None
+                        and other.date.precision in ("year", "month")
+                    ):
+                        ev.date, ev.date_text = other.date, other.date_text

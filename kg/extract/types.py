@@ -118,6 +118,7 @@ class EventFact:
     purpose: str | None = None
     confidence: float = 0.7
     about_event: EventFact | None = None  # what a statement is about
+    responds_to: EventFact | None = None  # 'in response to the test, …' (pen:inResponseTo)
     # the event families a statement's words name ('condemned the launch' → launch), for
     # the pipeline to resolve to an event of the sentence or the salient one
     about_families: list[str] = field(default_factory=list)

@@ -32,6 +32,8 @@ def _matches(ev: EventFact, want: dict[str, Any]) -> bool:
         "launchingState": "launchingState",
         "speaker": "speaker",
         "addressee": "addressee",
+        "actor": "actor",
+        "target": "target",
     }
     for key, role in checks.items():
         if key in want and [slug(e.iri) for e in ev.roles.get(role, [])][:1] != [want[key]]:

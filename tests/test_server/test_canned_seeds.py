@@ -373,10 +373,6 @@ def test_cq12_what_choe_son_hui_did(seeds: Seeds) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: the target of a sanction ('slapped sanctions on the nation') and its date from the clause it answers ('In response to ... in 2006') are not read",
-)
 def test_cq13_nuclear_test_and_sanctions_of_2006(seeds: Seeds) -> None:
     rows = seeds.rows("cq13-nuclear-sanctions")
     found = {
