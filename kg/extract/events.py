@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from kg.dates import DateSpan, find_dates
 from kg.extract.entities import ArticleMentions, sentence_span
-from kg.extract.eventbase import Sent, coordinated_head
+from kg.extract.eventbase import ACTOR_CLASSES, Sent, coordinated_head, state_of, subject
 from kg.extract.launches import (
     LAUNCH_NOUNS,
     LAUNCH_VERBS,
@@ -170,6 +170,40 @@ def _merge_statements(found: list[tuple[Token, EventFact]]) -> list[tuple[Token,
     return out
 
 
+# verbs that tell of an activity begun again or carried on, with the activity left implicit
+# when the sentence has just named it ('stopped its tests, but it will resume')
+_RESUME_VERBS = {"resume", "restart", "continue", "increase", "intensify", "escalate"}
+_FAMILY_KINDS = {"launch", "nuclear-test"}
+
+
+def _resumptions(s: Sent, found: list[tuple[Token, EventFact]]) -> list[tuple[Token, EventFact]]:
+    """'North Korea seems to stop its weapons tests but they believe that it will resume':
+    a verb of resuming with no object of its own tells of another event of the kind the
+    sentence named before it (a launch or a nuclear test), by the subject when that is a
+    state, else by the same state as the event named."""
+    out: list[tuple[Token, EventFact]] = []
+    for t in s.sent:
+        if t.pos_ != "VERB" or t.lemma_.lower() not in _RESUME_VERBS:
+            continue
+        if any(c.dep_ in ("dobj", "xcomp", "ccomp", "nsubjpass") and c.pos_ != "PRON" for c in t.children):
+            continue  # 'resume talks', 'continue to test': the object says what ('them' refers back)
+        if t.dep_ == "conj" and t.head.lemma_.lower() in _RESUME_VERBS:
+            continue  # 'will resume and will increase': one event
+        named = [(tok, e) for tok, e in found if e.kind in _FAMILY_KINDS and tok.i < t.i]
+        if not named:
+            continue
+        antecedent = named[-1][1]
+        ev = EventFact(antecedent.kind, antecedent.cls, [s.span_of(t)], trigger=t.text)
+        ev.weapon_classes = list(antecedent.weapon_classes)
+        state = state_of(s.entities(subject(t), ACTOR_CLASSES), s.linker) or antecedent.first(
+            "launchingState"
+        )
+        if state is not None:
+            ev.add_role("launchingState", state)
+        out.append((t, ev))
+    return out
+
+
 def _since(sent: Span, d: DateSpan) -> bool:
     before = sent.doc.text[max(sent.start_char, d.begin - 7) : d.begin].lower().split()
     return d.text.lower().startswith("since") or (bool(before) and before[-1] == "since")
@@ -189,6 +223,7 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     for t in sent:
         for ev in _events_at(s, t):
             found.append((t, ev))
+    found += _resumptions(s, found)
     speech_acts = {t.i for t, ev in found if ev.kind == "statement"}
     dated = _assign_dates(s, [t for t, _ in found], speech_acts)
     for t, ev in found:

@@ -435,10 +435,6 @@ def test_cq16_articles(seeds: Seeds) -> None:
 # cq17 - cq21 ------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: a prediction whose subject is a pronoun for earlier tests ('they believe that it will resume') is not read as a predicted launch",
-)
 def test_cq17_planned_and_predicted(seeds: Seeds) -> None:
     rows = seeds.rows("cq17-planned-events")
     by_seed: dict[str, set[str]] = {}
