@@ -137,15 +137,33 @@ class Cue:
             return False
         if tok.i == self.anchor.i:
             return self.whole
-        below = tok
+        path = [tok]
         for a in tok.ancestors:
             if a.i == self.anchor.i:
-                return self.whole or below.dep_ in _SCOPE_DEPS
-            below = a
+                return self.whole or path[-1].dep_ in _SCOPE_DEPS or _statement_content(path)
+            path.append(a)
         return False
 
     def scope(self) -> list[Token]:
         return [t for t in self.anchor.subtree if self.covers(t)]
+
+
+# nouns of what a source issues, whose content clause is what it says ('said in a
+# statement that the launch posed no threat')
+_ISSUED_NOUNS = {"statement", "report", "speech", "interview", "briefing", "release", "message", "commentary"}
+
+
+def _statement_content(path: Sequence[Token]) -> bool:
+    """Whether a path up to a reporting verb passes through 'in a statement that …': the
+    verb's 'in' phrase, whose noun is a statement noun with the token in its content clause."""
+    return (
+        len(path) >= 3
+        and path[-1].dep_ == "prep"
+        and path[-1].lower_ == "in"
+        and path[-2].dep_ == "pobj"
+        and path[-2].lemma_.lower() in _ISSUED_NOUNS
+        and path[-3].dep_ in ("acl", "ccomp")
+    )
 
 
 class Attribution:

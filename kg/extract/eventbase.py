@@ -24,6 +24,7 @@ __all__ = [
     "PLACE_CLASSES",
     "TIMES",
     "Sent",
+    "clause_prep_objects",
     "coordinated_head",
     "place_entity",
     "prep_objects",
@@ -179,6 +180,34 @@ def prep_objects(tok: Token, preps: set[str]) -> list[Token]:
         if c.dep_ == "prep" and c.lower_ in preps:
             out.extend(g for g in c.children if g.dep_ == "pobj")
     return out
+
+
+_OTHER_CLAUSES = ("ccomp", "advcl", "parataxis", "csubj", "conj")
+
+
+def _other_clause(tok: Token) -> bool:
+    """A clause of its own: a complement, adverbial or coordinated clause with a subject
+    of its own ('what appeared to be a missile' is the object, not another clause)."""
+    if tok.dep_ not in _OTHER_CLAUSES or tok.pos_ not in ("VERB", "AUX"):
+        return False
+    subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return bool(subj) and subj[0].tag_ not in ("WP", "WDT")
+
+
+def clause_prep_objects(tok: Token, preps: set[str]) -> list[Token]:
+    """Like :func:`prep_objects`, without descending into other clauses: the places of
+    'fired a missile into the sea' but not of '…, and Japan protested in Beijing'."""
+    out: list[Token] = []
+    todo = [tok]
+    while todo:
+        cur = todo.pop()
+        for c in cur.children:
+            if _other_clause(c):
+                continue
+            if c.dep_ == "prep" and c.lower_ in preps:
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+            todo.append(c)
+    return sorted(out, key=lambda t: t.i)
 
 
 def prep_objects_direct(tok: Token, preps: set[str]) -> list[Token]:

@@ -17,6 +17,7 @@ from kg.extract.eventbase import (
     NUMBERS,
     PLACE_CLASSES,
     Sent,
+    clause_prep_objects,
     place_entity,
     prep_objects,
     state_of,
@@ -241,14 +242,16 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         if (n is not None and w.tag_ in ("NNS", "NNPS")) or (n is not None and n == 1):
             ev.count = n
             break
-    head = trig if verb else trig.head
-    for pobj in prep_objects(head if verb else trig, {"from"}):
+    # a noun trigger's places are its own, or its verb's when it is the verb's object
+    # ('conducted a test off the coast'); never those of a clause it is the subject of
+    head = trig if verb or trig.dep_ != "dobj" else trig.head
+    for pobj in clause_prep_objects(trig, {"from"}):
         for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State}):
             place = place_entity(e, s.linker)
             if place is not None:
                 ev.add_role("launchSite", place)
                 break
-    for pobj in prep_objects(head, {"into", "over", "toward", "towards", "in", "off"}):
+    for pobj in clause_prep_objects(head, {"into", "over", "toward", "towards", "in", "off"}):
         toks = list(pobj.subtree)
         ents = [e for e in s.entities(toks, PLACE_CLASSES)]
         if ents:

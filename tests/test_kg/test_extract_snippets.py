@@ -39,6 +39,7 @@ def _matches(ev: EventFact, want: dict[str, Any]) -> bool:
         if key in want and [slug(e.iri) for e in ev.roles.get(role, [])][:1] != [want[key]]:
             return False
     for key, role in (
+        ("impactArea", "impactArea"),
         ("participants", "participant"),
         ("visitors", "visitor"),
         ("hosts", "host"),
