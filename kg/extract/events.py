@@ -44,6 +44,13 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
     """Each date expression goes to the trigger (or speech verb) it depends on; a date
     that depends on none of them goes to the nearest trigger still without a date."""
     trig_ids = {t.i for t in triggers}
+    # the verb that holds a noun trigger ('held a phone call on Wednesday') keeps its dates
+    # for it from a reporting verb above ('…, the ministry said')
+    by_verb = {
+        t.head.i: t.i
+        for t in triggers
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("dobj", "nsubjpass") and t.head.pos_ == "VERB"
+    }
     owners = trig_ids | {t.i for t in s.sent if t.lemma_ in SPEECH_LEMMAS and t.pos_ == "VERB"}
     out: dict[int, DateSpan] = {}
     orphans: list[tuple[DateSpan, Span]] = []
@@ -52,10 +59,24 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
         if span is None:
             continue
         owner: int | None = None
+        below = span.root
         for anc in [span.root, *span.root.ancestors]:
-            if anc.i in owners and anc.i not in range(span.start, span.end):
+            if anc.i in range(span.start, span.end):
+                continue
+            if anc.i in owners:
                 owner = anc.i
                 break
+            if anc.i in by_verb:
+                # unless the date sits in a phrase that tells of another event ('In
+                # response to the test in 2006, the council imposed sanctions')
+                inside = [t for t in triggers if below.left_edge.i <= t.i <= below.right_edge.i]
+                owner = (
+                    min(inside, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end))).i
+                    if inside
+                    else by_verb[anc.i]
+                )
+                break
+            below = anc
         if owner is None:
             orphans.append((d, span))
             continue
