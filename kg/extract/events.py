@@ -70,8 +70,9 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
                 # unless the date sits in a phrase that tells of another event ('In
                 # response to the test in 2006, the council imposed sanctions')
                 inside = [t for t in triggers if below.left_edge.i <= t.i <= below.right_edge.i]
+                first, last = span.start, span.end
                 owner = (
-                    min(inside, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end))).i
+                    min(inside, key=lambda t: min(abs(t.i - first), abs(t.i - last))).i
                     if inside
                     else by_verb[anc.i]
                 )
