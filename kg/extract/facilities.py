@@ -67,6 +67,8 @@ FACILITY_NOUNS = {
     "airbase",
     "airfield",
 }
+# facility nouns that, after a known facility's name, name the whole of it
+_WHOLE_NOUNS = {"site", "facility", "complex", "base", "station"}
 # facility nouns that are military by themselves in this domain
 _MILITARY_NOUNS = {"reactor", "silo", "launchpad", "airbase", "garrison", "bunker"}
 MILITARY_WORDS = {
@@ -154,16 +156,16 @@ class Facilities:
     told: list[tuple[Entity, TextSpan, bool]] = field(default_factory=list)
 
     def told_in(self, sent: Span) -> list[tuple[Entity, TextSpan]]:
-        """The facilities whose existence or properties the sentence tells, each with its
-        mention there."""
-        out: list[tuple[Entity, TextSpan]] = []
-        for entity, mention, introduces in self.told:
-            if not sent.start_char <= mention.begin < sent.end_char:
-                continue
-            if introduces or any(
-                a.mention == mention and a.entity.iri == entity.iri for a in self.attributes
-            ):
-                out.append((entity, mention))
+        """The facilities whose existence or properties the sentence tells, each with the
+        words that tell it (the mention that introduces it, the phrase of a property)."""
+        out = [
+            (entity, mention)
+            for entity, mention, introduces in self.told
+            if introduces and sent.start_char <= mention.begin < sent.end_char
+        ]
+        out += [
+            (a.entity, a.span) for a in self.attributes if sent.start_char <= a.span.begin < sent.end_char
+        ]
         return out
 
 
@@ -178,6 +180,13 @@ def _own_modifiers(head: Token) -> list[Token]:
     return [
         t for t in _modifiers(head) if t.i not in poss and t.dep_ not in ("det", "punct") and t.pos_ != "DET"
     ]
+
+
+def _names_whole(head: Token, facility: Entity) -> bool:
+    """Whether a facility noun after a known facility's name names that facility ('the
+    Punggye-ri test site', 'the Sohae station') rather than a part of it ('the Yongbyon
+    reactor', 'the Sohae launch pad')."""
+    return fold(head.lemma_) in set(fold(facility.label).split()) | _WHOLE_NOUNS
 
 
 def _is_military(head: Token, mods: list[Token]) -> bool:
@@ -250,6 +259,12 @@ def _location(head: Token, mentions: ArticleMentions, facility: URIRef) -> tuple
             place = _place_in(pobj, mentions, low in _NEAR_PREPS, facility)
             if place is not None:
                 return place, list(p.subtree)
+    for t in _modifiers(head):
+        # 'the Chagang missile base', "Sohae's new launch pad": a place (not a state, whose
+        # bases may lie abroad) named before the noun
+        m = mentions.at(t)
+        if m is not None and m.entity.iri != facility and m.entity.cls in _LAND_PLACES:
+            return m.entity, [t]
     where = next((c for c in verb.children if c.dep_ == "advmod" and c.lower_ == "where"), None)
     if (subject_of or head.dep_ == "dobj") and verb.dep_ == "relcl" and where is not None:
         # 'the Sohae station on the west coast, where engineers built a new pad': 'where'
@@ -316,7 +331,8 @@ class _Finder:
     def refer_back(self, head: Token) -> Entity | None:
         """The facility told last before a definite mention whose name or description holds
         the mention's words ('the missile base' → 'secret missile base', 'the test site' →
-        'Punggye-ri nuclear test site'); 'the base' or 'the facility' → the latest of all."""
+        'Punggye-ri nuclear test site'); a bare 'the base' or 'the facility' → the latest
+        of all, while 'the reactor' needs a reactor."""
         words = {fold(t.text) for t in _own_modifiers(head)} - {""}
         told = [
             m
@@ -324,9 +340,7 @@ class _Finder:
             if m.entity.cls == PEN.MilitaryFacility and m.span.begin < head.idx
         ]
         for m in sorted(told, key=lambda m: m.span.begin, reverse=True):
-            if not words or words | {fold(head.lemma_)} <= set(fold(m.entity.label).split()) | {
-                fold(head.text)
-            }:
+            if _names_whole(head, m.entity) and words <= set(fold(m.entity.label).split()):
                 return m.entity
         return None
 
@@ -340,9 +354,9 @@ class _Finder:
                 (named.entity, named.span, None, False) if named.entity.cls == PEN.MilitaryFacility else None
             )
         mods = _modifiers(head)
-        for t in mods:
+        for t in _own_modifiers(head):
             m = self.mentions.at(t)
-            if m is not None and m.entity.cls == PEN.MilitaryFacility:
+            if m is not None and m.entity.cls == PEN.MilitaryFacility and _names_whole(head, m.entity):
                 return m.entity, m.span, None, False  # 'the Sohae satellite launching station'
         if head.tag_ not in ("NN", "NNP") or _negated(head):
             return None
@@ -374,8 +388,12 @@ class _Finder:
             if found is None:
                 continue
             entity, mention, words, introduces = found
-            if words is not None and all(self.mentions.at(t) is None for t in words):
-                self.mentions.add(words, entity, "described", "FAC")
+            if words is not None:
+                # the words no other mention holds ('reactor' of 'the Yongbyon reactor')
+                free = [t.i for t in words if self.mentions.at(t) is not None]
+                start = max(free) + 1 if free else words.start
+                if start <= head.i:
+                    self.mentions.add(self.doc[start : head.i + 1], entity, "described", "FAC")
             self.out.told.append((entity, mention, introduces))
             located = _location(head, self.mentions, entity.iri)
             if located is not None:
