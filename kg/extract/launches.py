@@ -273,17 +273,18 @@ def _launch_site(s: Sent, trig: Token, verb: bool, ev: EventFact) -> None:
             for g in c.children
             if g.dep_ in ("pobj", "pcomp", "advmod")
         ]
-    for pobj in froms:
-        for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State}):
-            place = place_entity(e, s.linker)
-            if place is not None:
-                ev.add_role("launchSite", place)
-                return
-        if not s.entities(list(pobj.subtree)):
+    for pobj in froms:  # one site per 'from' phrase: the first place named in it
+        named = [
+            p
+            for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State})
+            if (p := place_entity(e, s.linker))
+        ]
+        if named:
+            ev.add_role("launchSite", named[0])
+        elif not s.entities(list(pobj.subtree)):
             referred = place_referred(s.mentions, pobj)
             if referred is not None:
                 ev.add_role("launchSite", referred)
-                return
 
 
 _DETONATE_VERBS = {"detonate", "explode", "set"}
