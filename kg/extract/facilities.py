@@ -353,20 +353,27 @@ class _Finder:
             return (
                 (named.entity, named.span, None, False) if named.entity.cls == PEN.MilitaryFacility else None
             )
-        mods = _modifiers(head)
-        for t in _own_modifiers(head):
+        mods, own = _modifiers(head), _own_modifiers(head)
+        for t in own:
             m = self.mentions.at(t)
             if m is not None and m.entity.cls == PEN.MilitaryFacility and _names_whole(head, m.entity):
                 return m.entity, m.span, None, False  # 'the Sohae satellite launching station'
+        span = self.doc[min([t.i for t in own] + [head.i]) : head.i + 1]
+        sb, se = sentence_span(head.sent)
+        mention = TextSpan(span.start_char, span.end_char, sb, se)
+        # 'Camp Humphreys, the largest U.S. military base overseas': an appositive is the
+        # facility it stands beside
+        beside = [head.head] if head.dep_ == "appos" else []
+        beside += [c for c in head.children if c.dep_ == "appos"]
+        for t in beside:
+            m = self.mentions.at(t)
+            if m is not None and m.entity.cls == PEN.MilitaryFacility:
+                return m.entity, mention, span, False
         if head.tag_ not in ("NN", "NNP") or _negated(head):
             return None
         military = _is_military(head, mods)
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children) and not military:
             return None  # 'the base of the mountain'
-        own = _own_modifiers(head)
-        span = self.doc[min([t.i for t in own] + [head.i]) : head.i + 1]
-        sb, se = sentence_span(head.sent)
-        mention = TextSpan(span.start_char, span.end_char, sb, se)
         det = {c.lower_ for c in head.children if c.dep_ == "det"}
         if det & _DEFINITE or any(c.dep_ == "poss" for c in head.children):
             back = self.refer_back(head)
@@ -374,8 +381,7 @@ class _Finder:
                 return back, mention, span, False
         if not military:
             return None
-        description = _description(head)
-        entity = self.mint(description)
+        entity = self.mint(_description(head))
         self.minted.append(entity)
         return entity, mention, span, True
 
