@@ -19,8 +19,6 @@ when X is a city or region (a base near a state's border is not in that state); 
 phrases lead to the place ('in an isolated mountain valley in Chagang province').
 Purpose: 'intended/designed/used to V', 'used for X', 'a base to house missiles', 'a site
 for launching satellites'.
-
-:func:`place_referred` resolves 'the area', 'the site' or 'there' to the place told last.
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.eventbase import PLACE_CLASSES
 from kg.extract.mentions import ArticleMentions, sentence_span
 from kg.extract.names import headline
+from kg.extract.place_refs import LAND_PLACES
 from kg.extract.types import Attribute, Entity, TextSpan
 from kg.extract.weapons import phrase_text
 from kg.link import fold
@@ -43,8 +42,6 @@ __all__ = [
     "MILITARY_WORDS",
     "Facilities",
     "find_facilities",
-    "place_reference",
-    "place_referred",
 ]
 
 FACILITY_NOUNS = {
@@ -139,11 +136,6 @@ _NEAR_NOT = {PEN.WaterBody, PEN.Region}
 # what a facility is for
 _PURPOSE_VERBS = {"use", "intend", "design", "build", "mean", "construct", "dedicate", "develop", "equip"}
 _WEAPON_WORDS = {"missile", "rocket", "icbm", "warhead", "weapon", "submarine", "satellite", "bomb"}
-# words that refer back to a place: 'the area', 'the site', 'there'
-_AREA_WORDS = {"area", "region", "vicinity", "surroundings", "neighbourhood", "neighborhood"}
-_SITE_WORDS = {"site", "place", "location", "spot"}
-_LAND_PLACES = {PEN.Place, PEN.Settlement, PEN.AdministrativeRegion, PEN.MilitaryFacility}
-_BACK_SENTENCES = 3  # how many sentences before the current one a back reference reaches
 
 
 @dataclass
@@ -263,7 +255,7 @@ def _location(head: Token, mentions: ArticleMentions, facility: URIRef) -> tuple
         # 'the Chagang missile base', "Sohae's new launch pad": a place (not a state, whose
         # bases may lie abroad) named before the noun
         m = mentions.at(t)
-        if m is not None and m.entity.iri != facility and m.entity.cls in _LAND_PLACES:
+        if m is not None and m.entity.iri != facility and m.entity.cls in LAND_PLACES:
             return m.entity, [t]
     where = next((c for c in verb.children if c.dep_ == "advmod" and c.lower_ == "where"), None)
     if (subject_of or head.dep_ == "dobj") and verb.dep_ == "relcl" and where is not None:
@@ -273,7 +265,7 @@ def _location(head: Token, mentions: ArticleMentions, facility: URIRef) -> tuple
             m
             for m in mentions.mentions
             if head.sent.start_char <= m.span.begin < where.idx
-            and m.entity.cls in _LAND_PLACES
+            and m.entity.cls in LAND_PLACES
             and m.entity.iri != facility
         ]
         if before:
@@ -440,44 +432,3 @@ def find_facilities(doc: Doc, mentions: ArticleMentions, slug: str, base: str) -
             finder.sentence(sent)
     mentions.mentions.sort(key=lambda m: m.span.begin)
     return finder.out
-
-
-def place_reference(tok: Token) -> str | None:
-    """Whether a word refers back to a place told before: 'the area', 'the region' (→
-    'area'), 'the site', 'the same place', 'there' (→ 'site'); None otherwise."""
-    if tok.lower_ == "there" and tok.pos_ in ("ADV", "PRON"):
-        return "site"
-    low = tok.lemma_.lower()
-    if tok.pos_ != "NOUN" or tok.tag_ != "NN" or low not in _AREA_WORDS | _SITE_WORDS:
-        return None
-    kids = [c for c in tok.children if c.dep_ not in ("punct",)]
-    if not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in kids):
-        return None
-    if any(c.dep_ not in ("det", "amod") or (c.dep_ == "amod" and c.lower_ != "same") for c in kids):
-        return None  # 'the Sunan area of Pyongyang', 'the launch site': a place of their own
-    return "area" if low in _AREA_WORDS else "site"
-
-
-def place_referred(mentions: ArticleMentions, tok: Token) -> Entity | None:
-    """The place a back reference ('the area', 'the site', 'there') means: the land place
-    named last, in its sentence or the three before. 'The area' of a facility is the place
-    the article says it lies in (a launch 'from the area' of a base is not said to be from
-    the base itself); 'the site' or 'there' is the facility."""
-    kind = place_reference(tok)
-    if kind is None:
-        return None
-    sent = tok.sent
-    first = sent.start
-    for _ in range(_BACK_SENTENCES):
-        if first > 0:
-            first = tok.doc[first - 1].sent.start
-    begin = tok.doc[first].idx
-    last: Entity | None = None
-    for m in mentions.mentions:
-        if m.span.begin >= tok.idx:
-            break
-        if m.span.begin >= begin and m.entity.cls in _LAND_PLACES:
-            last = m.entity
-    if last is not None and last.cls == PEN.MilitaryFacility and kind == "area":
-        return mentions.located_in.get(last.iri, last)
-    return last

@@ -22,8 +22,8 @@ from kg.extract.eventbase import (
     state_of,
     subject,
 )
-from kg.extract.facilities import place_referred
 from kg.extract.measures import distances_in
+from kg.extract.place_refs import place_referred
 from kg.extract.types import EventFact
 from kg.extract.weapons import system_ranges
 from kg.namespaces import PEN
