@@ -69,6 +69,7 @@ class _ArticleScorer:
         self.doc, self.x, self.a, self.res = doc, ext, article, result
         self.gold_entities = {e["name"]: e for e in doc.entities}
         self.event_match: dict[str, Node] = {}
+        self.entity_match: dict[str, Node] = {}  # gold entity name → extracted node
 
     def gold_names(self, name: str) -> tuple[set[str], str | None]:
         e = self.gold_entities.get(name, {})
@@ -114,6 +115,7 @@ class _ArticleScorer:
                 elif names & self.x.names(xe):
                     pairs.append((1.0, gi, xi))
         m = _greedy(pairs)
+        self.entity_match = {gold[gi]["name"]: xs[xi] for gi, xi in m.items()}
         self.record(
             "entities",
             Score(len(gold), len(xs), len(m)),
@@ -252,7 +254,9 @@ class _ArticleScorer:
         g = self.x.g
         pairs = []
         for gi, gc in enumerate(gold):
-            target = self.event_match.get(str(gc.get("about")))
+            # about an event, or about an entity whose existence or properties the source tells
+            about = str(gc.get("about"))
+            target = self.event_match.get(about, self.entity_match.get(about))
             for xi, c in enumerate(xs):
                 if target is None or target not in set(g.objects(c, PEN.claimAbout)):
                     continue

@@ -2,7 +2,8 @@
 
 A gold file annotates one article with what a careful reader finds in it: entities by name
 and ontology class, post holdings, events by class, date and arguments, claims by source and
-the event they are about, date expressions and the publication date. :func:`load_gold` reads
+the event (or the entity: a facility, a weapon system) they are about, date expressions and
+the publication date. :func:`load_gold` reads
 the files, :func:`validate_gold` lists what does not follow the format, and the date helpers
 turn every gold or extracted date into a closed interval of days so the scorer can compare
 them.
@@ -213,8 +214,10 @@ def validate_gold(doc: GoldArticle, onto: Graph) -> list[str]:
         src = str(c.get("source", ""))
         if not (src.startswith(("anonymous:", "group:")) or src in names):
             problems.append(f"{where}: claim source {src!r} is not a gold entity nor 'anonymous:'/'group:'")
-        if c.get("about") not in ids:
-            problems.append(f"{where}: claim about {c.get('about')!r} is not a gold event id")
+        if c.get("about") not in ids and c.get("about") not in names:
+            problems.append(
+                f"{where}: claim about {c.get('about')!r} is neither a gold event id nor an entity"
+            )
     for dt in d.get("dates") or []:
         if not dt.get("text"):
             problems.append(f"{where}: date {dt!r} needs its text")

@@ -16,7 +16,7 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from kg.annotate import local_name
-from kg.extract.types import Claim, Entity, EventFact, LinkedMention, PostFact, Source, TextSpan
+from kg.extract.types import Attribute, Claim, Entity, EventFact, LinkedMention, PostFact, Source, TextSpan
 from kg.model import Article, DateValue, ExtractionRun
 from kg.namespaces import PEN, PROV, graph_iri, resource_iri, slugify
 
@@ -61,6 +61,7 @@ class ArticleFacts:
     posts: list[PostFact] = field(default_factory=list)
     events: list[EventFact] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    attributes: list[Attribute] = field(default_factory=list)
 
 
 def article_iri(slug: str, base: str) -> URIRef:
@@ -110,6 +111,13 @@ def _nni(n: int) -> Literal:
 
 def _dec(x: float) -> Literal:
     return Literal(Decimal(str(round(x, 3))), datatype=XSD.decimal)
+
+
+def _km(x: float) -> Literal:
+    """A distance in km as written: '4500', not '4500.0' (the reference data's form)."""
+    return Literal(
+        Decimal(int(x)) if float(x).is_integer() else Decimal(str(round(x, 3))), datatype=XSD.decimal
+    )
 
 
 def _slug_of(iri: URIRef) -> str:
@@ -396,6 +404,8 @@ class _Builder:
                 self.add(node, PEN.claimedBy, source)
             if c.about is not None and id(c.about) in event_iris:
                 self.add(node, PEN.claimAbout, event_iris[id(c.about)])
+            elif c.subject is not None:
+                self.add(node, PEN.claimAbout, self.entity(c.subject))
             self.add(node, PEN.statedIn, self.node)
             self.add(node, PEN.polarity, Literal(c.polarity))
             self.add(node, PEN.hedged, Literal(c.hedged))
@@ -408,7 +418,22 @@ class _Builder:
                 self.add(node, PEN.instrument, self.entity(c.instrument))
             elif c.compliance and c.instrument_event is not None and id(c.instrument_event) in event_iris:
                 self.add(node, PEN.instrument, event_iris[id(c.instrument_event)])
-            self.grounded(node, [c.span], c.confidence)
+            self.grounded(node, [c.span, *c.also], c.confidence)
+
+    def attributes(self) -> None:
+        """What the article tells of its entities themselves, on the entity's IRI in the
+        article's graph (the reference graph keeps the reference values): the sentence
+        that tells it holds a mention of the entity."""
+        for a in self.facts.attributes:
+            node = self.entity(a.entity)
+            self.add(node, PEN.denotedBy, self.mention(a.mention))
+            value = a.value
+            if isinstance(value, Entity):
+                self.add(node, PEN[a.prop], self.entity(value))
+            elif isinstance(value, float):
+                self.add(node, PEN[a.prop], _km(value))
+            else:
+                self.add(node, PEN[a.prop], Literal(value))
 
 
 def article_graph(facts: ArticleFacts, *, base: str, run: ExtractionRun) -> Graph:
@@ -419,6 +444,7 @@ def article_graph(facts: ArticleFacts, *, base: str, run: ExtractionRun) -> Grap
     b.posts()
     iris = b.events()
     b.claims(iris)
+    b.attributes()
     return b.g
 
 

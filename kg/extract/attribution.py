@@ -255,7 +255,25 @@ def _last_person(head: Token, mentions: ArticleMentions) -> Source | None:
     return None
 
 
+# descriptions that refer back to an organisation of a class named before: 'the think tank'
+_DESCRIBED_CLASSES = {"tank": PEN.ThinkTank, "institute": PEN.ThinkTank}
+
+
+def _described_organisation(head: Token, mentions: ArticleMentions) -> Source | None:
+    """'The think tank said': the think tank the article named last before."""
+    cls = _DESCRIBED_CLASSES.get(head.lemma_.lower())
+    if cls is None or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        return None
+    if head.lemma_.lower() == "tank" and not any(c.lower_ == "think" for c in head.children):
+        return None
+    named = [m for m in mentions.mentions if m.entity.cls == cls and m.span.begin < head.idx]
+    return Source(entity=max(named, key=lambda m: m.span.begin).entity) if named else None
+
+
 def _source_at(head: Token, mentions: ArticleMentions, linker: Linker, hist: list[Source]) -> Source | None:
+    described = _described_organisation(head, mentions)
+    if described is not None:
+        return described
     if head.pos_ == "PRON" or _is_bare_definite(head) or head.lower_ == "one":
         back = _refer_back(head, hist)
         if back is None and head.lower_ in _PRONOUNS_SINGULAR:

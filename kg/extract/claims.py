@@ -7,7 +7,10 @@ article's own voice: 'the North has not tested since 2018, although analysts bel
 gets no claim — the article's voice is not a source. A cue whose clause names the article's
 launch or nuclear test without telling it ('the military said it flew 950 km') gives a
 claim about that event. The compliance claims ('didn't appear to violate a UN ban') come
-from :mod:`kg.extract.compliance`.
+from :mod:`kg.extract.compliance`. A source that tells of a facility or a weapon system
+itself ('the CSIS said the base located in … is intended to …') claims that about the
+entity (:func:`entity_claims`); an article's claims by one source about one entity are one
+claim (:func:`merge_entity_claims`).
 """
 
 from __future__ import annotations
@@ -20,10 +23,19 @@ from kg.extract.attribution import Attribution, Cue, attribution_of, cues_for, s
 from kg.extract.compliance import compliance_claims, instrument_of, violation_scopes
 from kg.extract.mentions import sentence_span
 from kg.extract.modality import is_hedged
-from kg.extract.types import Claim, EventFact, Source, TextSpan
+from kg.extract.types import Claim, Entity, EventFact, Source, TextSpan
 from kg.link import Linker
 
-__all__ = ["Attribution", "Cue", "attribution_of", "compliance_claims", "instrument_of", "sentence_claims"]
+__all__ = [
+    "Attribution",
+    "Cue",
+    "attribution_of",
+    "compliance_claims",
+    "entity_claims",
+    "instrument_of",
+    "merge_entity_claims",
+    "sentence_claims",
+]
 
 
 def _speaker_is(ev: EventFact, src: Source) -> bool:
@@ -164,3 +176,70 @@ def sentence_claims(
         if named is not None and all(e is not named for e in told):
             add(cue, named)
     return claims + [c for c, _ in compliance]
+
+
+def entity_claims(
+    sent: Span, attribution: Attribution, told: Sequence[tuple[Entity, TextSpan]]
+) -> list[Claim]:
+    """The claims of one sentence about entities it tells of (a facility's existence or
+    whereabouts, a weapon system's range), each with the words that tell it: one by the
+    source of the innermost cue over those words; none when the article tells it in its own
+    voice."""
+    sb, se = sentence_span(sent)
+    out: list[Claim] = []
+    for entity, words in told:
+        span = sent.doc.char_span(words.begin, words.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        cues = cues_for([span.root], attribution.cues)
+        if not cues:
+            continue
+        cue = cues[0]
+        if cue.source.entity is not None and cue.source.entity.iri == entity.iri:
+            continue
+        if any(
+            c.subject is not None and c.subject.iri == entity.iri and same_source(c.source, cue.source)
+            for c in out
+        ):
+            continue
+        out.append(
+            Claim(
+                source=cue.source,
+                about=None,
+                span=TextSpan(sb, se, sb, se),
+                gist=sent.text.strip(),
+                hedged=is_hedged(_hedge_scope(cue, attribution.cues)),
+                via=cue.via.entity if cue.via is not None else None,
+                subject=entity,
+            )
+        )
+    return out
+
+
+def merge_entity_claims(claims: Sequence[Claim]) -> list[Claim]:
+    """One claim per source and entity in an article: a later sentence by the same source
+    about the same entity grounds the first claim too ('the CSIS disclosed a report … a
+    secret missile base'; 'the CSIS said the base …'), which is hedged only when every
+    telling is, and relayed through the outlet any telling names."""
+    out: list[Claim] = []
+    for c in claims:
+        first = None
+        if c.subject is not None:
+            first = next(
+                (
+                    k
+                    for k in out
+                    if k.subject is not None
+                    and k.subject.iri == c.subject.iri
+                    and same_source(k.source, c.source)
+                ),
+                None,
+            )
+        if first is None:
+            out.append(c)
+            continue
+        if c.span != first.span and c.span not in first.also:
+            first.also.append(c.span)
+        first.hedged = first.hedged and c.hedged
+        first.via = first.via or c.via
+    return out

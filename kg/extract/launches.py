@@ -23,7 +23,10 @@ from kg.extract.eventbase import (
     state_of,
     subject,
 )
+from kg.extract.measures import distances_in
+from kg.extract.place_refs import place_referred
 from kg.extract.types import EventFact
+from kg.extract.weapons import system_ranges
 from kg.namespaces import PEN
 
 __all__ = [
@@ -58,6 +61,8 @@ LAUNCH_VERBS = {"fire", "launch", "test", "shoot", "test-fire", "test-launch", "
 # verbs whose subject carries out the launches they govern ('conducted tests', 'refrained
 # from tests'); a speaker who condemns or confirms the launches is not their actor
 _DO_VERBS = {
+    "plan",  # 'Pyongyang plans more tests': who plans them would carry them out
+    "prepare",
     "conduct",
     "carry",
     "stage",
@@ -122,7 +127,8 @@ _BROADER = {
     PEN.SRBM: PEN.BallisticMissile,
     PEN.SLBM: PEN.BallisticMissile,
 }
-_DISTANCE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(km|kilomet(?:er|re)s?|miles?)\b", re.I)
+# verbs a launch noun is the subject of when the sentence tells where it came from
+_ORIGIN_VERBS = {"come", "originate"}
 
 
 def weapon_classes_in(text: str) -> list[URIRef]:
@@ -245,12 +251,7 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     # a noun trigger's places are its own, or its verb's when it is the verb's object
     # ('conducted a test off the coast'); never those of a clause it is the subject of
     head = trig if verb or trig.dep_ != "dobj" else trig.head
-    for pobj in clause_prep_objects(trig, {"from"}):
-        for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State}):
-            place = place_entity(e, s.linker)
-            if place is not None:
-                ev.add_role("launchSite", place)
-                break
+    _launch_site(s, trig, verb, ev)
     for pobj in clause_prep_objects(head, {"into", "over", "toward", "towards", "in", "off"}):
         toks = list(pobj.subtree)
         ents = [e for e in s.entities(toks, PLACE_CLASSES)]
@@ -258,17 +259,52 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             # a described area without a name ('the sea between the peninsula and China')
             # is left unlinked: minting it would make a new place of every wording
             ev.add_role("impactArea", ents[0])
-    for m in _DISTANCE.finditer(s.sent.text):
-        before = s.sent.text[max(0, m.start() - 40) : m.start()].lower()
-        value = float(m.group(1).replace(",", ""))
-        if m.group(2).lower().startswith("mile"):
-            value *= 1.609344
-        if "altitude" in before or "high" in s.sent.text[m.end() : m.end() + 10]:
-            ev.altitude_km = ev.altitude_km or value
+    # a weapon system's range ('a Hwasong-12, with a range of 4,500 km') is not the
+    # distance this launch flew
+    of_systems = {begin for _, _, begin, _ in system_ranges(s.sent, s.mentions)}
+    for d in distances_in(s.sent.text):
+        if s.sent.start_char + d.begin in of_systems:
+            continue
+        before = s.sent.text[max(0, d.begin - 40) : d.begin].lower()
+        if "altitude" in before or "high" in s.sent.text[d.end : d.end + 10]:
+            ev.altitude_km = ev.altitude_km or d.km
         elif any(w in before for w in ("range", "flew", "travel", "distance")):
-            ev.range_km = ev.range_km or value
+            ev.range_km = ev.range_km or d.km
     ev.definite = not verb and any(c.lower_ in ("the", "these", "those", "this", "that") for c in trig.lefts)
     return ev
+
+
+def _launch_site(s: Sent, trig: Token, verb: bool, ev: EventFact) -> None:
+    """Where a launch came from: 'fired from South Pyongan', 'the launch of … from X',
+    'the launching … came from the area' (a back reference to the place told last)."""
+    froms = clause_prep_objects(trig, {"from"})
+    froms += [  # 'fired from there'
+        g
+        for c in trig.children
+        if c.dep_ == "prep" and c.lower_ == "from"
+        for g in c.children
+        if g.dep_ in ("pcomp", "advmod") and g.lower_ == "there"
+    ]
+    if not verb and trig.dep_ in ("nsubj", "nsubjpass") and trig.head.lemma_ in _ORIGIN_VERBS:
+        froms += [
+            g
+            for c in trig.head.children
+            if c.dep_ == "prep" and c.lower_ == "from"
+            for g in c.children
+            if g.dep_ in ("pobj", "pcomp", "advmod")
+        ]
+    for pobj in froms:  # one site per 'from' phrase: the first place named in it
+        named = [
+            p
+            for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State})
+            if (p := place_entity(e, s.linker))
+        ]
+        if named:
+            ev.add_role("launchSite", named[0])
+        elif not s.entities(list(pobj.subtree)):
+            referred = place_referred(s.mentions, pobj)
+            if referred is not None:
+                ev.add_role("launchSite", referred)
 
 
 _DETONATE_VERBS = {"detonate", "explode", "set"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rdflib import URIRef
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.types import Entity, LinkedMention, TextSpan
@@ -34,11 +35,14 @@ def text_span(doc: Doc, begin: int, end: int) -> TextSpan:
 
 @dataclass
 class ArticleMentions:
-    """The linked mentions of one article, with an index from tokens to mentions."""
+    """The linked mentions of one article, with an index from tokens to mentions, and
+    where the article says its facilities lie (``located_in``: a back reference to 'the
+    area' of a facility means that place)."""
 
     doc: Doc
     mentions: list[LinkedMention] = field(default_factory=list)
     by_token: dict[int, LinkedMention] = field(default_factory=dict)
+    located_in: dict[URIRef, Entity] = field(default_factory=dict)
 
     def add(self, span: Span, entity: Entity, how: str, label: str) -> LinkedMention:
         sb, se = sentence_span(span.sent)

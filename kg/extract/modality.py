@@ -110,7 +110,10 @@ def modality_of(tok: Token) -> Modality:
     believed = any(v.lemma_ in _BELIEF_VERBS for v in chain[1:])
     if expected or (modal and believed) or any(v.lower_ == "likely" for v in chain):
         return "predicted"
-    planned = modal or any(v.lemma_ in _PLAN_VERBS for v in chain[1:])
+    # a noun trigger's own verb plans it ('plans more tests'); a verb trigger is planned
+    # by a verb above it ('plans to launch')
+    planners = chain if verb.i != tok.i else chain[1:]
+    planned = modal or any(v.lemma_ in _PLAN_VERBS for v in planners)
     if planned or any(
         t.lower_ == "next" and t.head.lower_ in ("week", "month", "year") for t in verb.subtree
     ):

@@ -9,12 +9,14 @@ import rdflib
 from spacy.tokens import Doc
 
 from kg.annotate import annotate, load_reference_entries
-from kg.extract.claims import attribution_of, sentence_claims
+from kg.extract.claims import attribution_of, entity_claims, merge_entity_claims, sentence_claims
 from kg.extract.coref import EventMerger, family_of
 from kg.extract.entities import find_mentions, sentence_span
 from kg.extract.events import find_events
+from kg.extract.facilities import find_facilities
 from kg.extract.posts import HoldingLookup, find_posts, reference_lookup
-from kg.extract.types import Claim, EventFact
+from kg.extract.types import Attribute, Claim, EventFact
+from kg.extract.weapons import weapon_attributes
 from kg.link import Linker
 from kg.model import Article, ExtractionRun
 from kg.rdf import ArticleFacts, article_graph
@@ -43,12 +45,15 @@ def sentences_of(doc: Doc) -> list[tuple[int, int]]:
 
 
 def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
-    """The facts of one annotated article: mentions, post holdings, events, claims."""
+    """The facts of one annotated article: mentions, post holdings, events, claims, and
+    what it tells of its facilities and weapon systems."""
     lk = linker(base)
     mentions = find_mentions(doc, lk)
+    facilities = find_facilities(doc, mentions, article.slug, base, article.body_start)
     posts = find_posts(doc, mentions, lk, published=article.published, lookup=_lookup(base))
     merger = EventMerger()
     claims: list[Claim] = []
+    attributes: list[Attribute] = list(facilities.attributes)
     # The headline is read after the body: it sums up events the body tells in full, so
     # its events join theirs (EventMerger.add(summary=True)) instead of opening new ones.
     body = [s for s in doc.sents if s.start_char >= article.body_start]
@@ -67,8 +72,15 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
             if ev.kind == "statement" and ev.about_event is None and ev.about_families:
                 ev.about_event = _about_event(ev, told, merger)
         claims.extend(sentence_claims(sent, attribution, told, merger.salient, lk))
+        weapons = weapon_attributes(sent, mentions)
+        attributes += weapons
+        described = facilities.told_in(sent)
+        described += [(a.entity, a.span) for a in weapons]
+        claims.extend(entity_claims(sent, attribution, described))
     events = merger.events
-    return ArticleFacts(article, sentences_of(doc), mentions.mentions, posts, events, claims)
+    return ArticleFacts(
+        article, sentences_of(doc), mentions.mentions, posts, events, merge_entity_claims(claims), attributes
+    )
 
 
 def _about_event(ev: EventFact, told: list[EventFact], merger: EventMerger) -> EventFact | None:

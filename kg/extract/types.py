@@ -14,6 +14,7 @@ from rdflib import URIRef
 from kg.model import DateValue
 
 __all__ = [
+    "Attribute",
     "Claim",
     "Entity",
     "EventFact",
@@ -138,9 +139,25 @@ class EventFact:
         return items[0] if items else None
 
 
+@dataclass(frozen=True)
+class Attribute:
+    """One thing an article tells of an entity itself rather than of an event: a
+    facility's ``locatedIn`` or ``purpose``, a weapon system's ``rangeKm`` or
+    ``capability`` (``prop`` is the pen: local name). ``mention`` is the entity's mention
+    in the sentence that tells it, ``span`` the words that tell it."""
+
+    entity: Entity
+    prop: str
+    value: Entity | str | float
+    mention: TextSpan
+    span: TextSpan
+
+
 @dataclass
 class Claim:
-    """A source's assertion about an event (or other resource) reported in the article."""
+    """A source's assertion about an event reported in the article, or (``subject``) about
+    an entity whose existence or properties the source tells (a facility, a weapon
+    system)."""
 
     source: Source
     about: EventFact | None
@@ -154,3 +171,5 @@ class Claim:
     instrument: Entity | None = None
     instrument_event: EventFact | None = None  # a resolution the text names as the instrument
     confidence: float = 0.7
+    subject: Entity | None = None  # the entity the claim is about, when not an event
+    also: list[TextSpan] = field(default_factory=list)  # further sentences telling the same

@@ -76,3 +76,20 @@ def test_the_trace_quotes_the_stored_text(store: ox.Store) -> None:
         assert body[s_begin:s_end] == sentence.value  # type: ignore[union-attr]
         assert body[m_begin:m_end] == anchor.value  # type: ignore[union-attr]
         assert s_begin <= m_begin <= m_end <= s_end
+
+
+def test_what_an_article_says_of_an_entity_is_in_its_graph_beside_its_mention(store: ox.Store) -> None:
+    # a facility's place and purpose, a weapon system's range and capability (decision 0009)
+    rows = _select(
+        store,
+        """SELECT ?g ?e ?p (COUNT(DISTINCT ?m) AS ?n) WHERE {
+             GRAPH ?g {
+               ?article a pen:Article . ?e ?p ?v .
+               VALUES ?p { pen:locatedIn pen:purpose pen:rangeKm pen:capability }
+               FILTER NOT EXISTS { ?e a/rdfs:subClassOf* pen:Event }
+               OPTIONAL { ?e pen:denotedBy ?m . ?m pen:inArticle ?article }
+             }
+           } GROUP BY ?g ?e ?p""",
+    )
+    assert {r[2].value.rsplit("#", 1)[1] for r in rows} == {"locatedIn", "purpose", "rangeKm", "capability"}  # type: ignore[union-attr]
+    assert all(int(r[3].value) > 0 for r in rows), rows  # type: ignore[union-attr]

@@ -133,6 +133,29 @@ def test_scorer_counts(tiny_report: EvalReport, fact: str, gold: int, extracted:
     assert (score.gold, score.extracted, score.matched) == (gold, extracted, matched)
 
 
+@pytest.mark.parametrize(("about", "matched"), [("Pyongyang", 1), ("launch", 0)])
+def test_a_claim_about_an_entity_is_matched_through_the_entity(
+    settings: Settings, tmp_path: Path, about: str, matched: int
+) -> None:
+    # a source telling of a place itself: the claim's subject is the entity matched to the
+    # gold name, and a claim about the entity is no claim about an event
+    g = _tiny_graph()
+    claim = resource_iri("claim", "tiny", "0-60", "2")
+    g.add((claim, RDF.type, PEN.Claim))
+    g.add((claim, PEN.statedIn, resource_iri("article", "tiny")))
+    g.add((claim, PEN.claimedBy, resource_iri("state", "north-korea")))
+    g.add((claim, PEN.claimAbout, resource_iri("place", "pyongyang")))
+    gold = {
+        **TINY_GOLD,
+        "entities": [*TINY_GOLD["entities"], {"name": "Pyongyang", "type": "Settlement"}],
+        "claims": [{"source": "North Korea", "about": about}],
+    }
+    doc = GoldArticle("tiny.txt", None, gold, tmp_path / "tiny.yaml")
+    assert validate_gold(doc, ontology_classes(settings)) == []
+    score = score_graph(g, [doc], settings=settings).totals("own")["claims"]
+    assert (score.gold, score.extracted, score.matched) == (1, 2, matched)
+
+
 def test_scores_are_exact() -> None:
     s = Score(gold=3, extracted=3, matched=2)
     assert (s.precision, s.recall) == (2 / 3, 2 / 3)

@@ -43,6 +43,8 @@ MOTEGI = "<https://w3id.org/peninsula/resource/person/toshimitsu-motegi>"
 JAPAN = "<https://w3id.org/peninsula/resource/state/japan>"
 SENTENCE_2 = "<https://w3id.org/peninsula/resource/sentence/example-launch/98-164>"
 SOURCE = "<https://w3id.org/peninsula/resource/source/example-launch/69-91>"
+BASE = "<https://w3id.org/peninsula/resource/place/example-launch/missile-base>"
+WEAPON = "<https://w3id.org/peninsula/resource/weapon/hwasong-12>"
 
 
 def good_graph() -> Graph:
@@ -192,6 +194,25 @@ SHACL_CASES = [
         ' pen:description "officials" ; pen:anonymous false }',
         SOURCE,
         "An anonymous source has pen:anonymous true",
+    ),
+    (
+        "facility-located-in-a-person",
+        f'INSERT DATA {{ {BASE} a pen:MilitaryFacility ; rdfs:label "missile base" ; pen:locatedIn {MOTEGI} }}',
+        BASE,
+        "A place's pen:locatedIn is a pen:Place or a pen:State",
+    ),
+    (
+        "facility-purpose-not-a-string",
+        f'INSERT DATA {{ {BASE} a pen:MilitaryFacility ; rdfs:label "missile base" ; pen:purpose 5 }}',
+        BASE,
+        "A facility's pen:purpose is a plain string",
+    ),
+    (
+        "weapon-capability-with-language-tag",
+        f'INSERT DATA {{ {WEAPON} a pen:WeaponSystem ; rdfs:label "Hwasong-12" ;'
+        ' pen:capability "capable of hitting Guam"@en }',
+        WEAPON,
+        "A weapon system's pen:capability is a plain string",
     ),
 ]
 

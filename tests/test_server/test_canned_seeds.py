@@ -117,10 +117,6 @@ def test_cq01_seed_000_launch_stays_undated_and_004_dates_its_own(seeds: Seeds) 
     assert any("date" in r for r in rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: the launch site of a launch told by reference to an earlier place ('came from the area') is not resolved to that place (Chagang)",
-)
 def test_cq01_the_hwasong_12_launch(seeds: Seeds) -> None:
     rows = [r for r in seeds.rows("cq01-launches") if seeds.label(r.get("weapon")) == "Hwasong-12"]
     assert rows, "no Hwasong-12 launch"
@@ -390,10 +386,6 @@ def test_cq13_nuclear_test_and_sanctions_of_2006(seeds: Seeds) -> None:
     assert nuclear[0]["date"].datatype.value.endswith("#gYear")  # type: ignore[union-attr]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: military facilities ('a secret missile base ... in Chagang province') are not extracted as places with their location and purpose",
-)
 def test_cq14_the_secret_missile_base(seeds: Seeds) -> None:
     rows = seeds.rows("cq14-facilities")
     base = [r for r in rows if seeds.label(r.get("location")) == "Chagang"]
@@ -404,10 +396,6 @@ def test_cq14_the_secret_missile_base(seeds: Seeds) -> None:
     assert any("intercontinental ballistic missiles" in r["purpose"].value for r in base if "purpose" in r)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: a weapon system's range and capability told in the text ('with a range of 4,500 km', 'capable of hitting Guam') are not attached to the system",
-)
 def test_cq15_hwasong_12(seeds: Seeds) -> None:
     rows = [r for r in seeds.rows("cq15-weapon-systems") if seeds.label(r["weapon"]) == "Hwasong-12"]
     assert rows
@@ -494,10 +482,6 @@ def test_cq19_events_told_twice(seeds: Seeds) -> None:
         assert int(r["n"].value) == len(seeds.seed_numbers(r["articles"])) >= 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: the CSIS's claim about the missile base, relayed 'per Al Jazeera', is not read, because military facilities are not extracted",
-)
 def test_cq20_cited_organisations(seeds: Seeds) -> None:
     rows = seeds.rows("cq20-cited-sources")
     sources = {(seeds.label(r["source"]), next(iter(seeds.seed_numbers(r.get("article"))), "")) for r in rows}
