@@ -52,6 +52,13 @@ HEDGES = {
 }
 
 
+def _lemma(tok: Token) -> str:
+    """A token's lemma; spaCy's small model reads 'hopes' and 'hoped' as forms of 'hop'."""
+    if tok.lemma_ == "hop" and tok.lower_.startswith("hope"):
+        return "hope"
+    return tok.lemma_
+
+
 def _governing_verb(tok: Token) -> Token:
     """The verb a (noun) trigger depends on, or the trigger itself when it is a verb."""
     cur = tok
@@ -110,7 +117,7 @@ def modality_of(tok: Token) -> Modality:
     believed = any(v.lemma_ in _BELIEF_VERBS for v in chain[1:])
     if expected or (modal and believed) or any(v.lower_ == "likely" for v in chain):
         return "predicted"
-    planned = modal or any(v.lemma_ in _PLAN_VERBS for v in chain[1:])
+    planned = modal or any(_lemma(v) in _PLAN_VERBS for v in chain[1:])
     if planned or any(
         t.lower_ == "next" and t.head.lower_ in ("week", "month", "year") for t in verb.subtree
     ):
