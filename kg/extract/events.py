@@ -68,10 +68,21 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
                     out.setdefault(t.i, d)
     for d, span in orphans:
         free = [t for t in triggers if t.i not in out]
-        if free:
+        modified = [t for t in free if _premodifies(span, t)]
+        if modified:
+            out[modified[0].i] = d
+        elif free:
             nearest = min(free, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
             out[nearest.i] = d
     return out
+
+
+def _premodifies(span: Span, t: Token) -> bool:
+    """Whether a date stands right before a noun trigger's own modifiers ('the February 2019
+    Trump-Kim Hanoi summit', where the parser may hang the date on a noun further on)."""
+    if t.pos_ not in ("NOUN", "PROPN") or t.i < span.end:
+        return False
+    return all(t in w.ancestors for w in t.doc[span.end : t.i])
 
 
 def _events_at(s: Sent, t: Token) -> list[EventFact]:
