@@ -248,6 +248,9 @@ class _Builder:
         self.add(ent.iri, RDFS.label, Literal(ent.label))
         if ent.minted and ent.part_of is not None:
             self.add(ent.iri, PEN.partOf, ent.part_of)
+        elif ent.minted and ent.cls == PEN.Place and ent.state is not None:
+            # a state's territory, minted as a meeting's venue (kg.extract.venues)
+            self.add(ent.iri, PEN.locatedIn, ent.state)
         return ent.iri
 
     # -- the parts ---------------------------------------------------------------------

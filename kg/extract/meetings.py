@@ -1,11 +1,23 @@
 """Meetings (summits, talks, visits, phone calls) and military exercises: participants,
 visitors and hosts, place, count and purpose read from the trigger's syntactic arguments.
+
+A meeting's place is read from its 'in'/'at' phrases and from the modifiers of a meeting
+noun ('the Hanoi summit'); a state named as the venue stands for its territory
+(:mod:`kg.extract.venues`). Parties may be told by a phrase that refers back to two
+states ('talks between officials from the two countries', :mod:`kg.extract.anaphora`).
+Several meetings told at once in as many places ('met twice, in Singapore and Vietnam')
+are one meeting per place. Whether a meeting is a summit is decided for the whole article
+(:mod:`kg.extract.summits`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from rdflib import URIRef
 from spacy.tokens import Token
 
+from kg.extract.anaphora import pair_states_in
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
     NUMBERS,
@@ -19,6 +31,7 @@ from kg.extract.eventbase import (
     subject,
 )
 from kg.extract.types import Entity, EventFact
+from kg.extract.venues import event_place, most_specific
 from kg.namespaces import PEN
 
 __all__ = ["EXERCISE_NOUNS", "MEETING_NOUNS", "MEETING_VERBS", "exercise_event", "meeting_events"]
@@ -38,18 +51,30 @@ MEETING_VERBS = {
     "visit": ("visit", PEN.Visit),
     "discuss": ("talks", PEN.Talks),
     "negotiate": ("talks", PEN.Talks),
+    # 'spoke by phone with …': a call only when told by phone or video (see _by_phone)
+    "speak": ("call", PEN.PhoneCall),
+    "talk": ("call", PEN.PhoneCall),
 }
+_PHONE_WORDS = {"phone", "telephone", "video", "videoconference", "teleconference"}
 _HOLD_VERBS = {"hold", "have", "conduct", "host", "begin", "start", "open", "attend"}
 EXERCISE_NOUNS = {"exercise", "exercises", "drill", "drills", "wargame", "wargames", "war game", "maneuvers"}
 
 
 _PEOPLE_NOUNS = {"counterpart", "leader", "official", "president", "minister", "delegation", "envoy"}
+# kinds whose place is read from the text: a visit's venue is its host (kg.extract.venues)
+_PLACED = {"meeting", "summit", "talks", "call"}
 
 
 def _participants(s: Sent, trig: Token, verb: bool) -> list[Entity]:
     toks: list[Token] = []
     if verb:
         toks += subject(trig)
+        if not toks and trig.dep_ == "xcomp":
+            # 'Abe and Trump are expected to speak by phone'
+            toks += [t for c in trig.head.children if c.dep_ == "nsubjpass" for t in c.subtree]
+        if trig.dep_ == "relcl" and any(t.tag_ in ("WP", "WDT") for t in toks):
+            # 'Moon Jae-in, who spoke with Trump': the relative pronoun's antecedent
+            toks += [t for t in trig.head.subtree if t not in set(trig.subtree)]
         for c in trig.children:
             if c.dep_ == "dobj":
                 toks += list(c.subtree)
@@ -58,29 +83,78 @@ def _participants(s: Sent, trig: Token, verb: bool) -> list[Entity]:
         for c in trig.children:
             if c.dep_ in ("poss", "compound", "nmod", "amod"):
                 toks += list(c.subtree)
-        toks += prep_objects_direct(trig, {"with", "between", "among", "of"})
+        # 'talks between officials from the two countries' (the parser may hang 'from …'
+        # on the noun): the parties are where the officials are from
+        toks += prep_objects_direct(trig, {"with", "between", "among", "of", "from"})
         if trig.head.lemma_ in _HOLD_VERBS and trig.dep_ in ("dobj", "nsubjpass"):
             toks += subject(trig.head)
-    ents = [e for e in s.entities(toks, ACTOR_CLASSES)]
+    ents = s.entities(toks, ACTOR_CLASSES)
+    for e in pair_states_in(toks, s.mentions):
+        if all(x.iri != e.iri for x in ents):
+            ents.append(e)
     return ents
 
 
-def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
-    kind, cls = (MEETING_VERBS if verb else MEETING_NOUNS)[trig.lemma_]
+def _modifier_places(s: Sent, trig: Token) -> tuple[list[Entity], set[URIRef]]:
+    """Places named by a meeting noun's modifiers ('the Hanoi summit', 'Trump's Singapore
+    talks'), and the states among them that were read as places. A lone state there names
+    the venue only when it is also a place's name ('the Singapore talks'); otherwise it is
+    a party ('the Japan talks')."""
+    toks = [t for c in trig.children if c.dep_ in ("poss", "compound", "nmod") for t in c.subtree]
+    ents = s.entities(toks, PLACE_CLASSES | ACTOR_CLASSES)
+    places = [e for e in ents if e.cls in PLACE_CLASSES and e.cls != PEN.Region]
+    states = [e for e in ents if e.cls == PEN.State]
+    used: set[URIRef] = set()
+    if len(states) == 1 and (city := s.linker.place(states[0].label)) is not None:
+        places.append(city)
+        used.add(states[0].iri)
+    return places, used
+
+
+def _prep_places(s: Sent, trig: Token, verb: bool, kind: str) -> list[Entity]:
+    """Places in the 'in'/'at' phrases of a meeting: on the verb, or on the noun, the verb
+    that holds it ('were held in Sweden') and its parties ('a meeting with Kim in
+    Singapore', where the parser hangs the place on the name)."""
+    if verb:
+        pobjs = prep_objects(trig, {"in", "at"})
+    else:
+        parties = [g for g in prep_objects_direct(trig, {"with", "between"}) if g.dep_ in ("pobj", "conj")]
+        pobjs = [
+            g
+            for c in [trig, trig.head, *parties]
+            for p in c.children
+            if p.dep_ == "prep" and p.lower_ in ("in", "at")
+            for g in p.children
+            if g.dep_ == "pobj"
+        ]
+    toks = [t for pobj in pobjs for t in pobj.subtree]
+    out: list[Entity] = []
+    for e in s.entities(toks, PLACE_CLASSES | {PEN.State}):
+        place = event_place(e, s.linker) if kind in _PLACED else place_entity(e, s.linker)
+        # A region ("the Indo-Pacific") is what talks are about, never where they sit.
+        if place is not None and place.cls != PEN.Region and all(p.iri != place.iri for p in out):
+            out.append(place)
+    return out
+
+
+def _accepted(s: Sent, trig: Token, verb: bool, kind: str) -> bool:
+    """Whether a trigger word tells a meeting here at all."""
     if not verb and kind == "talks":
         # abstract 'negotiations' are events only when held, placed or between parties
         held = trig.head.lemma_ in _HOLD_VERBS or any(c.lemma_ in _HOLD_VERBS for c in trig.head.children)
         has_between = bool(prep_objects_direct(trig, {"between", "with"}))
         if not (held or has_between or trig.dep_ == "nsubjpass"):
-            return []
+            return False
     if (
         not verb
         and kind == "call"
         and not any(t.lower_ in ("phone", "video", "telephone") for t in trig.lefts)
     ):
-        return []
+        return False
     if verb and kind == "talks" and not prep_objects_direct(trig, {"with"}):
-        return []
+        return False
+    if verb and kind == "call" and not _by_phone(trig):
+        return False
     if verb and kind == "meeting":
         # one meets people, not demands or acts ('would meet any hostile act with …')
         dobjs = [c for c in trig.children if c.dep_ == "dobj"]
@@ -89,9 +163,73 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
             and not any(s.entities(list(d.subtree), ACTOR_CLASSES) for d in dobjs)
             and not any(d.lemma_.lower() in _PEOPLE_NOUNS for d in dobjs)
         ):
-            return []
+            return False
+    return True
+
+
+def _by_phone(verb: Token) -> bool:
+    """'spoke by phone', 'talked over the telephone', 'spoke on a video call'."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in ("by", "over", "on", "via")
+        and any(g.lemma_.lower() in _PHONE_WORDS or g.lower_ in ("call", "link") for g in c.children)
+        for c in verb.children
+    )
+
+
+def _count(trig: Token) -> int | None:
+    """How many meetings the trigger tells: 'met twice', 'met three times', 'two meetings'."""
+    count: int | None = None
+    for c in trig.children:
+        if c.dep_ in ("advmod", "npadvmod") and c.lower_ in TIMES:
+            count = TIMES[c.lower_]
+        if c.dep_ == "nummod" and c.lower_ in NUMBERS and trig.tag_ == "NNS":
+            count = NUMBERS[c.lower_]
+        if c.dep_ == "npadvmod" and c.lower_ == "times":
+            n = next((NUMBERS.get(g.lower_) for g in c.children if g.dep_ == "nummod"), None)
+            count = n or count
+    return count
+
+
+def _copy(ev: EventFact) -> EventFact:
+    return replace(
+        ev,
+        spans=list(ev.spans),
+        roles={r: list(v) for r, v in ev.roles.items()},
+        weapon_classes=list(ev.weapon_classes),
+        back_refs=list(ev.back_refs),
+        about_families=list(ev.about_families),
+    )
+
+
+def split_by_place(ev: EventFact) -> list[EventFact]:
+    """Several meetings told at once, in as many places ('met twice, in Singapore and
+    Vietnam'): one meeting per place. When the count is larger than the places ('met three
+    times, in Singapore and Hanoi'), the counted meetings stay an event of their own beside
+    the placed ones; with fewer places than meetings told, nothing is split."""
+    places = ev.roles.get("place", [])
+    if ev.count is None or ev.count < 2 or len(places) < 2 or len(places) > ev.count:
+        return [ev]
+    out: list[EventFact] = []
+    if ev.count > len(places):
+        rest = _copy(ev)
+        del rest.roles["place"]
+        out.append(rest)
+    for place in places:
+        one = _copy(ev)
+        one.roles["place"] = [place]
+        one.count = None
+        out.append(one)
+    return out
+
+
+def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
+    kind, cls = (MEETING_VERBS if verb else MEETING_NOUNS)[trig.lemma_]
+    if not _accepted(s, trig, verb, kind):
+        return []
     ev = EventFact(kind, cls, [s.span_of(trig)], trigger=trig.text)
-    parts = _participants(s, trig, verb)
+    places, place_states = ([], set()) if verb else _modifier_places(s, trig)
+    places += [p for p in _prep_places(s, trig, verb, kind) if all(p.iri != q.iri for q in places)]
     if kind == "visit":
         visitors = s.entities(
             subject(trig) if verb else [t for c in trig.children if c.dep_ == "poss" for t in c.subtree],
@@ -107,32 +245,19 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
         for h in s.entities(hosts_toks, {PEN.State}):
             ev.add_role("host", h)
     else:
-        for p in parts:
-            ev.add_role("participant", p)
-    place_objs = prep_objects(trig, {"in", "at"}) if verb else []
-    for c in [trig] if verb else [trig, trig.head]:
-        for pobj in prep_objects_direct(c, {"in", "at"}) + place_objs:
-            for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State}):
-                place = place_entity(e, s.linker)
-                # A region ("the Indo-Pacific") is what talks are about, never where they sit.
-                if place is None or place.cls == PEN.Region or place in ev.roles.get("place", []):
-                    continue
-                ev.add_role("place", place)
-    for c in trig.children:
-        if c.dep_ in ("advmod", "npadvmod") and c.lower_ in TIMES:
-            ev.count = TIMES[c.lower_]
-        if c.dep_ == "nummod" and c.lower_ in NUMBERS and trig.tag_ == "NNS":
-            ev.count = NUMBERS[c.lower_]
-        if c.dep_ == "npadvmod" and c.lower_ == "times":
-            n = next((NUMBERS.get(g.lower_) for g in c.children if g.dep_ == "nummod"), None)
-            ev.count = n or ev.count
+        for p in _participants(s, trig, verb):
+            if p.iri not in place_states:
+                ev.add_role("participant", p)
+    for place in most_specific(places):
+        ev.add_role("place", place)
+    ev.count = _count(trig)
     purpose = [
         c for c in trig.children if c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" for g in c.lefts)
     ]
     if purpose:
         ev.purpose = " ".join(t.text for t in purpose[0].subtree)
     ev.definite = not verb and any(c.lower_ in ("the", "their", "this", "that") for c in trig.lefts)
-    return [ev]
+    return split_by_place(ev) if kind != "visit" else [ev]
 
 
 def exercise_event(s: Sent, trig: Token) -> EventFact | None:

@@ -1,0 +1,71 @@
+"""Plural definite phrases that refer back to two states: 'the two countries', 'both
+sides', 'the two nations'.
+
+Such a phrase names no one itself; it refers to the two states the text has just been
+about. It is resolved to the two most recent distinct states mentioned before it, in its
+own sentence or the two sentences before; with fewer than two there, it stays unresolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Token
+
+from kg.extract.mentions import ArticleMentions
+from kg.extract.types import Entity
+from kg.namespaces import PEN
+
+__all__ = ["PAIR_NOUNS", "pair_phrase", "pair_states", "pair_states_in"]
+
+# nouns that, counted as two, stand for two states ('party' is left out: political parties)
+PAIR_NOUNS = {"country", "nation", "state", "side", "government", "ally", "neighbour", "neighbor"}
+_SENTENCES_BACK = 2
+
+
+def pair_phrase(tok: Token) -> bool:
+    """Whether a token heads 'the two countries' / 'both sides' (plural, counted as two)."""
+    if tok.lemma_.lower() not in PAIR_NOUNS or tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    return any(
+        (c.dep_ == "nummod" and c.lower_ == "two") or (c.dep_ in ("det", "predet") and c.lower_ == "both")
+        for c in tok.children
+    )
+
+
+def _window_start(tok: Token) -> int:
+    """The first character of the sentence ``_SENTENCES_BACK`` before the token's."""
+    sent = tok.sent
+    for _ in range(_SENTENCES_BACK):
+        if sent.start == 0:
+            break
+        sent = tok.doc[sent.start - 1].sent
+    return sent.start_char
+
+
+def pair_states(tok: Token, mentions: ArticleMentions) -> list[Entity]:
+    """The two states a pair phrase headed by ``tok`` refers back to, or none."""
+    begin = _window_start(tok)
+    before = sorted(
+        (m for m in mentions.mentions if begin <= m.span.begin and m.span.end <= tok.idx),
+        key=lambda m: m.span.begin,
+        reverse=True,
+    )
+    found: list[Entity] = []
+    for m in before:
+        if m.entity.cls == PEN.State and all(e.iri != m.entity.iri for e in found):
+            found.append(m.entity)
+        if len(found) == 2:
+            return found
+    return []
+
+
+def pair_states_in(toks: Sequence[Token], mentions: ArticleMentions) -> list[Entity]:
+    """The states the pair phrases among ``toks`` refer back to."""
+    out: list[Entity] = []
+    for t in toks:
+        if pair_phrase(t):
+            for e in pair_states(t, mentions):
+                if all(x.iri != e.iri for x in out):
+                    out.append(e)
+    return out
