@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import rdflib
+from rdflib import URIRef
 from spacy.tokens import Doc
 
 from kg.annotate import annotate, load_reference_entries
@@ -14,6 +15,7 @@ from kg.extract.coref import EventMerger, family_of
 from kg.extract.entities import find_mentions, sentence_span
 from kg.extract.events import find_events
 from kg.extract.posts import HoldingLookup, find_posts, reference_lookup
+from kg.extract.summits import Term, head_terms, type_summits
 from kg.extract.types import Claim, EventFact
 from kg.link import Linker
 from kg.model import Article, ExtractionRun
@@ -31,6 +33,11 @@ def linker(base: str) -> Linker:
 @lru_cache(maxsize=4)
 def _lookup(base: str) -> HoldingLookup:
     return reference_lookup(base)
+
+
+@lru_cache(maxsize=4)
+def _head_terms(base: str) -> dict[URIRef, list[Term]]:
+    return head_terms(base)
 
 
 def sentences_of(doc: Doc) -> list[tuple[int, int]]:
@@ -63,6 +70,7 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
                 ev.about_event = _about_event(ev, told, merger)
         claims.extend(sentence_claims(sent, attribution, told, merger.salient, lk))
     events = merger.events
+    type_summits(events, posts, _head_terms(base), article.published)
     return ArticleFacts(article, sentences_of(doc), mentions.mentions, posts, events, claims)
 
 
