@@ -35,12 +35,14 @@ def is_territory(e: Entity) -> bool:
     return e.minted and e.cls == PEN.Place and e.state is not None
 
 
-def event_place(e: Entity, linker: Linker) -> Entity | None:
+def event_place(e: Entity, linker: Linker, written: str = "") -> Entity | None:
     """The place an entity named as a meeting's venue stands for: a place itself, the
-    reference place a state's name also names, else the state's territory."""
+    reference place a state's name also names ('Singapore'), the place of that state the
+    words ``written`` name (a capital read as its state: 'in Seoul'), else the state's
+    territory."""
     place = place_entity(e, linker)
     if place is None and e.cls == PEN.State:
-        return territory(e, linker.base)
+        return linker.place_in(e.iri, written) or territory(e, linker.base)
     return place
 
 
