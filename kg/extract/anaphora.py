@@ -1,9 +1,10 @@
-"""Plural definite phrases that refer back to two states: 'the two countries', 'both
-sides', 'the two nations'.
+"""Plural definite phrases that stand for two states: 'the two countries', 'both
+sides', 'the two nations', and the fixed 'the two Koreas'.
 
 Such a phrase names no one itself; it refers to the two states the text has just been
 about. It is resolved to the two most recent distinct states mentioned before it, in its
 own sentence or the two sentences before; with fewer than two there, it stays unresolved.
+'The two Koreas' always means North and South Korea.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from spacy.tokens import Token
 
 from kg.extract.mentions import ArticleMentions
 from kg.extract.types import Entity
+from kg.link import Linker
 from kg.namespaces import PEN
 
 __all__ = ["PAIR_NOUNS", "pair_phrase", "pair_states", "pair_states_in"]
@@ -21,10 +23,14 @@ __all__ = ["PAIR_NOUNS", "pair_phrase", "pair_states", "pair_states_in"]
 # nouns that, counted as two, stand for two states ('party' is left out: political parties)
 PAIR_NOUNS = {"country", "nation", "state", "side", "government", "ally", "neighbour", "neighbor"}
 _SENTENCES_BACK = 2
+# plural names of a fixed pair of states
+_NAMED_PAIRS = {"koreas": ("North Korea", "South Korea")}
 
 
 def pair_phrase(tok: Token) -> bool:
     """Whether a token heads 'the two countries' / 'both sides' (plural, counted as two)."""
+    if tok.lower_ in _NAMED_PAIRS:
+        return True
     if tok.lemma_.lower() not in PAIR_NOUNS or tok.tag_ not in ("NNS", "NNPS"):
         return False
     return any(
@@ -60,12 +66,15 @@ def pair_states(tok: Token, mentions: ArticleMentions) -> list[Entity]:
     return []
 
 
-def pair_states_in(toks: Sequence[Token], mentions: ArticleMentions) -> list[Entity]:
-    """The states the pair phrases among ``toks`` refer back to."""
+def pair_states_in(toks: Sequence[Token], mentions: ArticleMentions, linker: Linker) -> list[Entity]:
+    """The states the pair phrases among ``toks`` stand for."""
     out: list[Entity] = []
     for t in toks:
-        if pair_phrase(t):
-            for e in pair_states(t, mentions):
-                if all(x.iri != e.iri for x in out):
-                    out.append(e)
+        if not pair_phrase(t):
+            continue
+        named = _NAMED_PAIRS.get(t.lower_)
+        found = [linker.state(n) for n in named] if named else pair_states(t, mentions)
+        for e in found:
+            if e is not None and all(x.iri != e.iri for x in out):
+                out.append(e)
     return out

@@ -133,6 +133,7 @@ def _absorb(old: EventFact, new: EventFact) -> None:
             if role in ("launchingState", "weaponSystem") and old.first(role) is not None:
                 continue
             old.add_role(role, e)
+    old.leaders = old.leaders or new.leaders
     if "place" in old.roles:
         old.roles["place"] = most_specific(old.roles["place"])  # 'Vietnam', then 'Hanoi'
     for cls in new.weapon_classes:

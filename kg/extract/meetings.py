@@ -1,11 +1,10 @@
 """Meetings (summits, talks, visits, phone calls) and military exercises: participants,
 visitors and hosts, place, count and purpose read from the trigger's syntactic arguments.
 
-A meeting's place is read from its 'in'/'at' phrases and from the modifiers of a meeting
-noun ('the Hanoi summit'); a state named as the venue stands for its territory
-(:mod:`kg.extract.venues`). Parties may be told by a phrase that refers back to two
-states ('talks between officials from the two countries', :mod:`kg.extract.anaphora`).
-Several meetings told at once in as many places ('met twice, in Singapore and Vietnam')
+Who took part and where are read by :mod:`kg.extract.meeting_args` ('the Hanoi summit',
+'talks between officials from the two countries were held in Sweden'). A verb of speaking
+is a call when told by phone ('spoke by phone with'); a passive 'be met with' is no
+meeting. Several meetings told at once in as many places ('met twice, in Singapore and Vietnam')
 are one meeting per place. Whether a meeting is a summit is decided for the whole article
 (:mod:`kg.extract.summits`).
 """
@@ -14,24 +13,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rdflib import URIRef
 from spacy.tokens import Token
 
-from kg.extract.anaphora import pair_states_in
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
     NUMBERS,
-    PLACE_CLASSES,
     TIMES,
     Sent,
-    place_entity,
     prep_objects,
     prep_objects_direct,
     state_of,
     subject,
 )
-from kg.extract.types import Entity, EventFact
-from kg.extract.venues import event_place, most_specific
+from kg.extract.meeting_args import HOLD_VERBS, PEOPLE_NOUNS, meeting_places, parties, visit_parties
+from kg.extract.types import EventFact
+from kg.extract.venues import most_specific
 from kg.namespaces import PEN
 
 __all__ = ["EXERCISE_NOUNS", "MEETING_NOUNS", "MEETING_VERBS", "exercise_event", "meeting_events"]
@@ -56,92 +52,14 @@ MEETING_VERBS = {
     "talk": ("call", PEN.PhoneCall),
 }
 _PHONE_WORDS = {"phone", "telephone", "video", "videoconference", "teleconference"}
-_HOLD_VERBS = {"hold", "have", "conduct", "host", "begin", "start", "open", "attend"}
 EXERCISE_NOUNS = {"exercise", "exercises", "drill", "drills", "wargame", "wargames", "war game", "maneuvers"}
-
-
-_PEOPLE_NOUNS = {"counterpart", "leader", "official", "president", "minister", "delegation", "envoy"}
-# kinds whose place is read from the text: a visit's venue is its host (kg.extract.venues)
-_PLACED = {"meeting", "summit", "talks", "call"}
-
-
-def _participants(s: Sent, trig: Token, verb: bool) -> list[Entity]:
-    toks: list[Token] = []
-    if verb:
-        toks += subject(trig)
-        if not toks and trig.dep_ == "xcomp":
-            # 'Abe and Trump are expected to speak by phone'
-            toks += [t for c in trig.head.children if c.dep_ == "nsubjpass" for t in c.subtree]
-        if trig.dep_ == "relcl" and any(t.tag_ in ("WP", "WDT") for t in toks):
-            # 'Moon Jae-in, who spoke with Trump': the relative pronoun's antecedent
-            toks += [t for t in trig.head.subtree if t not in set(trig.subtree)]
-        for c in trig.children:
-            if c.dep_ == "dobj":
-                toks += list(c.subtree)
-        toks += prep_objects_direct(trig, {"with", "between"})
-    else:
-        for c in trig.children:
-            if c.dep_ in ("poss", "compound", "nmod", "amod"):
-                toks += list(c.subtree)
-        # 'talks between officials from the two countries' (the parser may hang 'from …'
-        # on the noun): the parties are where the officials are from
-        toks += prep_objects_direct(trig, {"with", "between", "among", "of", "from"})
-        if trig.head.lemma_ in _HOLD_VERBS and trig.dep_ in ("dobj", "nsubjpass"):
-            toks += subject(trig.head)
-    ents = s.entities(toks, ACTOR_CLASSES)
-    for e in pair_states_in(toks, s.mentions):
-        if all(x.iri != e.iri for x in ents):
-            ents.append(e)
-    return ents
-
-
-def _modifier_places(s: Sent, trig: Token) -> tuple[list[Entity], set[URIRef]]:
-    """Places named by a meeting noun's modifiers ('the Hanoi summit', 'Trump's Singapore
-    talks'), and the states among them that were read as places. A lone state there names
-    the venue only when it is also a place's name ('the Singapore talks'); otherwise it is
-    a party ('the Japan talks')."""
-    toks = [t for c in trig.children if c.dep_ in ("poss", "compound", "nmod") for t in c.subtree]
-    ents = s.entities(toks, PLACE_CLASSES | ACTOR_CLASSES)
-    places = [e for e in ents if e.cls in PLACE_CLASSES and e.cls != PEN.Region]
-    states = [e for e in ents if e.cls == PEN.State]
-    used: set[URIRef] = set()
-    if len(states) == 1 and (city := s.linker.place(states[0].label)) is not None:
-        places.append(city)
-        used.add(states[0].iri)
-    return places, used
-
-
-def _prep_places(s: Sent, trig: Token, verb: bool, kind: str) -> list[Entity]:
-    """Places in the 'in'/'at' phrases of a meeting: on the verb, or on the noun, the verb
-    that holds it ('were held in Sweden') and its parties ('a meeting with Kim in
-    Singapore', where the parser hangs the place on the name)."""
-    if verb:
-        pobjs = prep_objects(trig, {"in", "at"})
-    else:
-        parties = [g for g in prep_objects_direct(trig, {"with", "between"}) if g.dep_ in ("pobj", "conj")]
-        pobjs = [
-            g
-            for c in [trig, trig.head, *parties]
-            for p in c.children
-            if p.dep_ == "prep" and p.lower_ in ("in", "at")
-            for g in p.children
-            if g.dep_ == "pobj"
-        ]
-    toks = [t for pobj in pobjs for t in pobj.subtree]
-    out: list[Entity] = []
-    for e in s.entities(toks, PLACE_CLASSES | {PEN.State}):
-        place = event_place(e, s.linker) if kind in _PLACED else place_entity(e, s.linker)
-        # A region ("the Indo-Pacific") is what talks are about, never where they sit.
-        if place is not None and place.cls != PEN.Region and all(p.iri != place.iri for p in out):
-            out.append(place)
-    return out
 
 
 def _accepted(s: Sent, trig: Token, verb: bool, kind: str) -> bool:
     """Whether a trigger word tells a meeting here at all."""
     if not verb and kind == "talks":
         # abstract 'negotiations' are events only when held, placed or between parties
-        held = trig.head.lemma_ in _HOLD_VERBS or any(c.lemma_ in _HOLD_VERBS for c in trig.head.children)
+        held = trig.head.lemma_ in HOLD_VERBS or any(c.lemma_ in HOLD_VERBS for c in trig.head.children)
         has_between = bool(prep_objects_direct(trig, {"between", "with"}))
         if not (held or has_between or trig.dep_ == "nsubjpass"):
             return False
@@ -155,13 +73,15 @@ def _accepted(s: Sent, trig: Token, verb: bool, kind: str) -> bool:
         return False
     if verb and kind == "call" and not _by_phone(trig):
         return False
+    if verb and kind == "meeting" and any(c.dep_ == "auxpass" for c in trig.children):
+        return False  # 'the provocation would be met with a response'
     if verb and kind == "meeting":
         # one meets people, not demands or acts ('would meet any hostile act with …')
         dobjs = [c for c in trig.children if c.dep_ == "dobj"]
         if (
             dobjs
             and not any(s.entities(list(d.subtree), ACTOR_CLASSES) for d in dobjs)
-            and not any(d.lemma_.lower() in _PEOPLE_NOUNS for d in dobjs)
+            and not any(d.lemma_.lower() in PEOPLE_NOUNS for d in dobjs)
         ):
             return False
     return True
@@ -228,26 +148,19 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
     if not _accepted(s, trig, verb, kind):
         return []
     ev = EventFact(kind, cls, [s.span_of(trig)], trigger=trig.text)
-    places, place_states = ([], set()) if verb else _modifier_places(s, trig)
-    places += [p for p in _prep_places(s, trig, verb, kind) if all(p.iri != q.iri for q in places)]
+    places, place_states = meeting_places(s, trig, verb, kind)
     if kind == "visit":
-        visitors = s.entities(
-            subject(trig) if verb else [t for c in trig.children if c.dep_ == "poss" for t in c.subtree],
-            ACTOR_CLASSES,
-        )
-        hosts_toks = (
-            [t for c in trig.children if c.dep_ == "dobj" for t in c.subtree]
-            if verb
-            else [t for p in prep_objects(trig, {"to"}) for t in p.subtree]
-        )
+        visitors, hosts = visit_parties(s, trig, verb)
         for v in visitors:
             ev.add_role("visitor", v)
-        for h in s.entities(hosts_toks, {PEN.State}):
+        for h in hosts:
             ev.add_role("host", h)
     else:
-        for p in _participants(s, trig, verb):
+        told = parties(s, trig, verb)
+        for p in told.entities:
             if p.iri not in place_states:
                 ev.add_role("participant", p)
+        ev.leaders = told.leaders
     for place in most_specific(places):
         ev.add_role("place", place)
     ev.count = _count(trig)

@@ -15,7 +15,7 @@ from kg.extract.coref import EventMerger, family_of
 from kg.extract.entities import find_mentions, sentence_span
 from kg.extract.events import find_events
 from kg.extract.posts import HoldingLookup, find_posts, reference_lookup
-from kg.extract.summits import Term, head_terms, type_summits
+from kg.extract.summits import Term, drop_represented_states, head_terms, type_summits
 from kg.extract.types import Claim, EventFact
 from kg.link import Linker
 from kg.model import Article, ExtractionRun
@@ -70,6 +70,7 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
                 ev.about_event = _about_event(ev, told, merger)
         claims.extend(sentence_claims(sent, attribution, told, merger.salient, lk))
     events = merger.events
+    drop_represented_states(events, posts)
     type_summits(events, posts, _head_terms(base), article.published)
     return ArticleFacts(article, sentences_of(doc), mentions.mentions, posts, events, claims)
 

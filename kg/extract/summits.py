@@ -4,7 +4,8 @@ A meeting or talks is a ``pen:Summit`` when two of its participants are persons 
 the time, each hold a head-of-state or head-of-government post, of two different states
 ('Trump met with Kim', 'a second meeting between Kim and Trump in February 2019', 'Biden
 and Japanese Prime Minister Fumio Kishida had their first meeting'). A meeting the text
-itself calls a summit stays one whoever took part.
+itself calls a summit stays one whoever took part, and so is a meeting told as one of the
+leaders of its party states ('the two Koreas' leaders will meet').
 
 Who held such a post when comes from the reference data's terms of office; for a person
 the reference data records no such term of, from the article's titles ('French President
@@ -26,10 +27,11 @@ from rdflib import URIRef
 from kg.extract.types import Entity, EventFact, PostFact
 from kg.namespaces import DEFAULT_BASE, PEN
 
-__all__ = ["HEAD_ROLES", "Term", "head_terms", "is_summit", "type_summits"]
+__all__ = ["HEAD_ROLES", "Term", "drop_represented_states", "head_terms", "is_summit", "type_summits"]
 
 HEAD_ROLES = (PEN.HeadOfState, PEN.HeadOfGovernment)
 _TYPED = ("meeting", "talks")
+_MET = ("meeting", "talks", "summit", "call")
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,24 @@ def is_summit(
 def type_summits(
     events: Iterable[EventFact], posts: Iterable[PostFact], terms: HeadTerms, published: date | None
 ) -> None:
-    """Make a summit (kind and class) of each meeting or talks of an article that
-    :func:`is_summit` says is one."""
-    titled = {
-        p.person.iri: p.post_in.iri for p in posts if p.role in HEAD_ROLES and p.post_in is not None
-    }
+    """Make a summit (kind and class) of each meeting or talks of an article told as one
+    of leaders or that :func:`is_summit` says is one."""
+    titled = {p.person.iri: p.post_in.iri for p in posts if p.role in HEAD_ROLES and p.post_in is not None}
     for ev in events:
-        if ev.kind in _TYPED and is_summit(ev, terms, titled, published):
+        if ev.kind in _TYPED and (ev.leaders or is_summit(ev, terms, titled, published)):
             ev.kind, ev.cls = "summit", PEN.Summit
+
+
+def drop_represented_states(events: Iterable[EventFact], posts: Iterable[PostFact]) -> None:
+    """Leave out of a meeting's participants each state one of its persons takes part for
+    ('Blinken met his counterparts from Japan and South Korea' told again as a meeting with
+    Hayashi and Chung): the persons are the parties, their states are theirs by the way. A
+    person's state is the reference data's, else the one the article's titles give."""
+    titled = {p.person.iri: p.post_in.iri for p in posts if p.post_in is not None}
+    for ev in events:
+        people = ev.roles.get("participant", [])
+        if ev.kind not in _MET or not people:
+            continue
+        represented = {p.state or titled.get(p.iri) for p in people if p.cls == PEN.Person}
+        kept = [p for p in people if not (p.cls == PEN.State and p.iri in represented)]
+        ev.roles["participant"] = kept
