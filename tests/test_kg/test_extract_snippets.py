@@ -36,7 +36,12 @@ def _matches(ev: EventFact, want: dict[str, Any]) -> bool:
     for key, role in checks.items():
         if key in want and [slug(e.iri) for e in ev.roles.get(role, [])][:1] != [want[key]]:
             return False
-    for key, role in (("participants", "participant"), ("visitors", "visitor"), ("hosts", "host")):
+    for key, role in (
+        ("participants", "participant"),
+        ("visitors", "visitor"),
+        ("hosts", "host"),
+        ("places", "place"),
+    ):
         if key in want and sorted(slug(e.iri) for e in ev.roles.get(role, [])) != sorted(want[key]):
             return False
     if "classes" in want and [local_name(c) for c in ev.weapon_classes] != want["classes"]:
@@ -63,6 +68,7 @@ def test_snippet_gives_expected_facts(case: dict[str, Any]) -> None:
     for key, kinds in (
         ("nstatements", {"statement"}),
         ("nmeetings", {"meeting", "summit", "talks"}),
+        ("ncalls", {"call"}),
         ("nlaunches", {"launch"}),
     ):
         if key in case:
