@@ -6,7 +6,8 @@ modifiers and 'with'/'between'/'of'/'from' objects of a noun ('the Trump-Kim sum
 'talks between officials from the two countries'); the subject of the verb that holds the
 meeting ('Hayashi and Chung had a meeting') or that goes to it ('Yoon will travel to Tokyo
 for a summit with Kishida'). An apposition describes a party and adds none. A phrase
-that refers back to two states counts them ('the two countries', :mod:`kg.extract.anaphora`).
+that refers back to two states or persons counts them ('the two countries', 'the two
+ministers', :mod:`kg.extract.anaphora`).
 
 Visitors and hosts: the subject and object of 'visit', the possessor and 'to' object of
 the noun, and the subject and destination of a verb of going to the visit ('Austin arrived
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from spacy.tokens import Token
 
-from kg.extract.anaphora import pair_states_in
+from kg.extract.anaphora import pair_entities_in
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
     PLACE_CLASSES,
@@ -41,13 +42,23 @@ from kg.extract.types import Entity
 from kg.extract.venues import event_place
 from kg.namespaces import PEN
 
-__all__ = ["HOLD_VERBS", "PEOPLE_NOUNS", "Parties", "meeting_places", "parties", "visit_parties"]
+__all__ = [
+    "HOLD_VERBS",
+    "PEOPLE_NOUNS",
+    "TRAVEL_VERBS",
+    "Parties",
+    "meeting_places",
+    "parties",
+    "visit_parties",
+]
 
 HOLD_VERBS = {"hold", "have", "conduct", "host", "begin", "start", "open", "attend"}
 # verbs whose subject calls a meeting it then takes part in, when it is 'with' someone
 _CALL_VERBS = {"call", "convene", "request", "seek"}
 # verbs of going to a meeting: 'travel to Tokyo for a summit'
 _MOTION_VERBS = {"travel", "fly", "go", "head", "arrive", "come", "visit", "leave", "return"}
+# verbs of a journey that is a visit when it goes abroad: 'Yoon will travel to Tokyo'
+TRAVEL_VERBS = {"travel"}
 PEOPLE_NOUNS = {"counterpart", "leader", "official", "president", "minister", "delegation", "envoy"}
 # words for the head of a state: 'the leaders of Japan and South Korea'
 _LEADER_WORDS = {"leader", "president", "premier", "chancellor", "king", "emperor"}
@@ -119,7 +130,7 @@ def _leader_states(s: Sent, toks: list[Token]) -> set[URIRef]:
         if t.lemma_.lower() in _LEADER_WORDS and t.tag_ in ("NNS", "NNPS"):
             sub = list(t.subtree)
             out |= {e.iri for e in s.entities(sub, {PEN.State})}
-            out |= {e.iri for e in pair_states_in(sub, s.mentions, s.linker)}
+            out |= {e.iri for e in pair_entities_in(sub, s.mentions, s.linker) if e.cls == PEN.State}
     return out
 
 
@@ -127,7 +138,7 @@ def parties(s: Sent, trig: Token, verb: bool) -> Parties:
     """Who took part in the meeting a trigger tells."""
     toks = _without_appositions(_verb_parties(trig) if verb else _noun_parties(trig))
     ents = s.entities(toks, ACTOR_CLASSES)
-    for e in pair_states_in(toks, s.mentions, s.linker):
+    for e in pair_entities_in(toks, s.mentions, s.linker):
         if all(x.iri != e.iri for x in ents):
             ents.append(e)
     led = _leader_states(s, toks)
@@ -137,10 +148,14 @@ def parties(s: Sent, trig: Token, verb: bool) -> Parties:
 
 def visit_parties(s: Sent, trig: Token, verb: bool) -> tuple[list[Entity], list[Entity]]:
     """The visitors and the visited states of a visit: 'Blinken visited Japan', 'Xi's visit
-    to Russia', 'Austin arrived in Seoul for a two-day visit'."""
+    to Russia', 'Austin arrived in Seoul for a two-day visit', 'Yoon will travel to Tokyo'.
+    A place visited stands for its state as host ('visited Seoul'); a visitor's own state
+    is never its host, and a journey ('travel to') with no other host is no visit."""
     if verb:
         visitors = subject(trig)
         hosts = [t for c in trig.children if c.dep_ == "dobj" for t in c.subtree]
+        if trig.lemma_ in TRAVEL_VERBS:
+            hosts += prep_objects_direct(trig, {"to"})
     else:
         visitors = [t for c in trig.children if c.dep_ == "poss" for t in c.subtree]
         hosts = [t for p in prep_objects(trig, {"to"}) for t in p.subtree]
@@ -148,7 +163,13 @@ def visit_parties(s: Sent, trig: Token, verb: bool) -> tuple[list[Entity], list[
         if going is not None:
             visitors += subject(going)
             hosts += prep_objects_direct(going, {"to", "in"})
-    return s.entities(visitors, ACTOR_CLASSES), s.entities(hosts, {PEN.State})
+    who = s.entities(visitors, ACTOR_CLASSES)
+    states = s.entities(hosts, {PEN.State})
+    if not states:
+        places = s.entities(hosts, PLACE_CLASSES)
+        states = [s.linker.by_iri[p.state] for p in places if p.state in s.linker.by_iri]
+    own = {v.iri for v in who} | {v.state for v in who if v.state is not None}
+    return who, [h for h in states if h.iri not in own]
 
 
 def _written(s: Sent, toks: list[Token], e: Entity) -> str:
@@ -198,6 +219,10 @@ def _modifier_places(s: Sent, trig: Token) -> tuple[list[Entity], set[URIRef]]:
 def _phrase_places(s: Sent, trig: Token, verb: bool, kind: str) -> list[Entity]:
     if verb:
         pobjs = prep_objects(trig, {"in", "at"})
+        if trig.lemma_ in TRAVEL_VERBS | {"visit"}:
+            # 'travel to Tokyo', 'visited Seoul': where the journey goes
+            pobjs += [g for p in trig.children if p.dep_ == "prep" and p.lower_ == "to" for g in p.children]
+            pobjs += [c for c in trig.children if c.dep_ == "dobj"]
     else:
         named = [g for g in prep_objects_direct(trig, {"with", "between"}) if g.dep_ in ("pobj", "conj")]
         pobjs = [

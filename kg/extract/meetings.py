@@ -25,7 +25,14 @@ from kg.extract.eventbase import (
     state_of,
     subject,
 )
-from kg.extract.meeting_args import HOLD_VERBS, PEOPLE_NOUNS, meeting_places, parties, visit_parties
+from kg.extract.meeting_args import (
+    HOLD_VERBS,
+    PEOPLE_NOUNS,
+    TRAVEL_VERBS,
+    meeting_places,
+    parties,
+    visit_parties,
+)
 from kg.extract.types import EventFact
 from kg.extract.venues import most_specific
 from kg.namespaces import PEN
@@ -45,6 +52,7 @@ MEETING_NOUNS = {
 MEETING_VERBS = {
     "meet": ("meeting", PEN.Meeting),
     "visit": ("visit", PEN.Visit),
+    "travel": ("visit", PEN.Visit),  # abroad only (see visit_parties)
     "discuss": ("talks", PEN.Talks),
     "negotiate": ("talks", PEN.Talks),
     # 'spoke by phone with …': a call only when told by phone or video (see _by_phone)
@@ -151,6 +159,8 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
     places, place_states = meeting_places(s, trig, verb, kind)
     if kind == "visit":
         visitors, hosts = visit_parties(s, trig, verb)
+        if verb and trig.lemma_ in TRAVEL_VERBS and not hosts:
+            return []  # a journey home, or nowhere named
         for v in visitors:
             ev.add_role("visitor", v)
         for h in hosts:
