@@ -69,6 +69,7 @@ def test_snippet_gives_expected_facts(case: dict[str, Any]) -> None:
         ("nstatements", {"statement"}),
         ("nmeetings", {"meeting", "summit", "talks"}),
         ("ncalls", {"call"}),
+        ("nvisits", {"visit"}),
         ("nlaunches", {"launch"}),
     ):
         if key in case:
