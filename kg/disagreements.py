@@ -48,8 +48,6 @@ def separate_disagreeing_reports(graphs: Mapping[URIRef, Graph]) -> dict[URIRef,
         return dict(graphs)
     out = dict(graphs)
     for name in {n for by in disagreeing.values() for n in by}:
-        names = {
-            event: URIRef(f"{event}-{_slug(name)}") for event, by in disagreeing.items() if name in by
-        }
+        names = {event: URIRef(f"{event}-{_slug(name)}") for event, by in disagreeing.items() if name in by}
         out[name] = _renamed(graphs[name], names)
     return out

@@ -92,6 +92,7 @@ def _going_to(trig: Token) -> Token | None:
 
 
 def _verb_parties(trig: Token) -> list[Token]:
+    """The tokens that may name the parties of a meeting verb."""
     toks = subject(trig)
     if not toks and trig.dep_ == "xcomp":
         # 'Abe and Trump are expected to speak by phone'
@@ -107,6 +108,7 @@ def _verb_parties(trig: Token) -> list[Token]:
 
 
 def _noun_parties(trig: Token) -> list[Token]:
+    """The tokens that may name the parties of a meeting noun."""
     toks = [t for c in trig.children if c.dep_ in ("poss", "compound", "nmod", "amod") for t in c.subtree]
     # 'talks between officials from the two countries' (the parser may hang 'from …' on
     # the noun): the parties are where the officials are from
@@ -217,6 +219,7 @@ def _modifier_places(s: Sent, trig: Token) -> tuple[list[Entity], set[URIRef]]:
 
 
 def _phrase_places(s: Sent, trig: Token, verb: bool, kind: str) -> list[Entity]:
+    """The places the place phrases around a meeting trigger name, in text order."""
     if verb:
         pobjs = prep_objects(trig, {"in", "at"})
         if trig.lemma_ in TRAVEL_VERBS | {"visit"}:

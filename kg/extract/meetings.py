@@ -120,6 +120,7 @@ def _count(trig: Token) -> int | None:
 
 
 def _copy(ev: EventFact) -> EventFact:
+    """A copy of an event that shares no list with it."""
     return replace(
         ev,
         spans=list(ev.spans),
@@ -152,6 +153,8 @@ def split_by_place(ev: EventFact) -> list[EventFact]:
 
 
 def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
+    """The meetings (or the visit) a trigger word tells: none when it tells none here, else
+    one, or one per place when several are told at once (:func:`split_by_place`)."""
     kind, cls = (MEETING_VERBS if verb else MEETING_NOUNS)[trig.lemma_]
     if not _accepted(s, trig, verb, kind):
         return []

@@ -73,11 +73,15 @@ def _meeting(*people: Entity, when: DateValue | None = None, modality: str = "ac
         (_meeting(B, _state("Alpha"), when=_day("2014-03-01")), {}, None, False),  # one person
     ],
 )
-def test_is_summit(event: EventFact, titled: dict[URIRef, URIRef], published: date | None, summit: bool) -> None:
+def test_is_summit(
+    event: EventFact, titled: dict[URIRef, URIRef], published: date | None, summit: bool
+) -> None:
     assert is_summit(event, TERMS, titled, published) is summit
 
 
-def _summit(*, when: DateValue | None = None, place: Entity | None = None, count: int | None = None) -> EventFact:
+def _summit(
+    *, when: DateValue | None = None, place: Entity | None = None, count: int | None = None
+) -> EventFact:
     ev = _meeting(A, B, _state("Alpha"), when=when)
     ev.kind, ev.cls, ev.count = "summit", PEN.Summit, count
     if place is not None:
@@ -125,4 +129,7 @@ def test_a_state_as_venue_is_its_territory_located_in_it() -> None:
     assert (sweden, RDF.type, PEN.Place) in g
     assert (sweden, RDFS.label, Literal("Sweden")) in g
     assert (sweden, PEN.locatedIn, resource_iri("state", "Sweden")) in g
-    assert set(g.objects(talks, PEN.participant)) == {resource_iri("state", "Japan"), resource_iri("state", "China")}
+    assert set(g.objects(talks, PEN.participant)) == {
+        resource_iri("state", "Japan"),
+        resource_iri("state", "China"),
+    }
