@@ -132,6 +132,9 @@ def _class_word(cls: URIRef) -> str:
     return slugify("".join(" " + c if c.isupper() else c for c in name).strip())
 
 
+_MET = {"meeting", "summit", "talks", "call", "visit"}
+
+
 def _summit_locator(ev: EventFact) -> str | None:
     """What places a summit in the world, as precisely as one article can know it and in
     words another article can know too: its date to the month (or closer); else its
@@ -148,8 +151,9 @@ def event_key(ev: EventFact, article: str = "") -> str:
     """What identifies an event across sentences and articles: date, actor(s) and, for
     launches, the weapon class or system; non-actual events keep their modality apart.
     A summit is placed by :func:`_summit_locator` and counted meetings ('their three
-    meetings') keep their count; a single summit with neither date nor place has nothing
-    another article could share, so it is keyed to its ``article``."""
+    meetings') keep their count; a single meeting, call or visit with no date (a summit
+    with neither date nor place) has nothing another article could share, so it is keyed
+    to its ``article``."""
     when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
     if ev.kind == "summit":
         when = _summit_locator(ev) or "undated"
@@ -182,7 +186,9 @@ def event_key(ev: EventFact, article: str = "") -> str:
         parts.extend(names[:4] or ["unknown"])
         if ev.kind == "summit" and (ev.count or 1) > 1:
             parts.append(f"{ev.count}-meetings")
-        elif ev.kind == "summit" and when == "undated" and article:
+        elif ev.kind in _MET and when == "undated" and article:
+            # nothing places it in time (nor, for a summit, in space): the same parties
+            # meet again, so another article's undated meeting of theirs may be another one
             parts.append(article)
     if ev.modality != "actual":
         parts.append(ev.modality)

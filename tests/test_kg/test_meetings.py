@@ -114,6 +114,23 @@ def test_summit_keys_of_two_articles(one: EventFact, other: EventFact, same: boo
     assert (event_key(one, "article-one") == event_key(other, "article-two")) is same
 
 
+def _talks(when: DateValue | None = None) -> EventFact:
+    ev = _meeting(A, C, when=when)
+    ev.kind, ev.cls = "talks", PEN.Talks
+    return ev
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        (_talks(_day("2014-03-01")), _talks(_day("2014-03-01")), True),
+        (_talks(), _talks(), False),  # the same parties meet again: undated is no identity
+    ],
+)
+def test_meeting_keys_of_two_articles(one: EventFact, other: EventFact, same: bool) -> None:
+    assert (event_key(one, "article-one") == event_key(other, "article-two")) is same
+
+
 def test_a_summit_key_names_its_leaders_not_their_states() -> None:
     key = event_key(_summit(when=_month(2019, 2)), "article-one")
     assert key == "2019-02-leader-a-leader-b"
