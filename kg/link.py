@@ -67,6 +67,9 @@ _ORGANISATION_CLASSES = {
     PEN.ThinkTank,
 }
 
+# The classes of places a state's name can stand for ('in Singapore': the city).
+_TERRITORY_CLASSES = {"Settlement", "Place", "Region", "AdministrativeRegion"}
+
 _MINT_KIND = {
     "Person": "person",
     "Organisation": "org",
@@ -144,6 +147,10 @@ class Linker:
     _fuzzy_names: dict[str, list[str]] = field(default_factory=dict)
     _name_tokens: dict[str, list[Entity]] = field(default_factory=dict)
     _kin: dict[tuple[str, URIRef], list[Entity]] = field(default_factory=dict)
+    # places by name, apart from ``by_name``, where a state claims a name first: the city
+    # of 'Singapore' is found here although the name links to the state
+    _places: dict[str, Entity] = field(default_factory=dict)
+    _places_of: dict[URIRef, list[tuple[list[str], Entity]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
@@ -155,6 +162,11 @@ class Linker:
                 # reference data's order)
                 self.by_name.setdefault(key, ent)
                 self._fuzzy_names.setdefault(local_name(ent.cls), []).append(key)
+                if local_name(ent.cls) in _TERRITORY_CLASSES:
+                    self._places.setdefault(key, ent)
+            if local_name(ent.cls) in _TERRITORY_CLASSES and ent.state is not None:
+                names = [fold(n) for n in (entry.label, *entry.aliases)]
+                self._places_of.setdefault(ent.state, []).append((names, ent))
             for name in entry.demonyms:
                 self.demonyms.setdefault(fold(name), ent)
             for name in entry.metonyms:
@@ -179,6 +191,26 @@ class Linker:
         if classes is not None and local_name(ent.cls) not in set(classes):
             return None
         return ent
+
+    def place(self, name: str) -> Entity | None:
+        """The reference place (a settlement, region or other place, not a water body or
+        facility) of that name, even when a state of the same name claims it first."""
+        return self._places.get(fold(name))
+
+    def place_in(self, state: URIRef, name: str) -> Entity | None:
+        """The reference place of a state called ``name``, or whose name begins with it as
+        a word: the capital a metonym names ('Seoul'; 'Washington' → 'Washington, D.C.')."""
+        key = fold(name)
+        if not key:
+            return None
+        places = self._places_of.get(state, [])
+        for names, ent in places:
+            if key in names:
+                return ent
+        for names, ent in places:
+            if any(n.startswith(key + " ") for n in names):
+                return ent
+        return None
 
     def demonym(self, name: str) -> Entity | None:
         """The state of a demonym ('North Korean', 'Japanese')."""

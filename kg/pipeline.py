@@ -35,6 +35,7 @@ from rdflib.compare import to_canonical_graph
 from tqdm import tqdm
 
 from kg import __version__
+from kg.disagreements import separate_disagreeing_reports
 from kg.errors import ArticleError, BuildError, ValidationFailedError
 from kg.model import Article, ExtractionRun
 from kg.namespaces import graph_iri
@@ -269,11 +270,13 @@ def _runs_graph(run: ExtractionRun, base: str) -> Graph:
 
 def assemble(article_graphs: Mapping[URIRef, Graph], *, settings: Settings, run: ExtractionRun) -> Dataset:
     """The whole dataset: the article graphs, ``graph/reference``, ``graph/ontology`` and
-    ``graph/runs``, keyed by graph IRI."""
+    ``graph/runs``, keyed by graph IRI. Reports of one event IRI that disagree on its date
+    are kept apart (:mod:`kg.disagreements`)."""
     from kg.reference import reference_graph
 
     base = settings.base_iri
-    dataset: Dataset = {name: _canonical(graph) for name, graph in article_graphs.items()}
+    separate = separate_disagreeing_reports(article_graphs)
+    dataset: Dataset = {name: _canonical(graph) for name, graph in separate.items()}
     dataset[graph_iri("reference", base=base)] = _canonical(reference_graph(base))
     dataset[graph_iri("ontology", base=base)] = _canonical(ontology_graph(Path(settings.ontology_dir)))
     dataset[graph_iri("runs", base=base)] = _runs_graph(run, base)

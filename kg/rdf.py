@@ -140,10 +140,31 @@ def _class_word(cls: URIRef) -> str:
     return slugify("".join(" " + c if c.isupper() else c for c in name).strip())
 
 
-def event_key(ev: EventFact) -> str:
+_MET = {"meeting", "summit", "talks", "call", "visit"}
+
+
+def _summit_locator(ev: EventFact) -> str | None:
+    """What places a summit in the world, as precisely as one article can know it and in
+    words another article can know too: its date to the month (or closer); else its
+    place, since the same leaders seldom meet twice in one city; else its year."""
+    if ev.date is not None and ev.date.precision != "year":
+        return ev.date.value
+    place = ev.first("place")
+    if place is not None:
+        return _slug_of(place.iri)
+    return ev.date.value if ev.date is not None else None
+
+
+def event_key(ev: EventFact, article: str = "") -> str:
     """What identifies an event across sentences and articles: date, actor(s) and, for
-    launches, the weapon class or system; non-actual events keep their modality apart."""
+    launches, the weapon class or system; non-actual events keep their modality apart.
+    A summit is placed by :func:`_summit_locator` and counted meetings ('their three
+    meetings') keep their count; a single meeting, call or visit with no date (a summit
+    with neither date nor place) has nothing another article could share, so it is keyed
+    to its ``article``."""
     when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
+    if ev.kind == "summit":
+        when = _summit_locator(ev) or "undated"
     parts: list[str] = [when]
     if ev.kind in ("launch", "nuclear-test", "test"):
         actor = ev.first("launchingState")
@@ -166,15 +187,25 @@ def event_key(ev: EventFact) -> str:
     else:
         people = ev.roles.get("participant", []) + ev.roles.get("visitor", [])
         people += ev.roles.get("host", [])
+        if ev.kind == "summit" and any(p.cls == PEN.Person for p in people):
+            # leaders identify their summit; their states are told (or not) by the way
+            people = [p for p in people if p.cls == PEN.Person]
         names = sorted({_slug_of(p.iri) for p in people})
         parts.extend(names[:4] or ["unknown"])
+        if ev.kind == "summit" and (ev.count or 1) > 1:
+            parts.append(f"{ev.count}-meetings")
+        elif ev.kind in _MET and when == "undated" and article:
+            # nothing places it in time (nor, for a summit, in space): the same parties
+            # meet again, so another article's undated meeting of theirs may be another one
+            parts.append(article)
     if ev.modality != "actual":
         parts.append(ev.modality)
     return "-".join(slugify(p) for p in parts)
 
 
-def event_iri(ev: EventFact, base: str, n: int = 1) -> URIRef:
-    key = event_key(ev) + (f"-{n}" if n > 1 else "")
+def event_iri(ev: EventFact, base: str, n: int = 1, article: str = "") -> URIRef:
+    """The IRI of an event told by ``article`` (the n-th of that key in the article)."""
+    key = event_key(ev, article) + (f"-{n}" if n > 1 else "")
     return resource_iri(ev.kind, key, base=base)
 
 
@@ -256,6 +287,7 @@ class _Builder:
         self.add(ent.iri, RDFS.label, Literal(ent.label))
         if ent.minted and ent.part_of is not None:
             self.add(ent.iri, PEN.partOf, ent.part_of)
+        # (a state's territory, a meeting's venue, is described in the reference graph)
         return ent.iri
 
     # -- the parts ---------------------------------------------------------------------
@@ -316,10 +348,10 @@ class _Builder:
         used: set[URIRef] = set()
         for ev in self.facts.events:
             n = 1
-            node = event_iri(ev, self.base)
+            node = event_iri(ev, self.base, article=self.slug)
             while node in used:
                 n += 1
-                node = event_iri(ev, self.base, n)
+                node = event_iri(ev, self.base, n, article=self.slug)
             used.add(node)
             iris[id(ev)] = node
         for ev in self.facts.events:

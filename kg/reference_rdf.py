@@ -13,7 +13,7 @@ from datetime import date
 from rdflib import DCTERMS, RDF, RDFS, SKOS, XSD, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
-from kg.namespaces import DEFAULT_BASE, PEN
+from kg.namespaces import DEFAULT_BASE, PEN, resource_iri
 from kg.reference_load import load_reference
 from kg.reference_model import KINSHIP, PLACE_CLASSES, Precision
 
@@ -75,6 +75,19 @@ def reference_graph(base: str = DEFAULT_BASE) -> Graph:
             if e.range_km is not None:
                 g.add((s, PEN.rangeKm, RDFLiteral(f"{e.range_km:g}", datatype=XSD.decimal)))
         g.add((s, DCTERMS.source, _lit(e.source)))
+    # Each state's territory, the place a meeting "held in Sweden" took place
+    # (kg.extract.venues mints the same IRI), unless a reference place has that IRI already
+    # (the city of Singapore).
+    for e in data.entries:
+        if e.cls != "State":
+            continue
+        land = resource_iri("place", e.label, base=base)
+        if str(land) in data.by_iri:
+            continue
+        g.add((land, RDF.type, PEN.Place))
+        g.add((land, RDFS.label, _lit(e.label)))
+        g.add((land, PEN.locatedIn, URIRef(e.iri)))
+        g.add((land, DCTERMS.source, _lit("the territory of the state: derived from its record")))
     for p in data.posts:
         s = URIRef(p.iri)
         g.add((s, RDF.type, PEN.Post))

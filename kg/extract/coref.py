@@ -3,7 +3,9 @@
 The several sentences that tell one event give one event: a new event joins the most
 recent earlier event (the salient one) of the same kind and modality whose arguments do
 not conflict — same or unknown actor, same or unknown date, weapon classes of which one is
-the other or a vaguer word for it, a shared participant for meetings. A definite noun
+the other or a vaguer word for it, for meetings a shared participant and places of which
+one is, or contains, the other ('in Vietnam' and 'the Hanoi summit'; the more specific
+is kept). A definite noun
 phrase with nothing of its own ('the launches', 'the incident') joins the salient event of
 its kind. Across articles, events meet through their IRIs, which are built from the same
 identifying key (see ``kg.rdf.event_key``).
@@ -14,6 +16,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from kg.extract.types import EventFact
+from kg.extract.venues import most_specific, places_compatible
 from kg.namespaces import PEN
 
 __all__ = ["EventMerger", "classes_compatible", "family_of"]
@@ -107,9 +110,12 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
         persons_b = {
             e.iri for r in ("participant", "visitor") for e in new.roles.get(r, []) if e.cls == PEN.Person
         }
-        if not (persons_a & persons_b) and not (new.definite and a & b):
+        old_places, new_places = old.roles.get("place", []), new.roles.get("place", [])
+        if not places_compatible(old_places, new_places):
             return False
-        return _same_or_unknown(old, new, "place")
+        # 'the Singapore talks': a definite meeting told by its place alone is the one held there
+        placed = new.definite and not b and bool(new_places)
+        return bool(persons_a & persons_b) or (new.definite and bool(a & b)) or placed
     if new.kind == "exercise":
         return new.definite or bool(
             {e.iri for e in old.roles.get("participant", [])}
@@ -127,6 +133,9 @@ def _absorb(old: EventFact, new: EventFact) -> None:
             if role in ("launchingState", "weaponSystem") and old.first(role) is not None:
                 continue
             old.add_role(role, e)
+    old.leaders = old.leaders or new.leaders
+    if "place" in old.roles:
+        old.roles["place"] = most_specific(old.roles["place"])  # 'Vietnam', then 'Hanoi'
     for cls in new.weapon_classes:
         if cls not in old.weapon_classes:
             old.weapon_classes.append(cls)

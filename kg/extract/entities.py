@@ -276,6 +276,14 @@ def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> 
         t.text == "-" and t.i + 1 < span.end and span.doc[t.i + 1].is_title for t in span
     ):
         return None  # 'Trump-Kim summit': a compound of names, whose parts are linked later
+    if any(
+        t.text == "-"
+        and span.start < t.i < span.end - 1
+        and linker.persons_named(span.doc[t.i - 1].text)
+        and linker.persons_named(span.doc[t.i + 1].text)
+        for t in span
+    ):
+        return None  # 'the Xi-Putin summit' taken for a facility: names of persons, linked later
     if label == "PERSON" and len(span) == 1 and linker.persons_named(span.text):
         return None  # a surname several known people share, with none of them named before
     if not is_proper_name(span, place_head=label == "FAC"):

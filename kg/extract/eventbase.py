@@ -170,7 +170,7 @@ def place_entity(e: Entity, linker: Linker) -> Entity | None:
     if e.cls in PLACE_CLASSES:
         return e
     if e.cls == PEN.State:
-        return linker.exact(e.label, ("Settlement", "Place", "Region", "AdministrativeRegion"))
+        return linker.place(e.label)
     return None
 
 

@@ -60,6 +60,7 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
             continue
         owner: int | None = None
         below = span.root
+        clause_verb = False  # a verb of its own under the owner: 'said Yoon will travel on Thursday'
         for anc in [span.root, *span.root.ancestors]:
             if anc.i in range(span.start, span.end):
                 continue
@@ -77,7 +78,10 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
                     else by_verb[anc.i]
                 )
                 break
+            clause_verb = clause_verb or anc.pos_ == "VERB"
             below = anc
+        if owner is not None and owner not in trig_ids and clause_verb:
+            owner = None  # the date is that verb's, not the saying's: the nearest trigger's
         if owner is None:
             orphans.append((d, span))
             continue
@@ -88,12 +92,27 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
             for t in triggers:
                 if t.i in speech_acts and t.dep_ == "conj" and coordinated_head(t).i == owner:
                     out.setdefault(t.i, d)
+    for t in triggers:
+        # 'will travel to Tokyo on Thursday for a summit': the journey's date is the summit's
+        if t.i not in out and t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.i in out:
+            out[t.i] = out[t.head.head.i]
     for d, span in orphans:
         free = [t for t in triggers if t.i not in out]
-        if free:
+        modified = [t for t in free if _premodifies(span, t)]
+        if modified:
+            out[modified[0].i] = d
+        elif free:
             nearest = min(free, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
             out[nearest.i] = d
     return out
+
+
+def _premodifies(span: Span, t: Token) -> bool:
+    """Whether a date stands right before a noun trigger's own modifiers ('the February 2019
+    Trump-Kim Hanoi summit', where the parser may hang the date on a noun further on)."""
+    if t.pos_ not in ("NOUN", "PROPN") or t.i < span.end:
+        return False
+    return all(t in w.ancestors for w in t.doc[span.end : t.i])
 
 
 def _events_at(s: Sent, t: Token) -> list[EventFact]:
@@ -226,6 +245,9 @@ def _resumptions(s: Sent, found: list[tuple[Token, EventFact]]) -> list[tuple[To
     return out
 
 
+_SCHEDULED = {"meeting", "summit", "talks", "call", "visit"}
+
+
 def _since(sent: Span, d: DateSpan) -> bool:
     before = sent.doc.text[max(sent.start_char, d.begin - 7) : d.begin].lower().split()
     return d.text.lower().startswith("since") or (bool(before) and before[-1] == "since")
@@ -249,7 +271,7 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     speech_acts = {t.i for t, ev in found if ev.kind == "statement"}
     dated = _assign_dates(s, [t for t, _ in found], speech_acts)
     for t, ev in found:
-        ev.modality = modality_of(t)
+        ev.modality = modality_of(t, scheduled=ev.kind in _SCHEDULED)
         d = dated.get(t.i)
         if d is not None and _since(sent, d):
             d = None  # 'has not tested since 2017': the start of an abstention, not the event's date

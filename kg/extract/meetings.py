@@ -1,24 +1,40 @@
 """Meetings (summits, talks, visits, phone calls) and military exercises: participants,
 visitors and hosts, place, count and purpose read from the trigger's syntactic arguments.
+
+Who took part and where are read by :mod:`kg.extract.meeting_args` ('the Hanoi summit',
+'talks between officials from the two countries were held in Sweden'). A verb of speaking
+is a call when told by phone ('spoke by phone with'); a passive 'be met with' is no
+meeting. Several meetings told at once in as many places ('met twice, in Singapore and Vietnam')
+are one meeting per place. Whether a meeting is a summit is decided for the whole article
+(:mod:`kg.extract.summits`).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from spacy.tokens import Token
 
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
     NUMBERS,
-    PLACE_CLASSES,
     TIMES,
     Sent,
-    place_entity,
     prep_objects,
     prep_objects_direct,
     state_of,
     subject,
 )
-from kg.extract.types import Entity, EventFact
+from kg.extract.meeting_args import (
+    HOLD_VERBS,
+    PEOPLE_NOUNS,
+    TRAVEL_VERBS,
+    meeting_places,
+    parties,
+    visit_parties,
+)
+from kg.extract.types import EventFact
+from kg.extract.venues import most_specific
 from kg.namespaces import PEN
 
 __all__ = ["EXERCISE_NOUNS", "MEETING_NOUNS", "MEETING_VERBS", "exercise_event", "meeting_events"]
@@ -36,103 +52,138 @@ MEETING_NOUNS = {
 MEETING_VERBS = {
     "meet": ("meeting", PEN.Meeting),
     "visit": ("visit", PEN.Visit),
+    "travel": ("visit", PEN.Visit),  # abroad only (see visit_parties)
     "discuss": ("talks", PEN.Talks),
     "negotiate": ("talks", PEN.Talks),
+    # 'spoke by phone with …': a call only when told by phone or video (see _by_phone)
+    "speak": ("call", PEN.PhoneCall),
+    "talk": ("call", PEN.PhoneCall),
 }
-_HOLD_VERBS = {"hold", "have", "conduct", "host", "begin", "start", "open", "attend"}
+_PHONE_WORDS = {"phone", "telephone", "video", "videoconference", "teleconference"}
 EXERCISE_NOUNS = {"exercise", "exercises", "drill", "drills", "wargame", "wargames", "war game", "maneuvers"}
 
 
-_PEOPLE_NOUNS = {"counterpart", "leader", "official", "president", "minister", "delegation", "envoy"}
-
-
-def _participants(s: Sent, trig: Token, verb: bool) -> list[Entity]:
-    toks: list[Token] = []
-    if verb:
-        toks += subject(trig)
-        for c in trig.children:
-            if c.dep_ == "dobj":
-                toks += list(c.subtree)
-        toks += prep_objects_direct(trig, {"with", "between"})
-    else:
-        for c in trig.children:
-            if c.dep_ in ("poss", "compound", "nmod", "amod"):
-                toks += list(c.subtree)
-        toks += prep_objects_direct(trig, {"with", "between", "among", "of"})
-        if trig.head.lemma_ in _HOLD_VERBS and trig.dep_ in ("dobj", "nsubjpass"):
-            toks += subject(trig.head)
-    ents = [e for e in s.entities(toks, ACTOR_CLASSES)]
-    return ents
-
-
-def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
-    kind, cls = (MEETING_VERBS if verb else MEETING_NOUNS)[trig.lemma_]
+def _accepted(s: Sent, trig: Token, verb: bool, kind: str) -> bool:
+    """Whether a trigger word tells a meeting here at all."""
     if not verb and kind == "talks":
         # abstract 'negotiations' are events only when held, placed or between parties
-        held = trig.head.lemma_ in _HOLD_VERBS or any(c.lemma_ in _HOLD_VERBS for c in trig.head.children)
+        held = trig.head.lemma_ in HOLD_VERBS or any(c.lemma_ in HOLD_VERBS for c in trig.head.children)
         has_between = bool(prep_objects_direct(trig, {"between", "with"}))
         if not (held or has_between or trig.dep_ == "nsubjpass"):
-            return []
+            return False
     if (
         not verb
         and kind == "call"
         and not any(t.lower_ in ("phone", "video", "telephone") for t in trig.lefts)
     ):
-        return []
+        return False
     if verb and kind == "talks" and not prep_objects_direct(trig, {"with"}):
-        return []
+        return False
+    if verb and kind == "call" and not _by_phone(trig):
+        return False
+    if verb and kind == "meeting" and any(c.dep_ == "auxpass" for c in trig.children):
+        return False  # 'the provocation would be met with a response'
     if verb and kind == "meeting":
         # one meets people, not demands or acts ('would meet any hostile act with …')
         dobjs = [c for c in trig.children if c.dep_ == "dobj"]
         if (
             dobjs
             and not any(s.entities(list(d.subtree), ACTOR_CLASSES) for d in dobjs)
-            and not any(d.lemma_.lower() in _PEOPLE_NOUNS for d in dobjs)
+            and not any(d.lemma_.lower() in PEOPLE_NOUNS for d in dobjs)
         ):
-            return []
-    ev = EventFact(kind, cls, [s.span_of(trig)], trigger=trig.text)
-    parts = _participants(s, trig, verb)
-    if kind == "visit":
-        visitors = s.entities(
-            subject(trig) if verb else [t for c in trig.children if c.dep_ == "poss" for t in c.subtree],
-            ACTOR_CLASSES,
-        )
-        hosts_toks = (
-            [t for c in trig.children if c.dep_ == "dobj" for t in c.subtree]
-            if verb
-            else [t for p in prep_objects(trig, {"to"}) for t in p.subtree]
-        )
-        for v in visitors:
-            ev.add_role("visitor", v)
-        for h in s.entities(hosts_toks, {PEN.State}):
-            ev.add_role("host", h)
-    else:
-        for p in parts:
-            ev.add_role("participant", p)
-    place_objs = prep_objects(trig, {"in", "at"}) if verb else []
-    for c in [trig] if verb else [trig, trig.head]:
-        for pobj in prep_objects_direct(c, {"in", "at"}) + place_objs:
-            for e in s.entities(list(pobj.subtree), PLACE_CLASSES | {PEN.State}):
-                place = place_entity(e, s.linker)
-                # A region ("the Indo-Pacific") is what talks are about, never where they sit.
-                if place is None or place.cls == PEN.Region or place in ev.roles.get("place", []):
-                    continue
-                ev.add_role("place", place)
+            return False
+    return True
+
+
+def _by_phone(verb: Token) -> bool:
+    """'spoke by phone', 'talked over the telephone', 'spoke on a video call'."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in ("by", "over", "on", "via")
+        and any(g.lemma_.lower() in _PHONE_WORDS or g.lower_ in ("call", "link") for g in c.children)
+        for c in verb.children
+    )
+
+
+def _count(trig: Token) -> int | None:
+    """How many meetings the trigger tells: 'met twice', 'met three times', 'two meetings'."""
+    count: int | None = None
     for c in trig.children:
         if c.dep_ in ("advmod", "npadvmod") and c.lower_ in TIMES:
-            ev.count = TIMES[c.lower_]
+            count = TIMES[c.lower_]
         if c.dep_ == "nummod" and c.lower_ in NUMBERS and trig.tag_ == "NNS":
-            ev.count = NUMBERS[c.lower_]
+            count = NUMBERS[c.lower_]
         if c.dep_ == "npadvmod" and c.lower_ == "times":
             n = next((NUMBERS.get(g.lower_) for g in c.children if g.dep_ == "nummod"), None)
-            ev.count = n or ev.count
+            count = n or count
+    return count
+
+
+def _copy(ev: EventFact) -> EventFact:
+    """A copy of an event that shares no list with it."""
+    return replace(
+        ev,
+        spans=list(ev.spans),
+        roles={r: list(v) for r, v in ev.roles.items()},
+        weapon_classes=list(ev.weapon_classes),
+        back_refs=list(ev.back_refs),
+        about_families=list(ev.about_families),
+    )
+
+
+def split_by_place(ev: EventFact) -> list[EventFact]:
+    """Several meetings told at once, in as many places ('met twice, in Singapore and
+    Vietnam'): one meeting per place. When the count is larger than the places ('met three
+    times, in Singapore and Hanoi'), the counted meetings stay an event of their own beside
+    the placed ones; with fewer places than meetings told, nothing is split."""
+    places = ev.roles.get("place", [])
+    if ev.count is None or ev.count < 2 or len(places) < 2 or len(places) > ev.count:
+        return [ev]
+    out: list[EventFact] = []
+    if ev.count > len(places):
+        rest = _copy(ev)
+        del rest.roles["place"]
+        out.append(rest)
+    for place in places:
+        one = _copy(ev)
+        one.roles["place"] = [place]
+        one.count = None
+        out.append(one)
+    return out
+
+
+def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
+    """The meetings (or the visit) a trigger word tells: none when it tells none here, else
+    one, or one per place when several are told at once (:func:`split_by_place`)."""
+    kind, cls = (MEETING_VERBS if verb else MEETING_NOUNS)[trig.lemma_]
+    if not _accepted(s, trig, verb, kind):
+        return []
+    ev = EventFact(kind, cls, [s.span_of(trig)], trigger=trig.text)
+    places, place_states = meeting_places(s, trig, verb, kind)
+    if kind == "visit":
+        visitors, hosts = visit_parties(s, trig, verb)
+        if verb and trig.lemma_ in TRAVEL_VERBS and not hosts:
+            return []  # a journey home, or nowhere named
+        for v in visitors:
+            ev.add_role("visitor", v)
+        for h in hosts:
+            ev.add_role("host", h)
+    else:
+        told = parties(s, trig, verb)
+        for p in told.entities:
+            if p.iri not in place_states:
+                ev.add_role("participant", p)
+        ev.leaders = told.leaders
+    for place in most_specific(places):
+        ev.add_role("place", place)
+    ev.count = _count(trig)
     purpose = [
         c for c in trig.children if c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" for g in c.lefts)
     ]
     if purpose:
         ev.purpose = " ".join(t.text for t in purpose[0].subtree)
     ev.definite = not verb and any(c.lower_ in ("the", "their", "this", "that") for c in trig.lefts)
-    return [ev]
+    return split_by_place(ev) if kind != "visit" else [ev]
 
 
 def exercise_event(s: Sent, trig: Token) -> EventFact | None:

@@ -4,7 +4,8 @@
   the trigger as the object of a verb of stopping ('froze missile tests', 'refrained
   from provocations'), or 'no' before a noun trigger;
 - predicted: a future or modal verb under a verb of belief or expectation ('analysts
-  believe it will resume'), or 'is expected to';
+  believe it will resume'), or 'is expected to'; a meeting, call or visit someone says
+  will happen is announced, so planned;
 - planned: a future, 'plan to', 'be scheduled to' or 'next week' told of the participants;
 - actual otherwise.
 """
@@ -50,6 +51,13 @@ HEDGES = {
     "presumably",
     "perhaps",
 }
+
+
+def _lemma(tok: Token) -> str:
+    """A token's lemma; spaCy's small model reads 'hopes' and 'hoped' as forms of 'hop'."""
+    if tok.lemma_ == "hop" and tok.lower_.startswith("hope"):
+        return "hope"
+    return tok.lemma_
 
 
 def _governing_verb(tok: Token) -> Token:
@@ -99,21 +107,25 @@ def is_future(sent: Span) -> bool:
     return False
 
 
-def modality_of(tok: Token) -> Modality:
-    """The modality of the event a trigger token tells."""
+def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
+    """The modality of the event a trigger token tells. A ``scheduled`` event (a meeting,
+    call or visit, which its parties arrange) that someone says will happen is announced,
+    so planned ('Yoon will travel to Tokyo for a summit, officials said'); a launch someone
+    says will happen is predicted."""
     if _negated(tok):
         return "negated"
     verb = _governing_verb(tok)
     chain = [verb, *list(verb.ancestors)[:4]]
     modal = any(c.lower_ in _MODALS and c.dep_ == "aux" for c in verb.children)
     expected = any(v.lemma_ == "expect" and any(c.dep_ == "auxpass" for c in v.children) for v in chain)
-    believed = any(v.lemma_ in _BELIEF_VERBS for v in chain[1:])
+    belief = _BELIEF_VERBS - {"say"} if scheduled else _BELIEF_VERBS
+    believed = any(v.lemma_ in belief for v in chain[1:])
     if expected or (modal and believed) or any(v.lower_ == "likely" for v in chain):
         return "predicted"
     # a noun trigger's own verb plans it ('plans more tests'); a verb trigger is planned
     # by a verb above it ('plans to launch')
     planners = chain if verb.i != tok.i else chain[1:]
-    planned = modal or any(v.lemma_ in _PLAN_VERBS for v in planners)
+    planned = modal or any(_lemma(v) in _PLAN_VERBS for v in planners)
     if planned or any(
         t.lower_ == "next" and t.head.lower_ in ("week", "month", "year") for t in verb.subtree
     ):

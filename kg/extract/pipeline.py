@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import rdflib
+from rdflib import URIRef
 from spacy.tokens import Doc
 
 from kg.annotate import annotate, load_reference_entries
@@ -15,6 +16,7 @@ from kg.extract.entities import find_mentions, sentence_span
 from kg.extract.events import find_events
 from kg.extract.facilities import find_facilities
 from kg.extract.posts import HoldingLookup, find_posts, reference_lookup
+from kg.extract.summits import Term, drop_represented_states, head_terms, type_summits
 from kg.extract.types import Attribute, Claim, EventFact
 from kg.extract.weapons import weapon_attributes
 from kg.link import Linker
@@ -33,6 +35,11 @@ def linker(base: str) -> Linker:
 @lru_cache(maxsize=4)
 def _lookup(base: str) -> HoldingLookup:
     return reference_lookup(base)
+
+
+@lru_cache(maxsize=4)
+def _head_terms(base: str) -> dict[URIRef, list[Term]]:
+    return head_terms(base)
 
 
 def sentences_of(doc: Doc) -> list[tuple[int, int]]:
@@ -78,6 +85,8 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
         described += [(a.entity, a.span) for a in weapons]
         claims.extend(entity_claims(sent, attribution, described))
     events = merger.events
+    drop_represented_states(events, posts)
+    type_summits(events, posts, _head_terms(base), article.published)
     return ArticleFacts(
         article, sentences_of(doc), mentions.mentions, posts, events, merge_entity_claims(claims), attributes
     )

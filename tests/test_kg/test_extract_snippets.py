@@ -47,6 +47,7 @@ def _matches(ev: EventFact, want: dict[str, Any]) -> bool:
         ("visitors", "visitor"),
         ("hosts", "host"),
         ("addressees", "addressee"),
+        ("places", "place"),
     ):
         if key in want and sorted(slug(e.iri) for e in ev.roles.get(role, [])) != sorted(want[key]):
             return False
@@ -129,6 +130,8 @@ def test_snippet_gives_expected_facts(case: dict[str, Any]) -> None:
     for key, kinds in (
         ("nstatements", {"statement"}),
         ("nmeetings", {"meeting", "summit", "talks"}),
+        ("ncalls", {"call"}),
+        ("nvisits", {"visit"}),
         ("nlaunches", {"launch"}),
     ):
         if key in case:

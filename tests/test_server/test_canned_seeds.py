@@ -248,10 +248,6 @@ def test_cq06_hawaii_talks(seeds: Seeds) -> None:
     assert {seeds.label(r.get("place")) for r in hawaii} == {"Hawaii"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: a place that modifies the event noun ('the Trump-Kim Hanoi summit') is not taken as the event's place",
-)
 def test_cq06_trump_kim_summits(seeds: Seeds) -> None:
     summits = [r for r, who in _meetings(seeds) if {"Donald Trump", "Kim Jong Un"} <= who]
     dated = {r["date"].value: r for r in summits if "date" in r}
@@ -261,10 +257,6 @@ def test_cq06_trump_kim_summits(seeds: Seeds) -> None:
     assert seeds.label(dated["2018"].get("place")) == "Singapore"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: talks told in the passive with the event noun as subject ('talks ... were held in Sweden in October 2019') are not extracted",
-)
 def test_cq06_sweden_talks(seeds: Seeds) -> None:
     rows = [
         r
@@ -433,10 +425,6 @@ def test_cq17_planned_and_predicted(seeds: Seeds) -> None:
     assert "North Korea" in by_seed.get("003", set())  # tests expected after the Olympics
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: meetings of heads of state are typed Meeting rather than Summit, and 'met with Kim twice, in Singapore and Vietnam' is not split into its two summits",
-)
 def test_cq18_leader_meetings(seeds: Seeds) -> None:
     rows = {
         next(iter(seeds.seed_numbers(r["article"]))): r for r in seeds.rows("cq18-leader-meetings-claimed")
@@ -469,10 +457,6 @@ def test_cq18_leader_meetings(seeds: Seeds) -> None:
     assert biden_kishida
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extraction gap: meetings of heads of state are typed Meeting rather than Summit, so the Trump-Kim summits told by 000 and 004 do not share one IRI",
-)
 def test_cq19_events_told_twice(seeds: Seeds) -> None:
     rows = seeds.rows("cq19-multi-source-events")
     kinds = {(r["type"].value.removeprefix(PEN), r["date"].value if "date" in r else "") for r in rows}
