@@ -17,6 +17,7 @@ from kg.extract.eventbase import ACTOR_CLASSES, Sent, coordinated_head, state_of
 from kg.extract.launches import (
     LAUNCH_NOUNS,
     LAUNCH_VERBS,
+    in_flight,
     launch_event,
     nuclear_test_event,
     nuclear_verb_event,
@@ -141,7 +142,7 @@ def _events_at(s: Sent, t: Token) -> list[EventFact]:
             # 'nuclear or long-range missile tests' also tells of missile tests
             if not any(w.lower_ in ("missile", "missiles") for w in t.subtree):
                 return out
-        if lemma in LAUNCH_NOUNS or t.lower_ in LAUNCH_NOUNS:
+        if lemma in LAUNCH_NOUNS or t.lower_ in LAUNCH_NOUNS or in_flight(t):
             ev = launch_event(s, t, verb=False)
             if ev:
                 out.append(ev)

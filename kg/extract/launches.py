@@ -30,9 +30,11 @@ from kg.extract.weapons import system_ranges
 from kg.namespaces import PEN
 
 __all__ = [
+    "FLIGHT_VERBS",
     "GENERIC_HEADS",
     "LAUNCH_NOUNS",
     "LAUNCH_VERBS",
+    "in_flight",
     "launch_event",
     "nuclear_test_event",
     "nuclear_verb_event",
@@ -214,7 +216,10 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         definite = any(c.lower_ in ("the", "these", "those", "this", "that") for c in left)
         if not weaponish and not (definite and trig.lemma_ in _BACKREF_NOUNS):
             return None
-        actor_toks = [t for c in trig.children if c.dep_ in ("poss", "compound", "nmod") for t in c.subtree]
+        # "North Korea's missiles", "a North Korean missile"
+        actor_toks = [
+            t for c in trig.children if c.dep_ in ("poss", "compound", "nmod", "amod") for t in c.subtree
+        ]
         actor_toks += prep_objects(trig, {"of", "by"})
         if not s.entities(actor_toks, ACTOR_CLASSES):
             # 'North Korea conducted tests', 'had refrained from missile tests'
@@ -249,8 +254,9 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             ev.count = n
             break
     # a noun trigger's places are its own, or its verb's when it is the verb's object
-    # ('conducted a test off the coast'); never those of a clause it is the subject of
-    head = trig if verb or trig.dep_ != "dobj" else trig.head
+    # ('conducted a test off the coast') or a flight it tells ('the missile fell into the
+    # sea'); never those of a clause it is the subject of
+    head = trig if verb or not (trig.dep_ == "dobj" or in_flight(trig)) else trig.head
     _launch_site(s, trig, verb, ev)
     for pobj in clause_prep_objects(head, {"into", "over", "toward", "towards", "in", "off"}):
         toks = list(pobj.subtree)
@@ -272,6 +278,38 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             ev.range_km = ev.range_km or d.km
     ev.definite = not verb and any(c.lower_ in ("the", "these", "those", "this", "that") for c in trig.lefts)
     return ev
+
+
+# verbs of a missile's flight: with a weapon as subject they tell of its launch ('the
+# rocket crashed into the sea', 'a missile landed in Japan's economic zone')
+FLIGHT_VERBS = {
+    "fly",
+    "fall",
+    "land",
+    "crash",
+    "splash",
+    "travel",
+    "soar",
+    "plunge",
+    "explode",
+    "disintegrate",
+}
+
+
+def in_flight(tok: Token) -> bool:
+    """Whether a weapon noun is the subject of a past flight verb ('the missile flew 600
+    km'); not of what it can do ('the missile can fly 15,000 km' is a capability)."""
+    if tok.dep_ != "nsubj" or tok.lower_ not in _WEAPON_WORDS:
+        return False
+    # the verb, or a verb coordinated with it that shares the subject ('lost thrust and
+    # crashed into the sea')
+    verbs = [tok.head, *(c for c in tok.head.conjuncts if not any(g.dep_ == "nsubj" for g in c.children))]
+    return any(
+        verb.lemma_.lower() in FLIGHT_VERBS
+        and verb.tag_ in ("VBD", "VBN")
+        and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+        for verb in verbs
+    )
 
 
 def _launch_site(s: Sent, trig: Token, verb: bool, ev: EventFact) -> None:

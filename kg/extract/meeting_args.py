@@ -78,8 +78,15 @@ class Parties:
 
 
 def _without_appositions(toks: list[Token]) -> list[Token]:
-    """Tokens outside any apposition among them ('with Kishida, the first visit by …')."""
-    inside = {w.i for t in toks if t.dep_ == "appos" for w in t.subtree}
+    """Tokens outside any apposition among them ('with Kishida, the first visit by …'),
+    except the name a description stands beside ('his Russian counterpart Sergei Lavrov':
+    the name is the party)."""
+    inside = {
+        w.i
+        for t in toks
+        if t.dep_ == "appos" and not (t.pos_ == "PROPN" and t.head.pos_ == "NOUN")
+        for w in t.subtree
+    }
     return [t for t in toks if t.i not in inside]
 
 
