@@ -16,6 +16,7 @@ claim (:func:`merge_entity_claims`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -123,7 +124,6 @@ def sentence_claims(
     the innermost over some of the event's words; a claim about the article's launch or
     nuclear test when a cue's clause names one the sentence does not tell; and the
     compliance claims. ``salient(family)`` is the article's latest event of a family."""
-    sb, se = sentence_span(sent)
     seen = _events_so_far(sent.doc)
     claims: list[Claim] = []
     compliance = compliance_claims(sent, attribution, None, told=told, salient=salient)
@@ -139,18 +139,7 @@ def sentence_claims(
         polarity = ev.modality != "negated"
         if cue.denial:
             polarity = not polarity
-        claims.append(
-            Claim(
-                source=cue.source,
-                about=ev,
-                span=TextSpan(sb, se, sb, se),
-                gist=sent.text.strip(),
-                polarity=polarity,
-                hedged=is_hedged(_hedge_scope(cue, attribution.cues)),
-                via=cue.via.entity if cue.via is not None else None,
-                confidence=0.7,
-            )
-        )
+        claims.append(_claim_by(cue, attribution, sent, about=ev, polarity=polarity, confidence=0.7))
         covered.add(id(cue))
 
     for ev in told:
@@ -178,6 +167,19 @@ def sentence_claims(
     return claims + [c for c, _ in compliance]
 
 
+def _claim_by(cue: Cue, attribution: Attribution, sent: Span, **fields: Any) -> Claim:
+    """The claim of a cue's source over the sentence (its words, hedging and channel)."""
+    sb, se = sentence_span(sent)
+    return Claim(
+        source=cue.source,
+        span=TextSpan(sb, se, sb, se),
+        gist=sent.text.strip(),
+        hedged=is_hedged(_hedge_scope(cue, attribution.cues)),
+        via=cue.via.entity if cue.via is not None else None,
+        **fields,
+    )
+
+
 def entity_claims(
     sent: Span, attribution: Attribution, told: Sequence[tuple[Entity, TextSpan]]
 ) -> list[Claim]:
@@ -185,7 +187,6 @@ def entity_claims(
     whereabouts, a weapon system's range), each with the words that tell it: one by the
     source of the innermost cue over those words; none when the article tells it in its own
     voice."""
-    sb, se = sentence_span(sent)
     out: list[Claim] = []
     for entity, words in told:
         span = sent.doc.char_span(words.begin, words.end, alignment_mode="expand")
@@ -202,17 +203,7 @@ def entity_claims(
             for c in out
         ):
             continue
-        out.append(
-            Claim(
-                source=cue.source,
-                about=None,
-                span=TextSpan(sb, se, sb, se),
-                gist=sent.text.strip(),
-                hedged=is_hedged(_hedge_scope(cue, attribution.cues)),
-                via=cue.via.entity if cue.via is not None else None,
-                subject=entity,
-            )
-        )
+        out.append(_claim_by(cue, attribution, sent, about=None, subject=entity))
     return out
 
 
