@@ -284,6 +284,8 @@ def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> 
         for t in span
     ):
         return None  # 'the Xi-Putin summit' taken for a facility: names of persons, linked later
+    if label == "PERSON" and span[-1].lower_ in TITLE_WORDS:
+        return None  # 'Chief Cabinet Secretary' before a name: a title, not a person
     if label == "PERSON" and len(span) == 1 and linker.persons_named(span.text):
         return None  # a surname several known people share, with none of them named before
     if not is_proper_name(span, place_head=label == "FAC"):

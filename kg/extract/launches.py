@@ -164,6 +164,10 @@ def _count(noun: Token) -> int | None:
     return None
 
 
+# participles that say what a weapon is ('believed to be a Hwasong-17', 'called the …')
+_NAMING_VERBS = {"believe", "think", "identify", "call", "name", "dub", "suspect", "presume", "assess"}
+
+
 def _weapon_nouns(toks: Sequence[Token]) -> list[Token]:
     return [t for t in toks if t.lower_ in _WEAPON_WORDS or t.ent_type_ == "WEAPON"]
 
@@ -206,7 +210,13 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         # a relative clause or appositive tells of something else ('a test of a bomb that
         # could be mounted on a missile' is not a missile test)
         skip = {t.i for c in trig.children if c.dep_ == "appos" for t in c.subtree}
-        skip |= {t.i for c in trig.subtree if c.dep_ in ("relcl", "acl") and c is not trig for t in c.subtree}
+        # ('the missile, believed to be a Hwasong-17' names the missile itself)
+        skip |= {
+            t.i
+            for c in trig.subtree
+            if c.dep_ in ("relcl", "acl") and c.i != trig.i and c.lemma_ not in _NAMING_VERBS
+            for t in c.subtree
+        }
         scope = [t for t in trig.subtree if t.i not in skip]
         left = [t for t in trig.lefts]
         weaponish = _weapon_nouns(scope) or any(

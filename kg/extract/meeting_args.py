@@ -58,7 +58,7 @@ _CALL_VERBS = {"call", "convene", "request", "seek"}
 # verbs of going to a meeting: 'travel to Tokyo for a summit'
 _MOTION_VERBS = {"travel", "fly", "go", "head", "arrive", "come", "visit", "leave", "return"}
 # verbs of a journey that is a visit when it goes abroad: 'Yoon will travel to Tokyo'
-TRAVEL_VERBS = {"travel"}
+TRAVEL_VERBS = {"travel", "arrive"}
 PEOPLE_NOUNS = {"counterpart", "leader", "official", "president", "minister", "delegation", "envoy"}
 # words for the head of a state: 'the leaders of Japan and South Korea'
 _LEADER_WORDS = {"leader", "president", "premier", "chancellor", "king", "emperor"}
@@ -164,7 +164,7 @@ def visit_parties(s: Sent, trig: Token, verb: bool) -> tuple[list[Entity], list[
         visitors = subject(trig)
         hosts = [t for c in trig.children if c.dep_ == "dobj" for t in c.subtree]
         if trig.lemma_ in TRAVEL_VERBS:
-            hosts += prep_objects_direct(trig, {"to"})
+            hosts += prep_objects_direct(trig, {"to", "in"})  # 'travel to Tokyo', 'arrived in Seoul'
     else:
         visitors = [t for c in trig.children if c.dep_ == "poss" for t in c.subtree]
         hosts = [t for p in prep_objects(trig, {"to"}) for t in p.subtree]
@@ -172,7 +172,7 @@ def visit_parties(s: Sent, trig: Token, verb: bool) -> tuple[list[Entity], list[
         if going is not None:
             visitors += subject(going)
             hosts += prep_objects_direct(going, {"to", "in"})
-    who = s.entities(visitors, ACTOR_CLASSES)
+    who = s.entities(_without_appositions(visitors), ACTOR_CLASSES)
     states = s.entities(hosts, {PEN.State})
     if not states:
         places = s.entities(hosts, PLACE_CLASSES)

@@ -53,6 +53,7 @@ MEETING_VERBS = {
     "meet": ("meeting", PEN.Meeting),
     "visit": ("visit", PEN.Visit),
     "travel": ("visit", PEN.Visit),  # abroad only (see visit_parties)
+    "arrive": ("visit", PEN.Visit),  # 'arrived in Seoul on Saturday': likewise
     "discuss": ("talks", PEN.Talks),
     "negotiate": ("talks", PEN.Talks),
     # 'spoke by phone with …': a call only when told by phone or video (see _by_phone)

@@ -32,6 +32,7 @@ _BELIEF_VERBS = {
     "say",
     "warn",
 }
+_REPORTING = {"say", "tell", "announce", "report", "add", "confirm", "state"}
 _PLAN_VERBS = {"plan", "schedule", "intend", "aim", "prepare", "seek", "hope", "want"}
 _MODALS = {"will", "would", "could", "may", "might", "shall", "'ll"}
 HEDGES = {
@@ -102,6 +103,14 @@ def is_future(sent: Span) -> bool:
     for t in sent:
         if t.lower_ in ("will", "'ll", "shall") and t.dep_ == "aux":
             return True
+        # reported future: 'diplomats said the council would meet on Monday'
+        if (
+            t.lower_ == "would"
+            and t.dep_ == "aux"
+            and t.head.dep_ == "ccomp"
+            and t.head.head.lemma_ in _REPORTING
+        ):
+            return True
         if t.lower_ in ("next", "upcoming") and t.head.lower_ in ("week", "month", "year", "weekend"):
             return True
     return False
@@ -126,6 +135,10 @@ def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
     # by a verb above it ('plans to launch')
     planners = chain if verb.i != tok.i else chain[1:]
     planned = modal or any(_lemma(v) in _PLAN_VERBS for v in planners)
+    # 'Security Council to meet', 'Kim to visit Russia': the headline's infinitive with a
+    # subject tells what is to come
+    to_come = verb.dep_ == "ROOT" and any(c.tag_ == "TO" and c.dep_ == "aux" for c in verb.children)
+    planned = planned or (to_come and any(c.dep_ == "nsubj" for c in verb.children))
     if planned or any(
         t.lower_ == "next" and t.head.lower_ in ("week", "month", "year") for t in verb.subtree
     ):

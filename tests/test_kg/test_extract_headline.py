@@ -65,3 +65,11 @@ def test_a_headline_without_attribution_makes_no_claim() -> None:
     facts = _facts("North Korea fires two cruise missiles into the sea")
     assert all(c.span.begin > len("North Korea fires two cruise missiles into the sea") for c in facts.claims)
     assert len([e for e in facts.events if e.kind == "launch"]) == 1
+
+
+def test_a_headline_infinitive_is_what_is_to_come() -> None:
+    body = "Diplomats said the UN Security Council would hold an emergency meeting on the launches on Monday."
+    facts = _facts("Security Council to meet on North Korea", f"{BODY} {body}")
+    meetings = [e for e in facts.events if e.kind == "meeting"]
+    assert len(meetings) == 1 and meetings[0].modality == "planned"
+    assert any(sp.end <= len("Security Council to meet on North Korea") for sp in meetings[0].spans)
