@@ -11,6 +11,7 @@ import re
 from rdflib import URIRef
 from spacy.tokens import Token
 
+from kg.extract.anaphora import pair_entities_in
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, prep_objects, subject
 from kg.extract.sources import source_of
 from kg.extract.types import EventFact, Source
@@ -225,6 +226,11 @@ def _speaker(s: Sent, ev: EventFact, subj: list[Token]) -> bool:
     heads = [t for t in subj if t.head.i not in {x.i for x in subj} or t.head.i == t.i]
     head = heads[0] if heads else None
     head_m = s.mentions.at(head) if head is not None else None
+    pair = pair_entities_in([head], s.mentions, s.linker) if head is not None else []
+    if pair:  # 'the two leaders condemned the launch': the two just named
+        for e in pair:
+            ev.add_role("speaker", e)
+        return True
     if head_m is not None and head_m.entity.cls in ACTOR_CLASSES:
         ev.add_role("speaker", head_m.entity)
         return True

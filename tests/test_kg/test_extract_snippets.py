@@ -47,6 +47,7 @@ def _matches(ev: EventFact, want: dict[str, Any]) -> bool:
         ("visitors", "visitor"),
         ("hosts", "host"),
         ("addressees", "addressee"),
+        ("speakers", "speaker"),
         ("places", "place"),
     ):
         if key in want and sorted(slug(e.iri) for e in ev.roles.get(role, [])) != sorted(want[key]):
