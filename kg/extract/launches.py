@@ -391,6 +391,10 @@ def _nuclear_site(s: Sent, trig: Token, ev: EventFact) -> None:
             return
 
 
+# nouns of a place a test noun can modify ('test site', 'test ground')
+_SITE_NOUNS = {"site", "ground", "grounds", "range", "facility", "center", "centre", "area", "tunnel"}
+
+
 def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
     if (
         trig.pos_ == "NOUN"
@@ -405,11 +409,14 @@ def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
         return None
     if any(a.lemma_ in GENERIC_HEADS for a in trig.ancestors):
         return None
+    if trig.dep_ == "compound" and trig.head.lemma_.lower() in _SITE_NOUNS:
+        return None  # 'the Punggye-ri nuclear test site' is a place, not a test
     ev = EventFact("nuclear-test", PEN.NuclearTest, [s.span_of(trig)], trigger=trig.text)
     actor = [t for c in trig.children if c.dep_ in ("poss", "compound") for t in c.subtree]
-    if not actor and trig.head.pos_ == "VERB":
-        actor = subject(trig.head)
     state = state_of(s.entities(actor, ACTOR_CLASSES), s.linker)
+    if state is None and trig.head.pos_ == "VERB":
+        # 'the North conducted its sixth nuclear test': the doer, when 'its' names no one
+        state = state_of(s.entities(subject(trig.head), ACTOR_CLASSES), s.linker)
     if state is not None:
         ev.add_role("launchingState", state)
     _nuclear_site(s, trig, ev)

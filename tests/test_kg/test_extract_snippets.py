@@ -134,6 +134,7 @@ def test_snippet_gives_expected_facts(case: dict[str, Any]) -> None:
         ("ncalls", {"call"}),
         ("nvisits", {"visit"}),
         ("nlaunches", {"launch"}),
+        ("nnuclear", {"nuclear-test"}),
     ):
         if key in case:
             assert sum(1 for e in f.events if e.kind in kinds) == case[key], [
