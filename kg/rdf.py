@@ -143,16 +143,17 @@ def _class_word(cls: URIRef) -> str:
 _MET = {"meeting", "summit", "talks", "call", "visit"}
 
 
-def _summit_locator(ev: EventFact) -> str | None:
+def _summit_locator(ev: EventFact) -> tuple[str, str] | None:
     """What places a summit in the world, as precisely as one article can know it and in
     words another article can know too: its date to the month (or closer); else its
-    place, since the same leaders seldom meet twice in one city; else its year."""
+    place, since the same leaders seldom meet twice in one city; else its year. Returns
+    the key's part and the label's words."""
     if ev.date is not None and ev.date.precision != "year":
-        return ev.date.value
+        return ev.date.value, ev.date.value
     place = ev.first("place")
     if place is not None:
-        return _slug_of(place.iri)
-    return ev.date.value if ev.date is not None else None
+        return _slug_of(place.iri), place.label
+    return (ev.date.value, ev.date.value) if ev.date is not None else None
 
 
 def event_key(ev: EventFact, article: str = "") -> str:
@@ -164,7 +165,8 @@ def event_key(ev: EventFact, article: str = "") -> str:
     to its ``article``."""
     when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
     if ev.kind == "summit":
-        when = _summit_locator(ev) or "undated"
+        located = _summit_locator(ev)
+        when = located[0] if located else "undated"
     parts: list[str] = [when]
     if ev.kind in ("launch", "nuclear-test", "test"):
         actor = ev.first("launchingState")
@@ -226,12 +228,16 @@ def _event_label(ev: EventFact) -> str:
         or ev.roles.get("visitor")
         or []
     )
-    who = " and ".join(a.label for a in actors[:3])
+    # in an order of their own, so that every article sharing the event's IRI labels it alike
+    who = " and ".join(sorted(a.label for a in actors)[:3])
     what = kind
     if ev.kind == "launch" and ev.weapon_classes:
         cls_label = _class_word(ev.weapon_classes[0]).replace("-", " ")
         what = f"{cls_label} launch" if cls_label.upper() not in _CLASS_WORDS.values() else kind
     when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
+    if ev.kind == "summit":
+        located = _summit_locator(ev)
+        when = located[1] if located else "undated"
     modality = "" if ev.modality == "actual" else f" ({ev.modality})"
     return f"{who} {what}, {when}{modality}".strip()
 

@@ -154,3 +154,13 @@ def test_a_state_as_venue_is_its_territory_located_in_it() -> None:
         resource_iri("state", "Japan"),
         resource_iri("state", "China"),
     }
+
+
+def test_articles_sharing_a_summit_label_it_alike() -> None:
+    from kg.rdf import _event_label
+
+    one = _summit(when=_year(2018), place=CITY)  # "… in Capital City in 2018"
+    other = _summit(place=CITY)  # "… in Capital City"
+    other.roles["participant"].reverse()  # told with the other leader first
+    assert event_key(one, "article-one") == event_key(other, "article-two")
+    assert _event_label(one) == _event_label(other) == "Alpha and Leader A and Leader B summit, Capital City"
