@@ -94,3 +94,17 @@ def test_what_an_article_says_of_an_entity_is_in_its_graph_beside_its_mention(st
     )
     assert {r[2].value.rsplit("#", 1)[1] for r in rows} == {"locatedIn", "purpose", "rangeKm", "capability"}  # type: ignore[union-attr]
     assert all(int(r[3].value) > 0 for r in rows), [r for r in rows if int(r[3].value) == 0]  # type: ignore[union-attr]
+
+
+def test_every_resource_has_one_label_whatever_the_articles_that_tell_it(store: ox.Store) -> None:
+    # an event two articles share (the Trump-Kim summits of seeds 000 and 004) is one node
+    # with one rdfs:label, not one label per article
+    shared = _select(
+        store,
+        """SELECT ?e WHERE { ?e a/rdfs:subClassOf* pen:Event ; pen:reportedIn ?a , ?b . FILTER (?a != ?b) }""",
+    )
+    assert shared
+    several = _select(
+        store, "SELECT ?s WHERE { ?s rdfs:label ?l } GROUP BY ?s HAVING (COUNT(DISTINCT ?l) > 1)"
+    )
+    assert several == []
