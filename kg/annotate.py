@@ -196,12 +196,13 @@ def paragraph_breaks(doc: Doc) -> Doc:
 
 def _one_sentence(line: Span) -> None:
     words = [t for t in line if not t.is_space]
-    if len(words) < 2 or words[-1].text in _SENTENCE_ENDS:
-        return
+    if len(words) < 2 or len(words) > _HEADLINE_WORDS or words[-1].text in _SENTENCE_ENDS:
+        return  # (a long line is a paragraph that lost its final stop: the parser splits it)
     for tok in words[1:]:
         tok.is_sent_start = False
 
 
+_HEADLINE_WORDS = 30
 _SENTENCE_ENDS = {".", "!", "?", '"', "”", "'", "’", ")"}
 
 
