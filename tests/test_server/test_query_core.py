@@ -100,6 +100,12 @@ def test_tokenizer_knows_iris_from_less_than() -> None:
     assert ("punct", "<") in kinds
 
 
+def test_tokens_carry_the_depth_before_them() -> None:
+    # an opening bracket is outside what it opens, a closing one outside what it closes
+    depths = [(t.text, t.depth) for t in tokenize("{ ( ?a [ ] ) } # { comment\n ?b")]
+    assert depths == [("{", 0), ("(", 1), ("?a", 2), ("[", 2), ("]", 2), (")", 1), ("}", 0), ("?b", 0)]
+
+
 # --------------------------------------------------------------------- row cap
 
 
