@@ -222,6 +222,18 @@ def test_an_engine_crash_costs_one_request(pool: WorkerPool) -> None:
     assert json.loads(run_query(pool, "ASK {}", output=JSON, timeout_s=30).body)["boolean"] is True
 
 
+def test_a_pool_has_started_only_when_every_worker_holds_the_dataset(tmp_path: Path) -> None:
+    with WorkerPool(FilesSource((str(FIXTURE),)), size=2) as pool:
+        assert len(pool._all) == 2 and all(worker.ready for worker in pool._all)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not Turtle\n", encoding="utf-8")
+    broken = WorkerPool(FilesSource((str(bad),)), size=2)
+    with pytest.raises(EngineCrashedError, match="could not load the dataset"):
+        broken.start()
+    assert not broken._all  # no worker is left running
+    broken.close()
+
+
 def test_store_workers_pick_up_a_new_build(tmp_path: Path) -> None:
     store = tmp_path / "store"
     empty = tmp_path / "empty.trig"
