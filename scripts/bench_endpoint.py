@@ -5,8 +5,10 @@ article with sentences, mentions, entities and events; reference data; the defau
 as their union), then in one run:
 
 1. each typical query in-process on pyoxigraph (query + serialisation to SPARQL JSON or
-   Turtle) and over HTTP through a real ``kg serve`` process: medians and ratio;
-2. the throughput of a mixed workload at 1 and at 8 concurrent clients;
+   Turtle) and over HTTP through a real ``kg serve`` process: medians of ``--runs`` runs
+   taken in ``--rounds`` rounds across the measurement, and their ratio;
+2. the throughput of a mixed workload at 1 and at 8 concurrent clients (each measured in
+   two halves, alternating);
 
 both for the dataset in memory (``kg serve --data``) and, unless ``--no-disk``, as a
 published on-disk store (``kg serve --store``). It prints the number of CPUs and the load
@@ -21,8 +23,8 @@ measures with ``requests.Session`` instead, which also keeps the connection but 
 hooks, adapters): time no server can remove. Either way the GET /health floor is printed
 for both clients.
 
-Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--seconds 8]
-       [--no-disk] [--client http.client|requests]
+Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--rounds 5]
+       [--seconds 8] [--no-disk] [--client http.client|requests]
 """
 
 from __future__ import annotations
@@ -278,16 +280,31 @@ def measure(
     try:
         make = CLIENTS[args.client]
         client = make(root)
-        for name, query in QUERIES.items():
-            for _ in range(3):  # warm both sides
-                in_process(store, query)
-                over_http(client, query)
-            side.local[name] = statistics.median(in_process(store, query) for _ in range(args.runs)) * 1000
-            side.http[name] = statistics.median(over_http(client, query) for _ in range(args.runs)) * 1000
+        # The runs of each query are taken in rounds spread over the whole measurement, each
+        # round as one block (warm both sides, then in-process runs, then HTTP runs), so that
+        # a burst of other work on a shared machine spoils a few runs of every query rather
+        # than all the runs of one.
+        local: dict[str, list[float]] = {name: [] for name in QUERIES}
+        remote: dict[str, list[float]] = {name: [] for name in QUERIES}
+        per_round = max(1, args.runs // args.rounds)
+        for _ in range(args.rounds):
+            for name, query in QUERIES.items():
+                for _ in range(3):  # warm both sides
+                    in_process(store, query)
+                    over_http(client, query)
+                local[name] += [in_process(store, query) for _ in range(per_round)]
+                remote[name] += [over_http(client, query) for _ in range(per_round)]
+        for name in QUERIES:
+            side.local[name] = statistics.median(local[name]) * 1000
+            side.http[name] = statistics.median(remote[name]) * 1000
         for name, other in CLIENTS.items():
             side.floors[name] = floor(client if other is make else other(root), args.runs)
-        for clients in (1, 8):
-            side.qps[clients] = throughput(root, make, clients, args.seconds)
+        # 1 and 8 clients alternate in two halves each, for the same reason
+        served = {1: 0.0, 8: 0.0}
+        for _ in range(2):
+            for clients in served:
+                served[clients] += throughput(root, make, clients, args.seconds / 2) / 2
+        side.qps.update(served)
     finally:
         proc.terminate()
         proc.wait(30)
@@ -336,7 +353,8 @@ def report(sides: list[Side], n: int, quads: int, args: argparse.Namespace, load
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=30, help="timed runs of each query on each side")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds the runs are spread over")
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-disk", action="store_true", help="skip the on-disk store (kg serve --store)")
