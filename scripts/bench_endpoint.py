@@ -272,6 +272,7 @@ class Side:
     http: dict[str, float] = field(default_factory=dict)  # query → median ms over HTTP
     floors: dict[str, float] = field(default_factory=dict)  # client → median ms of GET /health
     qps: dict[int, float] = field(default_factory=dict)  # clients → queries/s
+    others: dict[int, float] = field(default_factory=dict)  # clients → share of the CPUs other work used
 
 
 def measure(
@@ -301,13 +302,54 @@ def measure(
             side.floors[name] = floor(client if other is make else other(root), args.runs)
         # 1 and 8 clients alternate in two halves each, for the same reason
         served = {1: 0.0, 8: 0.0}
+        others = {1: 0.0, 8: 0.0}
         for _ in range(2):
             for clients in served:
+                before = cpu_seconds(proc.pid)
                 served[clients] += throughput(root, make, clients, args.seconds / 2) / 2
+                others[clients] += other_share(before, cpu_seconds(proc.pid)) / 2
         side.qps.update(served)
+        side.others.update(others)
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def cpu_seconds(server: int) -> tuple[float, float, float]:
+    """(wall clock, CPU seconds busy on the machine, CPU seconds of this benchmark and the
+    server with its workers), from /proc; zeros where there is no /proc."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        parents: dict[int, int] = {}
+        times: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                        stat = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry)] = int(stat[1])
+                times[int(entry)] = int(stat[11]) + int(stat[12])  # utime + stime
+    except OSError:
+        return (time.monotonic(), 0.0, 0.0)
+    ours = {os.getpid(), server}
+    grew = True
+    while grew:  # the server's workers and fork server are its descendants
+        found = {pid for pid, parent in parents.items() if parent in ours} - ours
+        grew = bool(found)
+        ours |= found
+    tick = os.sysconf("SC_CLK_TCK")
+    busy = sum(fields[:3]) + sum(fields[5:7])  # user nice system, irq softirq
+    return (time.monotonic(), busy / tick, sum(times.get(pid, 0) for pid in ours) / tick)
+
+
+def other_share(before: tuple[float, float, float], after: tuple[float, float, float]) -> float:
+    """The share of the machine's CPUs that processes other than ours kept busy meanwhile."""
+    wall = after[0] - before[0]
+    others = (after[1] - before[1]) - (after[2] - before[2])
+    return max(0.0, others) / (wall * (os.cpu_count() or 1)) if wall > 0 else 0.0
 
 
 def load() -> str:
@@ -348,6 +390,10 @@ def report(sides: list[Side], n: int, quads: int, args: argparse.Namespace, load
     for side in sides:
         one, eight = side.qps[1], side.qps[8]
         print(f"| {side.name} | {one:.1f} | {eight:.1f} | {eight / one:.2f}× |")
+    print(
+        "\nCPU share other processes on this machine used meanwhile (8 clients need both cores): "
+        + "; ".join(f"{s.name}: {s.others[1]:.0%} with 1 client, {s.others[8]:.0%} with 8" for s in sides)
+    )
 
 
 def main() -> None:
