@@ -18,10 +18,11 @@ HTTP figures (the client, waitress and the query workers compete for the same co
 The HTTP client holds one persistent HTTP/1.1 connection per client thread (keep-alive, as
 Jena, YASGUI and SPARQLWrapper with keep-alive do), with the standard library's
 ``http.client``: its own work per request is about 0.1 ms here. ``--client requests``
-measures with ``requests.Session`` instead, which also keeps the connection but spends about
-1 ms of Python per request in the client (proxy and netrc lookups in the environment,
-hooks, adapters): time no server can remove. Either way the GET /health floor is printed
-for both clients.
+measures with ``requests.Session`` instead, which also keeps the connection but spends
+0.3-0.9 ms more per request here in its own Python (proxy and netrc lookups in the
+environment, hooks, adapters): time no server can remove. Either way the GET /health floor
+is printed for both clients, and the share of the CPUs other processes used during the
+throughput runs (8 clients can only scale if both cores are free).
 
 Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--rounds 5]
        [--seconds 8] [--no-disk] [--client http.client|requests]
