@@ -218,8 +218,20 @@ class WorkerPool:
                 writer.wait_ready(self.start_timeout_s)
                 self._snapshot = writer.snapshot
                 self._writer.put(writer)
-            for _ in range(self.size):
-                self._idle.put(self._spawn())
+            readers = [self._spawn() for _ in range(self.size)]
+            # Started means every reader holds the dataset: loading files in memory takes
+            # seconds and both cores, so `kg serve` must not say it listens (nor a benchmark
+            # start timing) before. The readers load side by side; a failure stops them all.
+            try:
+                for reader in readers:
+                    reader.wait_ready(self.start_timeout_s)
+            except EngineCrashedError:
+                for reader in readers:
+                    reader.kill()
+                    self._all.discard(reader)
+                raise
+            for reader in readers:
+                self._idle.put(reader)
             self._started = True
 
     def _spawn(self, writer: bool = False) -> _Worker:

@@ -5,20 +5,33 @@ article with sentences, mentions, entities and events; reference data; the defau
 as their union), then in one run:
 
 1. each typical query in-process on pyoxigraph (query + serialisation to SPARQL JSON or
-   Turtle) and over HTTP through a real ``kg serve`` process: medians and ratio;
-2. the throughput of a mixed workload at 1 and at 8 concurrent clients;
+   Turtle) and over HTTP through a real ``kg serve`` process: medians of ``--runs`` runs
+   taken in ``--rounds`` rounds across the measurement, and their ratio;
+2. the throughput of a mixed workload at 1 and at 8 concurrent clients (each measured in
+   two halves, alternating);
 
 both for the dataset in memory (``kg serve --data``) and, unless ``--no-disk``, as a
 published on-disk store (``kg serve --store``). It prints the number of CPUs and the load
 average before and after: on a small machine shared with other work, the load moves the
 HTTP figures (the client, waitress and the query workers compete for the same cores).
 
-Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--seconds 8] [--no-disk]
+The HTTP client holds one persistent HTTP/1.1 connection per client thread (keep-alive, as
+Jena, YASGUI and SPARQLWrapper with keep-alive do), with the standard library's
+``http.client``: its own work per request is about 0.1 ms here. ``--client requests``
+measures with ``requests.Session`` instead, which also keeps the connection but spends
+0.3-0.9 ms more per request here in its own Python (proxy and netrc lookups in the
+environment, hooks, adapters): time no server can remove. Either way the GET /health floor
+is printed for both clients, and the share of the CPUs other processes used during the
+throughput runs (8 clients can only scale if both cores are free).
+
+Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--rounds 5]
+       [--seconds 8] [--no-disk] [--client http.client|requests]
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import re
 import statistics
@@ -27,9 +40,12 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 import requests
@@ -134,14 +150,71 @@ def in_process(store: ox.Store, query: str) -> float:
     return time.perf_counter() - t
 
 
-def over_http(session: requests.Session, url: str, query: str) -> float:
+class Client(Protocol):
+    def get(self, path: str, params: dict[str, str], accept: str) -> bytes: ...
+
+
+class KeepAlive:
+    """One persistent HTTP/1.1 connection with ``http.client``; reconnects once if the
+    server closed it between requests."""
+
+    def __init__(self, root: str) -> None:
+        url = urlsplit(root)
+        self.conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=120)
+
+    def get(self, path: str, params: dict[str, str], accept: str) -> bytes:
+        target = "/" + path + ("?" + urlencode(params) if params else "")
+        for attempt in (1, 2):
+            try:
+                self.conn.request("GET", target, headers={"Accept": accept})
+                response = self.conn.getresponse()
+                body = response.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                if attempt == 2:
+                    raise
+                continue
+            if response.status != 200:
+                raise RuntimeError(f"GET {path}: {response.status} {body[:200]!r}")
+            return body
+        raise AssertionError("unreachable")
+
+
+class RequestsClient:
+    """``requests.Session`` (keeps the connection too, but heavier per request)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.session = requests.Session()
+
+    def get(self, path: str, params: dict[str, str], accept: str) -> bytes:
+        response = self.session.get(self.root + path, params=params, headers={"Accept": accept}, timeout=120)
+        body = response.content
+        response.raise_for_status()
+        return body
+
+
+CLIENTS: dict[str, Callable[[str], Client]] = {
+    "http.client": KeepAlive,
+    "requests": RequestsClient,
+}
+
+
+def over_http(client: Client, query: str) -> float:
     accept = "text/turtle" if query.startswith("CONSTRUCT") else "application/sparql-results+json"
     t = time.perf_counter()
-    response = session.get(url, params={"query": query}, headers={"Accept": accept}, timeout=120)
-    response.content  # noqa: B018 - read the whole body
-    elapsed = time.perf_counter() - t
-    response.raise_for_status()
-    return elapsed
+    client.get("sparql", {"query": query}, accept)  # the whole body is read
+    return time.perf_counter() - t
+
+
+def floor(client: Client, runs: int) -> float:
+    """Median ms of GET /health: no query, one worker round trip."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        client.get("health", {}, "application/json")
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1000
 
 
 def start_server(
@@ -173,16 +246,16 @@ def start_server(
     raise SystemExit("kg serve did not start")
 
 
-def throughput(url: str, clients: int, seconds: float) -> float:
+def throughput(root: str, make: Callable[[str], Client], clients: int, seconds: float) -> float:
     mix = list(QUERIES.values())
     stop = time.monotonic() + seconds
     counts = [0] * clients
 
     def client(k: int) -> None:
-        session = requests.Session()
+        connection = make(root)
         j = k
         while time.monotonic() < stop:
-            over_http(session, url, mix[j % len(mix)])
+            over_http(connection, mix[j % len(mix)])
             counts[k] += 1
             j += 1
 
@@ -198,35 +271,86 @@ class Side:
     name: str
     local: dict[str, float] = field(default_factory=dict)  # query → median ms in-process
     http: dict[str, float] = field(default_factory=dict)  # query → median ms over HTTP
-    floor: float = 0.0  # median ms of GET /health (no query, one worker round trip)
+    floors: dict[str, float] = field(default_factory=dict)  # client → median ms of GET /health
     qps: dict[int, float] = field(default_factory=dict)  # clients → queries/s
+    others: dict[int, float] = field(default_factory=dict)  # clients → share of the CPUs other work used
 
 
 def measure(
     side: Side, store: ox.Store, proc: subprocess.Popen[str], root: str, args: argparse.Namespace
 ) -> None:
     try:
-        url = root + "sparql"
-        session = requests.Session()
-        for name, query in QUERIES.items():
-            for _ in range(3):  # warm both sides
-                in_process(store, query)
-                over_http(session, url, query)
-            side.local[name] = statistics.median(in_process(store, query) for _ in range(args.runs)) * 1000
-            side.http[name] = (
-                statistics.median(over_http(session, url, query) for _ in range(args.runs)) * 1000
-            )
-        health = []
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            session.get(root + "health", timeout=60).content  # noqa: B018
-            health.append(time.perf_counter() - t)
-        side.floor = statistics.median(health) * 1000
-        for clients in (1, 8):
-            side.qps[clients] = throughput(url, clients, args.seconds)
+        make = CLIENTS[args.client]
+        client = make(root)
+        # The runs of each query are taken in rounds spread over the whole measurement, each
+        # round as one block (warm both sides, then in-process runs, then HTTP runs), so that
+        # a burst of other work on a shared machine spoils a few runs of every query rather
+        # than all the runs of one.
+        local: dict[str, list[float]] = {name: [] for name in QUERIES}
+        remote: dict[str, list[float]] = {name: [] for name in QUERIES}
+        per_round = max(1, args.runs // args.rounds)
+        for _ in range(args.rounds):
+            for name, query in QUERIES.items():
+                for _ in range(3):  # warm both sides
+                    in_process(store, query)
+                    over_http(client, query)
+                local[name] += [in_process(store, query) for _ in range(per_round)]
+                remote[name] += [over_http(client, query) for _ in range(per_round)]
+        for name in QUERIES:
+            side.local[name] = statistics.median(local[name]) * 1000
+            side.http[name] = statistics.median(remote[name]) * 1000
+        for name, other in CLIENTS.items():
+            side.floors[name] = floor(client if other is make else other(root), args.runs)
+        # 1 and 8 clients alternate in two halves each, for the same reason
+        served = {1: 0.0, 8: 0.0}
+        others = {1: 0.0, 8: 0.0}
+        for _ in range(2):
+            for clients in served:
+                before = cpu_seconds(proc.pid)
+                served[clients] += throughput(root, make, clients, args.seconds / 2) / 2
+                others[clients] += other_share(before, cpu_seconds(proc.pid)) / 2
+        side.qps.update(served)
+        side.others.update(others)
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def cpu_seconds(server: int) -> tuple[float, float, float]:
+    """(wall clock, CPU seconds busy on the machine, CPU seconds of this benchmark and the
+    server with its workers), from /proc; zeros where there is no /proc."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        parents: dict[int, int] = {}
+        times: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                        stat = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry)] = int(stat[1])
+                times[int(entry)] = int(stat[11]) + int(stat[12])  # utime + stime
+    except OSError:
+        return (time.monotonic(), 0.0, 0.0)
+    ours = {os.getpid(), server}
+    grew = True
+    while grew:  # the server's workers and fork server are its descendants
+        found = {pid for pid, parent in parents.items() if parent in ours} - ours
+        grew = bool(found)
+        ours |= found
+    tick = os.sysconf("SC_CLK_TCK")
+    busy = sum(fields[:3]) + sum(fields[5:7])  # user nice system, irq softirq
+    return (time.monotonic(), busy / tick, sum(times.get(pid, 0) for pid in ours) / tick)
+
+
+def other_share(before: tuple[float, float, float], after: tuple[float, float, float]) -> float:
+    """The share of the machine's CPUs that processes other than ours kept busy meanwhile."""
+    wall = after[0] - before[0]
+    others = (after[1] - before[1]) - (after[2] - before[2])
+    return max(0.0, others) / (wall * (os.cpu_count() or 1)) if wall > 0 else 0.0
 
 
 def load() -> str:
@@ -240,7 +364,10 @@ def cpus() -> str:
 
 
 def report(sides: list[Side], n: int, quads: int, args: argparse.Namespace, loads: list[str]) -> None:
-    print(f"\n{n:,} triples in named graphs ({quads:,} quads with the union), {args.workers} query workers")
+    print(
+        f"\n{n:,} triples in named graphs ({quads:,} quads with the union), {args.workers} query workers, "
+        f"HTTP client: {args.client} (one keep-alive connection per client thread)"
+    )
     print(f"machine: {cpus()}; load average (1/5/15 min) before: {loads[0]}, after: {loads[-1]}\n")
     head = "| query |"
     rule = "|---|"
@@ -256,22 +383,31 @@ def report(sides: list[Side], n: int, quads: int, args: argparse.Namespace, load
             ok = "yes" if http <= 1.3 * local + 2 else "no"
             row += f" {local:.2f} | {http:.2f} | {http / local:.2f} | {ok} |"
         print(row)
-    floors = ", ".join(f"{s.name} {s.floor:.2f} ms" for s in sides)
-    print(f"\nHTTP floor (GET /health: client, waitress, Flask, one worker round trip): {floors}")
+    print("\nHTTP floor (GET /health: client, waitress, Flask, one worker round trip), by client:")
+    for side in sides:
+        print(f"- {side.name}: " + ", ".join(f"{c} {ms:.2f} ms" for c, ms in side.floors.items()))
     print("\n| store | 1 client (queries/s) | 8 clients (queries/s) | 8 / 1 (target ≥ 1.6×) |")
     print("|---|---:|---:|---:|")
     for side in sides:
         one, eight = side.qps[1], side.qps[8]
         print(f"| {side.name} | {one:.1f} | {eight:.1f} | {eight / one:.2f}× |")
+    print(
+        "\nCPU share other processes on this machine used meanwhile (8 clients need both cores): "
+        + "; ".join(f"{s.name}: {s.others[1]:.0%} with 1 client, {s.others[8]:.0%} with 8" for s in sides)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=30, help="timed runs of each query on each side")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds the runs are spread over")
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-disk", action="store_true", help="skip the on-disk store (kg serve --store)")
+    parser.add_argument(
+        "--client", choices=sorted(CLIENTS), default="http.client", help="HTTP client to measure with"
+    )
     args = parser.parse_args()
     from kg.store import new_build_dir, publish, write_build
     from kg.workers import load_files

@@ -48,15 +48,17 @@ def serve(settings: Settings, data: Sequence[Path] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    app.extensions["peninsula"].engine.start()  # load the dataset before accepting requests
-    host, port = server.effective_host, server.effective_port
-    print(f"kg serve: listening on {_url(str(host), int(port))}", flush=True)
-    browse = _url(_BROWSABLE.get(str(host), str(host)), int(port))
-    print(
-        f"kg serve: open {browse} in a browser (SPARQL endpoint: {browse}sparql); Ctrl-C stops",
-        flush=True,
-    )
     try:
+        # every worker loads the dataset before we say we listen; a dataset that cannot be
+        # loaded stops the server here, with the reason, instead of failing every query
+        app.extensions["peninsula"].engine.start()
+        host, port = server.effective_host, server.effective_port
+        print(f"kg serve: listening on {_url(str(host), int(port))}", flush=True)
+        browse = _url(_BROWSABLE.get(str(host), str(host)), int(port))
+        print(
+            f"kg serve: open {browse} in a browser (SPARQL endpoint: {browse}sparql); Ctrl-C stops",
+            flush=True,
+        )
         server.run()
     except KeyboardInterrupt:
         pass

@@ -270,3 +270,24 @@ def test_serve_says_where_to_point_a_browser(live_server: LiveServer) -> None:
     said = "".join(live_server.output)
     assert f"open {live_server.url} in a browser" in said
     assert f"SPARQL endpoint: {live_server.url}sparql" in said
+
+
+def test_serve_stops_with_the_reason_when_the_data_cannot_be_loaded(tmp_path: object) -> None:
+    """The workers load the dataset before the server says it listens; one that cannot be
+    loaded stops `kg serve` with the reason instead of a server that fails every query."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bad = Path(str(tmp_path)) / "bad.ttl"
+    bad.write_text("this is not Turtle\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--data", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PENINSULA_")},
+    )
+    assert done.returncode == 2
+    assert "could not load the dataset" in done.stderr and "listening" not in done.stdout

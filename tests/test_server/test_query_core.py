@@ -100,6 +100,12 @@ def test_tokenizer_knows_iris_from_less_than() -> None:
     assert ("punct", "<") in kinds
 
 
+def test_tokens_carry_the_depth_before_them() -> None:
+    # an opening bracket is outside what it opens, a closing one outside what it closes
+    depths = [(t.text, t.depth) for t in tokenize("{ ( ?a [ ] ) } # { comment\n ?b")]
+    assert depths == [("{", 0), ("(", 1), ("?a", 2), ("[", 2), ("]", 2), (")", 1), ("}", 0), ("?b", 0)]
+
+
 # --------------------------------------------------------------------- row cap
 
 
@@ -214,6 +220,18 @@ def test_an_engine_crash_costs_one_request(pool: WorkerPool) -> None:
     with pytest.raises(EngineCrashedError, match="crashed"):
         pool.run(job, timeout_s=30)
     assert json.loads(run_query(pool, "ASK {}", output=JSON, timeout_s=30).body)["boolean"] is True
+
+
+def test_a_pool_has_started_only_when_every_worker_holds_the_dataset(tmp_path: Path) -> None:
+    with WorkerPool(FilesSource((str(FIXTURE),)), size=2) as pool:
+        assert len(pool._all) == 2 and all(worker.ready for worker in pool._all)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not Turtle\n", encoding="utf-8")
+    broken = WorkerPool(FilesSource((str(bad),)), size=2)
+    with pytest.raises(EngineCrashedError, match="could not load the dataset"):
+        broken.start()
+    assert not broken._all  # no worker is left running
+    broken.close()
 
 
 def test_store_workers_pick_up_a_new_build(tmp_path: Path) -> None:
