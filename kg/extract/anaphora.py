@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from kg.extract.mentions import ArticleMentions
+from kg.extract.mentions import ArticleMentions, sentences_back
 from kg.extract.types import Entity
 from kg.link import Linker
 from kg.namespaces import PEN
@@ -42,21 +42,11 @@ def pair_phrase(tok: Token) -> bool:
     )
 
 
-def _window_start(tok: Token) -> int:
-    """The first character of the sentence ``_SENTENCES_BACK`` before the token's."""
-    sent = tok.sent
-    for _ in range(_SENTENCES_BACK):
-        if sent.start == 0:
-            break
-        sent = tok.doc[sent.start - 1].sent
-    return sent.start_char
-
-
 def recent_pair(tok: Token, mentions: ArticleMentions) -> list[Entity]:
     """The two states (persons, for 'the two ministers') a pair phrase headed by ``tok``
     refers back to, or none."""
     cls = PEN.Person if tok.lemma_.lower() in PERSON_PAIR_NOUNS else PEN.State
-    begin = _window_start(tok)
+    begin = sentences_back(tok, _SENTENCES_BACK).idx
     before = sorted(
         (m for m in mentions.mentions if begin <= m.span.begin and m.span.end <= tok.idx),
         key=lambda m: m.span.begin,

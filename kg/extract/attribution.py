@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.mentions import ArticleMentions
+from kg.extract.eventbase import clause_verb
+from kg.extract.mentions import ArticleMentions, sentences_back
 from kg.extract.sources import SOURCE_NOUNS, source_of
 from kg.extract.types import EventFact, Source
 from kg.link import Linker
@@ -191,14 +192,6 @@ def _history(doc: Doc) -> list[Source]:
     return hist
 
 
-def _clause_verb(tok: Token) -> Token:
-    """The verb (or root) a modifier hangs on."""
-    t = tok
-    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
-        t = t.head
-    return t
-
-
 def _is_bare_definite(head: Token) -> bool:
     """'the officials', 'the official', 'one of the officials': no name, count or place."""
     if head.lemma_.lower() not in SOURCE_NOUNS:
@@ -243,11 +236,7 @@ def _refer_back(head: Token, hist: list[Source]) -> Source | None:
 
 def _last_person(head: Token, mentions: ArticleMentions) -> Source | None:
     """'He said': the person named last in the sentence or the two before it."""
-    sent = head.sent
-    first = sent.start
-    for _ in range(2):
-        if first > 0:
-            first = head.doc[first - 1].sent.start
+    first = sentences_back(head, 2).i
     for i in range(head.i - 1, first - 1, -1):
         m = mentions.at(head.doc[i])
         if m is not None and m.entity.cls == PEN.Person:
@@ -301,7 +290,7 @@ def _verb_cues(sent: Span, mentions: ArticleMentions, linker: Linker, hist: list
             anchor, whole = t.head.head, True
         # 'In a statement carried by KCNA, Kim said ...': the clause the phrase modifies
         elif agent and t.dep_ == "acl" and t.head.dep_ == "pobj" and t.head.head.dep_ == "prep":
-            anchor, whole = _clause_verb(t.head.head.head), True
+            anchor, whole = clause_verb(t.head.head.head), True
         # 'North Korea fired a missile, the JCS said': a report with no complement of its
         # own is about the clause it hangs on
         elif (
@@ -348,7 +337,7 @@ def _according_cues(sent: Span, mentions: ArticleMentions, linker: Linker, hist:
         prep = t.head if low == "to" and t.head.lower_ == "according" else t
         if low == "per" and t.head.lower_ == "as":
             prep = t.head
-        anchor = _clause_verb(prep.head) if prep.head.i != prep.i else sent.root
+        anchor = clause_verb(prep.head) if prep.head.i != prep.i else sent.root
         cues.append(Cue(src, anchor, exclude={x.i for x in prep.subtree}))
     return cues
 

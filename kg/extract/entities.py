@@ -29,7 +29,7 @@ from rdflib import URIRef
 from spacy.tokens import Doc, Span
 
 from kg.extract.bodies import BODY_HEADS, Body, body_spans, inner_states, link_body
-from kg.extract.mentions import ArticleMentions, sentence_span, text_span, trim_span
+from kg.extract.mentions import ArticleMentions, sentence_span, sentences_back, text_span, trim_span
 from kg.extract.names import (
     NOT_NAMES,
     TITLE_WORDS,
@@ -212,9 +212,7 @@ def _state_anaphors(doc: Doc, out: ArticleMentions) -> None:
             c.dep_ not in ("det", "amod") for c in kids
         ):
             continue
-        start = tok.sent.start
-        if start > 0:
-            start = doc[start - 1].sent.start
+        start = sentences_back(tok, 1).i
         own_subject = {t.i for v in tok.ancestors for c in v.children if c.dep_ == "nsubj" for t in c.subtree}
         states = [
             m

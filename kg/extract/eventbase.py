@@ -25,6 +25,7 @@ __all__ = [
     "TIMES",
     "Sent",
     "clause_prep_objects",
+    "clause_verb",
     "coordinated_head",
     "place_entity",
     "prep_objects",
@@ -107,6 +108,14 @@ PLACE_CLASSES = {
     PEN.MilitaryFacility,
     PEN.Region,
 }
+
+
+def clause_verb(tok: Token) -> Token:
+    """The verb (or root) a word hangs on: itself when it is a verb."""
+    t = tok
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
+        t = t.head
+    return t
 
 
 def subtree(tok: Token) -> list[Token]:

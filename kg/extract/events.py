@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from kg.dates import DateSpan, find_dates
 from kg.extract.entities import ArticleMentions, sentence_span
-from kg.extract.eventbase import ACTOR_CLASSES, Sent, coordinated_head, state_of, subject
+from kg.extract.eventbase import ACTOR_CLASSES, Sent, clause_verb, coordinated_head, state_of, subject
 from kg.extract.launches import (
     LAUNCH_NOUNS,
     LAUNCH_VERBS,
@@ -304,10 +304,7 @@ def _link_responses(found: list[tuple[Token, EventFact]]) -> None:
     same period as what it answers, as a reader of the sentence takes it."""
     by_token = {t.i: ev for t, ev in found}
     for t, ev in found:
-        verb = t
-        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-            verb = verb.head
-        for prep in verb.children:
+        for prep in clause_verb(t).children:
             if prep.dep_ != "prep" or prep.lower_ not in ("in", "as"):
                 continue
             for noun in prep.children:

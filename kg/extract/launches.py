@@ -18,6 +18,7 @@ from kg.extract.eventbase import (
     PLACE_CLASSES,
     Sent,
     clause_prep_objects,
+    clause_verb,
     place_entity,
     prep_objects,
     state_of,
@@ -233,9 +234,7 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         actor_toks += prep_objects(trig, {"of", "by"})
         if not s.entities(actor_toks, ACTOR_CLASSES):
             # 'North Korea conducted tests', 'had refrained from missile tests'
-            head = trig.head
-            while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-                head = head.head
+            head = clause_verb(trig.head)
             if head.pos_ in ("VERB", "AUX") and head.lemma_ in _DO_VERBS:
                 actor_toks = subject(head)
     first, last = min(t.idx for t in scope), max(t.idx + len(t) for t in scope)

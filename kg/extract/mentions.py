@@ -14,7 +14,18 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.types import Entity, LinkedMention, TextSpan
 
-__all__ = ["ArticleMentions", "sentence_span", "text_span", "trim_span"]
+__all__ = ["ArticleMentions", "sentence_span", "sentences_back", "text_span", "trim_span"]
+
+
+def sentences_back(tok: Token, n: int) -> Token:
+    """The first token of the sentence ``n`` sentences before ``tok``'s (or of the
+    document's first): where a back reference from ``tok`` may look."""
+    first = tok.sent.start
+    for _ in range(n):
+        if first == 0:
+            break
+        first = tok.doc[first - 1].sent.start
+    return tok.doc[first]
 
 
 def sentence_span(sent: Span) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from kg.extract.mentions import ArticleMentions
+from kg.extract.mentions import ArticleMentions, sentences_back
 from kg.extract.types import Entity
 from kg.namespaces import PEN
 
@@ -49,12 +49,7 @@ def place_referred(mentions: ArticleMentions, tok: Token) -> Entity | None:
     kind = place_reference(tok)
     if kind is None:
         return None
-    sent = tok.sent
-    first = sent.start
-    for _ in range(_BACK_SENTENCES):
-        if first > 0:
-            first = tok.doc[first - 1].sent.start
-    begin = tok.doc[first].idx
+    begin = sentences_back(tok, _BACK_SENTENCES).idx
     last: Entity | None = None
     for m in mentions.mentions:
         if m.span.begin >= tok.idx:
