@@ -24,6 +24,11 @@ environment, hooks, adapters): time no server can remove. Either way the GET /he
 is printed for both clients, and the share of the CPUs other processes used during the
 throughput runs (8 clients can only scale if both cores are free).
 
+For the latency rounds it prints how quiet the machine was: the CPU share of other
+processes, the hypervisor's steal, and how far apart the rounds' in-process medians were.
+A machine slowed by its neighbours slows every hop of the HTTP path too, while the target's
+2 ms stays fixed, so a run that says it was disturbed is one to repeat, not to compare.
+
 Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--rounds 5]
        [--seconds 8] [--no-disk] [--client http.client|requests]
 """
@@ -274,6 +279,29 @@ class Side:
     floors: dict[str, float] = field(default_factory=dict)  # client → median ms of GET /health
     qps: dict[int, float] = field(default_factory=dict)  # clients → queries/s
     others: dict[int, float] = field(default_factory=dict)  # clients → share of the CPUs other work used
+    quiet: Quietness | None = None  # how undisturbed the machine was during the latency rounds
+
+
+@dataclass(frozen=True)
+class Quietness:
+    """What else the machine did while the latency rounds ran: the share of the CPUs other
+    processes kept busy, the share the hypervisor took (steal), and how much slower the
+    in-process runs of the slowest round were than those of the fastest (a machine slowed
+    by its neighbours slows every figure; the target's 2 ms does not grow with it)."""
+
+    others: float
+    steal: float
+    spread: float
+
+    @property
+    def disturbed(self) -> bool:
+        return self.others > 0.05 or self.steal > 0.02 or self.spread > 1.5
+
+    def describe(self) -> str:
+        return (
+            f"other processes used {self.others:.0%} of the CPUs, steal {self.steal:.0%}; "
+            f"the slowest round's in-process medians were {self.spread:.2f}× the fastest's"
+        )
 
 
 def measure(
@@ -289,13 +317,19 @@ def measure(
         local: dict[str, list[float]] = {name: [] for name in QUERIES}
         remote: dict[str, list[float]] = {name: [] for name in QUERIES}
         per_round = max(1, args.runs // args.rounds)
+        rounds: list[dict[str, float]] = []  # per round: query → in-process median
+        before = cpu_seconds(proc.pid)
         for _ in range(args.rounds):
+            rounds.append({})
             for name, query in QUERIES.items():
                 for _ in range(3):  # warm both sides
                     in_process(store, query)
                     over_http(client, query)
-                local[name] += [in_process(store, query) for _ in range(per_round)]
+                runs = [in_process(store, query) for _ in range(per_round)]
+                rounds[-1][name] = statistics.median(runs)
+                local[name] += runs
                 remote[name] += [over_http(client, query) for _ in range(per_round)]
+        side.quiet = quietness(before, cpu_seconds(proc.pid), rounds)
         for name in QUERIES:
             side.local[name] = statistics.median(local[name]) * 1000
             side.http[name] = statistics.median(remote[name]) * 1000
@@ -316,9 +350,10 @@ def measure(
         proc.wait(30)
 
 
-def cpu_seconds(server: int) -> tuple[float, float, float]:
+def cpu_seconds(server: int) -> tuple[float, float, float, float]:
     """(wall clock, CPU seconds busy on the machine, CPU seconds of this benchmark and the
-    server with its workers), from /proc; zeros where there is no /proc."""
+    server with its workers, CPU seconds the hypervisor stole), from /proc; zeros where
+    there is no /proc."""
     try:
         with open("/proc/stat", encoding="ascii") as f:
             fields = [int(x) for x in f.readline().split()[1:]]
@@ -334,7 +369,7 @@ def cpu_seconds(server: int) -> tuple[float, float, float]:
                 parents[int(entry)] = int(stat[1])
                 times[int(entry)] = int(stat[11]) + int(stat[12])  # utime + stime
     except OSError:
-        return (time.monotonic(), 0.0, 0.0)
+        return (time.monotonic(), 0.0, 0.0, 0.0)
     ours = {os.getpid(), server}
     grew = True
     while grew:  # the server's workers and fork server are its descendants
@@ -343,14 +378,35 @@ def cpu_seconds(server: int) -> tuple[float, float, float]:
         ours |= found
     tick = os.sysconf("SC_CLK_TCK")
     busy = sum(fields[:3]) + sum(fields[5:7])  # user nice system, irq softirq
-    return (time.monotonic(), busy / tick, sum(times.get(pid, 0) for pid in ours) / tick)
+    steal = fields[7] if len(fields) > 7 else 0
+    ours_s = sum(times.get(pid, 0) for pid in ours) / tick
+    return (time.monotonic(), busy / tick, ours_s, steal / tick)
 
 
-def other_share(before: tuple[float, float, float], after: tuple[float, float, float]) -> float:
+CpuSample = tuple[float, float, float, float]
+
+
+def other_share(before: CpuSample, after: CpuSample) -> float:
     """The share of the machine's CPUs that processes other than ours kept busy meanwhile."""
     wall = after[0] - before[0]
     others = (after[1] - before[1]) - (after[2] - before[2])
     return max(0.0, others) / (wall * (os.cpu_count() or 1)) if wall > 0 else 0.0
+
+
+def quietness(before: CpuSample, after: CpuSample, rounds: list[dict[str, float]]) -> Quietness:
+    """How undisturbed the latency rounds were (see ``Quietness``). The spread is the
+    geometric mean over queries of each round's in-process median against the fastest
+    round's, for the slowest round."""
+    wall = after[0] - before[0]
+    steal = (after[3] - before[3]) / (wall * (os.cpu_count() or 1)) if wall > 0 else 0.0
+    spread = 1.0
+    if rounds:
+        fastest = {name: min(r[name] for r in rounds) for name in rounds[0]}
+        for r in rounds:
+            ratios = [r[name] / fastest[name] for name in r if fastest[name] > 0]
+            if ratios:
+                spread = max(spread, statistics.geometric_mean(ratios))
+    return Quietness(other_share(before, after), max(0.0, steal), spread)
 
 
 def load() -> str:
@@ -395,6 +451,16 @@ def report(sides: list[Side], n: int, quads: int, args: argparse.Namespace, load
         "\nCPU share other processes on this machine used meanwhile (8 clients need both cores): "
         + "; ".join(f"{s.name}: {s.others[1]:.0%} with 1 client, {s.others[8]:.0%} with 8" for s in sides)
     )
+    print("\nDuring the latency rounds:")
+    for side in sides:
+        if side.quiet is not None:
+            print(f"- {side.name}: {side.quiet.describe()}")
+    if any(side.quiet is not None and side.quiet.disturbed for side in sides):
+        print(
+            "WARNING: the machine was disturbed during the latency rounds (other work, steal, or "
+            "rounds more than 1.5× apart in-process); a slowed machine stretches the HTTP path's "
+            "fixed cost past the target's 2 ms: run again on a quiet machine before comparing."
+        )
 
 
 def main() -> None:
