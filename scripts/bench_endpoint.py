@@ -396,14 +396,16 @@ def other_share(before: CpuSample, after: CpuSample) -> float:
 def quietness(before: CpuSample, after: CpuSample, rounds: list[dict[str, float]]) -> Quietness:
     """How undisturbed the latency rounds were (see ``Quietness``). The spread is the
     geometric mean over queries of each round's in-process median against the fastest
-    round's, for the slowest round."""
+    round's, for the slowest round; only queries of a millisecond or more count (the
+    median of a few sub-millisecond runs moves by half with no change in the machine)."""
     wall = after[0] - before[0]
     steal = (after[3] - before[3]) / (wall * (os.cpu_count() or 1)) if wall > 0 else 0.0
     spread = 1.0
     if rounds:
         fastest = {name: min(r[name] for r in rounds) for name in rounds[0]}
+        steady = [name for name, t in fastest.items() if t >= 0.001] or list(fastest)
         for r in rounds:
-            ratios = [r[name] / fastest[name] for name in r if fastest[name] > 0]
+            ratios = [r[name] / fastest[name] for name in steady if fastest[name] > 0]
             if ratios:
                 spread = max(spread, statistics.geometric_mean(ratios))
     return Quietness(other_share(before, after), max(0.0, steal), spread)
