@@ -370,7 +370,7 @@ def nuclear_verb_event(s: Sent, trig: Token) -> EventFact | None:
     """'detonated its most powerful nuclear device', 'exploded a hydrogen bomb'."""
     if trig.lemma_ not in _DETONATE_VERBS or trig.pos_ != "VERB":
         return None
-    objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")]
+    objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")] + _free_relative_objects(trig)
     if not any(_nuclear_object(o) for o in objs):
         return None
     if trig.lemma_ == "set" and not any(c.lower_ == "off" for c in trig.children):
@@ -381,6 +381,19 @@ def nuclear_verb_event(s: Sent, trig: Token) -> EventFact | None:
         ev.add_role("launchingState", state)
     _nuclear_site(s, trig, ev)
     return ev
+
+
+def _free_relative_objects(verb: Token) -> list[Token]:
+    """What a free relative object names: 'detonated what it called a hydrogen bomb',
+    'exploded what it said was a hydrogen bomb' (the parser hangs the clause on the verb
+    and the thing named on the clause's own verb, as its predicate)."""
+    named: list[Token] = []
+    for clause in (c for c in verb.children if c.dep_ in ("ccomp", "dobj")):
+        words = list(clause.subtree)
+        if not any(w.lower_ == "what" and w.tag_ == "WP" for w in words + list(verb.children)):
+            continue
+        named += [w for w in words if w.dep_ in ("oprd", "attr", "dobj") and w.pos_ in ("NOUN", "PROPN")]
+    return named
 
 
 def _nuclear_site(s: Sent, trig: Token, ev: EventFact) -> None:

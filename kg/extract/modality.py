@@ -6,7 +6,8 @@
 - predicted: a future or modal verb under a verb of belief or expectation ('analysts
   believe it will resume'), or 'is expected to'; a meeting, call or visit someone says
   will happen is announced, so planned;
-- planned: a future, 'plan to', 'be scheduled to' or 'next week' told of the participants;
+- planned: a future, 'plan to', 'be scheduled to', 'agreed to' or 'next week' told of the
+  participants;
 - actual otherwise.
 """
 
@@ -34,6 +35,9 @@ _BELIEF_VERBS = {
 }
 _REPORTING = {"say", "tell", "announce", "report", "add", "confirm", "state"}
 _PLAN_VERBS = {"plan", "schedule", "intend", "aim", "prepare", "seek", "hope", "want"}
+# verbs of commitment plan what their infinitive tells ('agreed to hold a summit every
+# year', 'vowed to launch more'), but not what they merely govern ('agreed at the summit')
+_COMMIT_VERBS = {"agree", "decide", "pledge", "promise", "vow", "propose", "offer", "resolve"}
 _MODALS = {"will", "would", "could", "may", "might", "shall", "'ll"}
 HEDGES = {
     "appear",
@@ -135,6 +139,7 @@ def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
     # by a verb above it ('plans to launch')
     planners = chain if verb.i != tok.i else chain[1:]
     planned = modal or any(_lemma(v) in _PLAN_VERBS for v in planners)
+    planned = planned or (verb.dep_ == "xcomp" and verb.head.lemma_ in _COMMIT_VERBS)
     # 'Security Council to meet', 'Kim to visit Russia': the headline's infinitive with a
     # subject tells what is to come
     to_come = verb.dep_ == "ROOT" and any(c.tag_ == "TO" and c.dep_ == "aux" for c in verb.children)

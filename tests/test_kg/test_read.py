@@ -210,6 +210,28 @@ def test_dateline_with_year_gives_date_and_agency() -> None:
     assert any(r.startswith("dateline: SEOUL") for r in article.removed)
 
 
+@pytest.mark.parametrize(
+    ("dateline", "expected", "agency"),
+    [
+        ("CAMP DAVID, Maryland, Aug. 18, 2023 (Pacific Wire) --", date(2023, 8, 18), "Pacific Wire"),
+        ("SEOUL, South Korea, March 25, 2021 (AP) \u2014", date(2021, 3, 25), "AP"),
+        ("WASHINGTON, D.C., 18 August 2023 (Reuters) -", date(2023, 8, 18), "Reuters"),
+    ],
+)
+def test_dateline_with_a_region_or_british_date(dateline: str, expected: date, agency: str) -> None:
+    article = _read(f"{dateline} {LEAD}\n\n{SECOND}\n")
+    assert article.published == expected
+    assert article.publisher == agency
+    assert article.body.startswith("North Korea fired two")
+
+
+def test_dateline_with_a_region_and_no_date_is_still_a_dateline() -> None:
+    article = _read(f"TOKYO, Japan (Kyodo) -- {LEAD}\n\n{SECOND}\n")
+    assert article.published is None
+    assert article.publisher == "Kyodo"
+    assert article.body.startswith("North Korea fired two")
+
+
 def test_dateline_without_year_takes_the_url_year() -> None:
     article = _read(
         f"SEOUL, March 25 (Yonhap) -- {LEAD}\n\n{SECOND}\n",
