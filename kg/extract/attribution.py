@@ -234,9 +234,9 @@ def _refer_back(head: Token, hist: list[Source]) -> Source | None:
     return None
 
 
-def _last_person(head: Token, mentions: ArticleMentions) -> Source | None:
-    """'He said': the person named last in the sentence or the two before it."""
-    first = sentences_back(head, 2).i
+def _last_person(head: Token, mentions: ArticleMentions, within: int = 2) -> Source | None:
+    """'He said': the person named last in the sentence or the ``within`` before it."""
+    first = sentences_back(head, within).i
     for i in range(head.i - 1, first - 1, -1):
         m = mentions.at(head.doc[i])
         if m is not None and m.entity.cls == PEN.Person:
@@ -264,7 +264,10 @@ def _source_at(head: Token, mentions: ArticleMentions, linker: Linker, hist: lis
     if described is not None:
         return described
     if head.pos_ == "PRON" or _is_bare_definite(head) or head.lower_ == "one":
-        back = _refer_back(head, hist)
+        # 'Kishida, who hosted the summit, condemned the launch, which he said violated ...':
+        # a person named earlier in the pronoun's own sentence comes before earlier sources
+        back = _last_person(head, mentions, within=0) if head.lower_ in _PRONOUNS_SINGULAR else None
+        back = back or _refer_back(head, hist)
         if back is None and head.lower_ in _PRONOUNS_SINGULAR:
             back = _last_person(head, mentions)
         if back is not None or head.pos_ == "PRON":

@@ -203,6 +203,8 @@ class EventMerger:
             ev.definite = True
         if ev.kind != "statement":
             for old in self.events if summary else reversed(self.events):
+                if ev.definite and ev.date is None and self._background(old):
+                    continue
                 if _compatible(old, ev):
                     _absorb(old, ev)
                     return old
@@ -215,6 +217,19 @@ class EventMerger:
             return ev  # nothing to refer back to and nothing of its own: not an event
         self.events.append(ev)
         return ev
+
+    def _background(self, ev: EventFact) -> bool:
+        """Whether ``ev`` is background: dated before the first event of its family the
+        article told ('The North first tested the weapon in April' after the lead's launch).
+        A bare 'the launch' refers to the news, not to the background."""
+        first = next((e for e in self.events if _FAMILY.get(e.kind) == _FAMILY.get(ev.kind)), None)
+        return (
+            first is not None
+            and first is not ev
+            and first.date is not None
+            and ev.date is not None
+            and ev.date.latest < first.date.earliest
+        )
 
     def salient(self, family: str) -> EventFact | None:
         for ev in reversed(self.events):

@@ -285,8 +285,20 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             ev.altitude_km = ev.altitude_km or d.km
         elif any(w in before for w in ("range", "flew", "travel", "distance")):
             ev.range_km = ev.range_km or d.km
-    ev.definite = not verb and any(c.lower_ in ("the", "these", "those", "this", "that") for c in trig.lefts)
+    ev.definite = (
+        _refers_back(trig)
+        if not verb
+        else any(
+            c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN" and _refers_back(c) for c in trig.children
+        )
+    )
     return ev
+
+
+def _refers_back(noun: Token) -> bool:
+    """'the launch', 'these tests'; for a verb, its weapon: 'the missile, a Hwasong-18, was
+    fired from the Pyongyang area' tells of a launch already told."""
+    return any(c.lower_ in ("the", "these", "those", "this", "that") for c in noun.lefts)
 
 
 # verbs of a missile's flight: with a weapon as subject they tell of its launch ('the

@@ -150,8 +150,12 @@ def test_snippet_gives_expected_facts(case: dict[str, Any]) -> None:
             and slug(c.source.entity.iri) == want["by"]
             and c.about is not None
             and c.about.kind == want["about"]
+            and (
+                "about_date" not in want
+                or (c.about.date is not None and c.about.date.value == want["about_date"])
+            )
             for c in f.claims
-        ), [(c.source, c.about and c.about.kind) for c in f.claims]
+        ), [(c.source, c.about and c.about.kind, c.about and c.about.date) for c in f.claims]
     for want in case.get("anonymous", []):
         sources = [c.source for c in f.claims if c.source.anonymous]
         assert any(s.count == want["count"] for s in sources), sources
