@@ -18,6 +18,7 @@ from kg.extract.launches import (
     LAUNCH_NOUNS,
     LAUNCH_VERBS,
     in_flight,
+    into_orbit,
     launch_event,
     nuclear_test_event,
     nuclear_verb_event,
@@ -119,7 +120,7 @@ def _premodifies(span: Span, t: Token) -> bool:
 def _events_at(s: Sent, t: Token) -> list[EventFact]:
     lemma = t.lemma_.lower()
     if t.pos_ == "VERB":
-        if lemma in LAUNCH_VERBS:
+        if lemma in LAUNCH_VERBS or into_orbit(t):
             ev = launch_event(s, t, verb=True)
             return [ev] if ev else []
         if lemma in MEETING_VERBS:

@@ -179,6 +179,30 @@ def _own_words(tok: Token) -> list[Token]:
     return [t for t in tok.subtree if t.i not in skip]
 
 
+def object_words(verb: Token) -> list[Token]:
+    """The words of what a verb acts on: its object (or passive subject), and what a free
+    relative names ('test-fired what it called a new ICBM, the Hwasong-15', 'exploded what
+    it said was a hydrogen bomb': the parser hangs the naming clause and the appositive on
+    the verb)."""
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    words = [t for o in objs for t in o.subtree]
+    free_relative = [c for c in verb.children if c.dep_ == "ccomp" and c.left_edge.lower_ == "what"]
+    if free_relative or any(o.lower_ == "what" for o in objs):
+        words += [t for c in verb.children if c.dep_ in ("ccomp", "npadvmod", "appos") for t in _own_words(c)]
+    return words
+
+
+# verbs that launch what they put 'into orbit' ('put a satellite into orbit')
+ORBIT_VERBS = {"put", "place", "send", "deliver", "inject"}
+
+
+def into_orbit(verb: Token) -> bool:
+    return verb.lemma_ in ORBIT_VERBS and any(
+        c.dep_ == "prep" and c.lower_ == "into" and any(g.lemma_ == "orbit" for g in c.children)
+        for c in verb.children
+    )
+
+
 def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     if verb:
         if trig.dep_ in ("csubj", "csubjpass") or (
@@ -187,17 +211,7 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             and trig.head.lower_ in ("on", "against", "of")
         ):
             return None  # 'launching cruise missiles isn't prohibited': a kind of act, not an event
-        objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")]
-        obj_toks = [t for o in objs for t in o.subtree]
-        free_relative = [
-            c for c in trig.children if c.dep_ == "ccomp" and any(g.lower_ == "what" for g in c.lefts)
-        ]
-        if free_relative or any(o.lower_ == "what" for o in objs):
-            # 'test-fired what it called a new ICBM, the Hwasong-15': the free relative's
-            # clause and the appositive name what was fired
-            obj_toks += [
-                t for c in trig.children if c.dep_ in ("ccomp", "npadvmod", "appos") for t in _own_words(c)
-            ]
+        obj_toks = object_words(trig)
         subj = subject(trig)
         if not _weapon_nouns(obj_toks) and not any(
             m is not None and m.entity.cls == PEN.WeaponSystem for m in map(s.mentions.at, obj_toks)
@@ -382,8 +396,7 @@ def nuclear_verb_event(s: Sent, trig: Token) -> EventFact | None:
     """'detonated its most powerful nuclear device', 'exploded a hydrogen bomb'."""
     if trig.lemma_ not in _DETONATE_VERBS or trig.pos_ != "VERB":
         return None
-    objs = [c for c in trig.children if c.dep_ in ("dobj", "nsubjpass")] + _free_relative_objects(trig)
-    if not any(_nuclear_object(o) for o in objs):
+    if not any(_nuclear_object(t) for t in object_words(trig)):
         return None
     if trig.lemma_ == "set" and not any(c.lower_ == "off" for c in trig.children):
         return None
@@ -393,19 +406,6 @@ def nuclear_verb_event(s: Sent, trig: Token) -> EventFact | None:
         ev.add_role("launchingState", state)
     _nuclear_site(s, trig, ev)
     return ev
-
-
-def _free_relative_objects(verb: Token) -> list[Token]:
-    """What a free relative object names: 'detonated what it called a hydrogen bomb',
-    'exploded what it said was a hydrogen bomb' (the parser hangs the clause on the verb
-    and the thing named on the clause's own verb, as its predicate)."""
-    named: list[Token] = []
-    for clause in (c for c in verb.children if c.dep_ in ("ccomp", "dobj")):
-        words = list(clause.subtree)
-        if not any(w.lower_ == "what" and w.tag_ == "WP" for w in words + list(verb.children)):
-            continue
-        named += [w for w in words if w.dep_ in ("oprd", "attr", "dobj") and w.pos_ in ("NOUN", "PROPN")]
-    return named
 
 
 def _nuclear_site(s: Sent, trig: Token, ev: EventFact) -> None:
