@@ -73,6 +73,10 @@ def _dates_compatible(a: EventFact, b: EventFact) -> bool:
     return not (a.date.latest < b.date.earliest or b.date.latest < a.date.earliest)
 
 
+def _same_sentence(a: EventFact, b: EventFact) -> bool:
+    return any(x.sent_begin == y.sent_begin for x in a.spans for y in b.spans)
+
+
 def _is_bare(ev: EventFact) -> bool:
     """A definite reference with nothing of its own: 'the launches', 'the incident'."""
     return ev.definite and not ev.roles and not ev.weapon_classes and ev.date is None
@@ -94,12 +98,15 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
             return False
         if not classes_compatible(old.weapon_classes, new.weapon_classes):
             return False
-        # an undated launch joins a dated one only when it refers back
+        # an undated launch joins a dated one only when it refers back, or when one
+        # sentence tells both ('the attempt to put a satellite into orbit failed on
+        # Wednesday when its rocket crashed')
         return (
             (old.date is not None and new.date is not None)
             or new.definite
             or (new.date is None and not new.weapon_classes)
             or (new.date is not None and old.date is None and old.definite)
+            or _same_sentence(old, new)
         )
     if _FAMILY[new.kind] in ("meeting", "visit", "call"):
         a = {e.iri for r in ("participant", "visitor", "host") for e in old.roles.get(r, [])}

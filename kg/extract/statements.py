@@ -34,6 +34,9 @@ STATEMENT_VERBS: dict[str, URIRef] = {
     "warn": PEN.Threat,
     "vow": PEN.Threat,
     "deny": PEN.Denial,
+    "dismiss": PEN.Denial,  # only of an allegation ('dismissed the U.S. allegations')
+    "reject": PEN.Denial,
+    "refute": PEN.Denial,
     "urge": PEN.Appeal,
     "press": PEN.Appeal,
     "appeal": PEN.Appeal,
@@ -50,6 +53,18 @@ STATEMENT_VERBS: dict[str, URIRef] = {
     "announce": PEN.Statement,
     "tell": PEN.Statement,
     "call": PEN.Statement,  # 'called for', 'called on' → appeal; 'called it "unacceptable"'
+}
+# verbs that deny only what they reject is an allegation
+_DENYING_VERBS = {"dismiss", "reject", "refute"}
+_ALLEGATIONS = {
+    "allegation",
+    "accusation",
+    "claim",
+    "charge",
+    "report",
+    "assertion",
+    "suggestion",
+    "speculation",
 }
 # a confirmation is a claim about the event confirmed (graph-conventions.md), not a statement
 # event of its own; plain reporting ('said') gives claims, not statements
@@ -278,6 +293,8 @@ def statement_event(s: Sent, trig: Token) -> EventFact | None:
     dobjs = [c for c in trig.children if c.dep_ == "dobj"]
     if lemma == "press" and not dobjs:
         return None
+    if lemma in _DENYING_VERBS and not any(d.lemma_.lower() in _ALLEGATIONS for d in dobjs):
+        return None  # 'rejected the proposal', 'dismissed the minister': no denial
     if (
         trig.dep_ == "ccomp"
         and any(c.dep_ == "aux" and c.tag_ == "MD" for c in trig.children)
@@ -305,6 +322,8 @@ def statement_event(s: Sent, trig: Token) -> EventFact | None:
     if not _speaker(s, ev, _resolve_pronoun(trig, subject(trig))):
         return None
     for c in trig.children:
+        if c.dep_ == "dobj" and cls == PEN.Denial:
+            continue  # what is denied ('the U.S. allegations') is not whom the denial addresses
         if c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ == "on" and cls == PEN.Appeal):
             # the first actor of the object and of each of its conjuncts ('threatened the
             # United States and South Korea'), not the actors inside them
