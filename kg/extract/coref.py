@@ -212,6 +212,8 @@ class EventMerger:
             for old in self.events if summary else reversed(self.events):
                 if ev.definite and ev.date is None and self._background(old):
                     continue
+                if old.date is None and self._background(ev):
+                    continue  # "last met in May" is not the undated talks the news tells
                 if _compatible(old, ev):
                     _absorb(old, ev)
                     return old
@@ -228,7 +230,8 @@ class EventMerger:
     def _background(self, ev: EventFact) -> bool:
         """Whether ``ev`` is background: dated before the first event of its family the
         article told ('The North first tested the weapon in April' after the lead's launch).
-        A bare 'the launch' refers to the news, not to the background."""
+        A definite 'the launch' refers to the news, not to the background, and background
+        does not join an undated event (which is the news more likely than not)."""
         first = next((e for e in self.events if _FAMILY.get(e.kind) == _FAMILY.get(ev.kind)), None)
         return (
             first is not None

@@ -47,6 +47,7 @@ __all__ = [
     "PEOPLE_NOUNS",
     "TRAVEL_VERBS",
     "Parties",
+    "host_of",
     "meeting_places",
     "parties",
     "visit_parties",
@@ -57,6 +58,8 @@ HOLD_VERBS = {"hold", "have", "conduct", "host", "begin", "start", "open", "atte
 _CALL_VERBS = {"call", "convene", "request", "seek"}
 # verbs of going to a meeting: 'travel to Tokyo for a summit'
 _MOTION_VERBS = {"travel", "fly", "go", "head", "arrive", "come", "visit", "leave", "return"}
+# verbs by which a host receives guests for a meeting: 'hosted Kishida and Yoon for talks'
+_HOST_VERBS = {"host", "invite", "welcome", "receive"}
 # verbs of a journey that is a visit when it goes abroad: 'Yoon will travel to Tokyo'
 TRAVEL_VERBS = {"travel", "arrive"}
 PEOPLE_NOUNS = {"counterpart", "leader", "official", "president", "minister", "delegation", "envoy"}
@@ -114,9 +117,28 @@ def _verb_parties(trig: Token) -> list[Token]:
     return toks + prep_objects_direct(trig, {"with", "between"})
 
 
+def host_of(trig: Token) -> Token | None:
+    """The verb of hosting a meeting noun is the purpose of: 'Biden hosted Kishida and Yoon
+    for talks', '... for a day of talks'."""
+    cur = trig
+    for _ in range(2):  # the noun, or the noun it is 'of' ('a day of talks')
+        prep = cur.head
+        if cur.dep_ != "pobj" or prep.i == cur.i:
+            return None
+        if prep.lower_ == "for" and prep.head.lemma_ in _HOST_VERBS:
+            return prep.head
+        if prep.lower_ != "of":
+            return None
+        cur = prep.head
+    return None
+
+
 def _noun_parties(trig: Token) -> list[Token]:
     """The tokens that may name the parties of a meeting noun."""
     toks = [t for c in trig.children if c.dep_ in ("poss", "compound", "nmod", "amod") for t in c.subtree]
+    host = host_of(trig)
+    if host is not None:  # the host and the guests
+        toks += subject(host) + [t for c in host.children if c.dep_ == "dobj" for t in c.subtree]
     # 'talks between officials from the two countries' (the parser may hang 'from …' on
     # the noun): the parties are where the officials are from
     toks += prep_objects_direct(trig, {"with", "between", "among", "of", "from"})

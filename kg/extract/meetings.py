@@ -18,6 +18,7 @@ from spacy.tokens import Token
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
     NUMBERS,
+    PLACE_CLASSES,
     TIMES,
     Sent,
     prep_objects,
@@ -29,6 +30,7 @@ from kg.extract.meeting_args import (
     HOLD_VERBS,
     PEOPLE_NOUNS,
     TRAVEL_VERBS,
+    host_of,
     meeting_places,
     parties,
     visit_parties,
@@ -70,7 +72,14 @@ def _accepted(s: Sent, trig: Token, verb: bool, kind: str) -> bool:
         # abstract 'negotiations' are events only when held, placed or between parties
         held = trig.head.lemma_ in HOLD_VERBS or any(c.lemma_ in HOLD_VERBS for c in trig.head.children)
         has_between = bool(prep_objects_direct(trig, {"between", "with"}))
-        if not (held or has_between or trig.dep_ == "nsubjpass"):
+        hosted = host_of(trig) is not None
+        # 'the Camp David talks': talks named by where they were held
+        placed = any(
+            (m := s.mentions.at(c)) is not None and m.entity.cls in PLACE_CLASSES
+            for c in trig.children
+            if c.dep_ in ("compound", "nmod")
+        )
+        if not (held or has_between or hosted or placed or trig.dep_ == "nsubjpass"):
             return False
     if (
         not verb

@@ -129,7 +129,13 @@ def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
         return "negated"
     verb = _governing_verb(tok)
     chain = [verb, *list(verb.ancestors)[:4]]
-    modal = any(c.lower_ in _MODALS and c.dep_ == "aux" for c in verb.children)
+    # 'will share data and hold exercises': a conjunct shares the first verb's modal
+    # (a base form without a subject of its own: 'will meet and signed' signed before)
+    bare_conjunct = (
+        verb.dep_ == "conj" and verb.tag_ == "VB" and not any(c.dep_ == "nsubj" for c in verb.children)
+    )
+    shared = coordinated_head(verb) if bare_conjunct else verb
+    modal = any(c.lower_ in _MODALS and c.dep_ == "aux" for v in {verb, shared} for c in v.children)
     expected = any(v.lemma_ == "expect" and any(c.dep_ == "auxpass" for c in v.children) for v in chain)
     belief = _BELIEF_VERBS - {"say"} if scheduled else _BELIEF_VERBS
     believed = any(v.lemma_ in belief for v in chain[1:])
