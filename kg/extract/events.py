@@ -9,9 +9,12 @@ attach to the trigger they depend on. Modality is ``kg.extract.modality``'s.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 from spacy.tokens import Span, Token
 
-from kg.dates import DateSpan, find_dates
+from kg.dates import DateSpan, find_dates, resolve
 from kg.extract.entities import ArticleMentions, sentence_span
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, clause_verb, coordinated_head, state_of, subject
 from kg.extract.launches import (
@@ -279,6 +282,8 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
             d = None  # 'has not tested since 2017': the start of an abstention, not the event's date
         if d is None and ev.kind == "exercise":
             d = next((x for x in dates if x.is_period), None)
+        if d is not None and ev.modality in ("planned", "predicted") and not d.is_period:
+            d = _looking_ahead(d, published)
         if d is not None:
             ev.date_text = d.text
             if d.is_period:
@@ -288,6 +293,18 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
                 ev.date = d.value
     _link_responses(found)
     return [ev for _, ev in _merge_statements(found)]
+
+
+def _looking_ahead(d: DateSpan, published: object) -> DateSpan:
+    """A planned or predicted event's date read forwards ('drills to be held in February',
+    told on Jan. 31 in a sentence of past reporting verbs, is next February): a month or
+    weekday without a year falls after the publication date, never before it."""
+    if not isinstance(published, date) or d.value is None or d.value.latest >= published:
+        return d
+    ahead = resolve(d.text, published, tense_past=False)
+    if ahead is None or ahead.earliest < published:
+        return d
+    return replace(d, value=ahead)
 
 
 _RESPONSE_NOUNS = {

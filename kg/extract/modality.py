@@ -146,6 +146,12 @@ def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
     planners = chain if verb.i != tok.i else chain[1:]
     planned = modal or any(_lemma(v) in _PLAN_VERBS for v in planners)
     planned = planned or (verb.dep_ == "xcomp" and verb.head.lemma_ in _COMMIT_VERBS)
+    # 'drills to be held in February', 'talks to take place next week'
+    planned = planned or any(
+        c.dep_ in ("acl", "relcl") and any(a.tag_ == "TO" for a in c.children)
+        for c in tok.children
+        if tok.pos_ == "NOUN"
+    )
     # 'Security Council to meet', 'Kim to visit Russia': the headline's infinitive with a
     # subject tells what is to come
     to_come = verb.dep_ == "ROOT" and any(c.tag_ == "TO" and c.dep_ == "aux" for c in verb.children)
