@@ -120,6 +120,14 @@ PATTERNS: list[tuple[str, str]] = [
         r"(?P<edge>before|by|until|till|at)\s+the\s+end\s+of\s+(?:the|this)\s+(?P<unit>week|month|year)",
     ),
     ("rel_unit", r"(?P<rel>last|next|this|past|previous|coming)\s+(?P<unit>week|month|year)"),
+    # relative to the event the text told last ("the next day", "two days later", "hours
+    # later"); not "a day after the launch", whose anchor is the event it names
+    (
+        "after_event",
+        rf"(?P<n>{_NUM}|a|one)\s+days?\s+(?P<dir>later|earlier)"
+        r"|(?:the\s+)?(?P<next>next|following|previous)\s+day"
+        r"|(?P<hours>hours|minutes)\s+(?:later|earlier)",
+    ),
     ("ago", rf"(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?P<w>ago|earlier)"),
     ("bare_ago", r"(?P<unit>days|weeks|months|years|decades)\s+(?P<w>ago)"),
     (

@@ -52,8 +52,11 @@ Rules (they are what the tests pin down):
   "two decades ago"                         year       twenty years before, ± five years
   ========================================  =========  ==================================
 
-  Dates relative to another event ("a day after the launch", "the next day") are not
-  found: they need the event's date, which this module does not know.
+  Dates told after the event the text told last ("the next day", "two days later",
+  "hours later") are found with ``value`` None and resolved by :func:`resolve_after`
+  against that event's day (``kg.extract.pipeline.anchor_relative_dates``). A date that
+  names its own anchor ("a day after the launch") is not found: which event it counts
+  from, and in which direction, is the parser's to tell, not a pattern's.
 - A number is not a year after "Resolution", "No." or "number" ("Resolution 2094").
 - The patterns themselves are in :mod:`kg.date_patterns`; month and weekday names come
   from :mod:`dateutil`'s parser tables; date arithmetic uses ``relativedelta``.
@@ -76,7 +79,7 @@ from kg.date_patterns import weekday_number as _weekday_number
 from kg.date_patterns import whole as _whole
 from kg.model import DateValue
 
-__all__ = ["DateSpan", "find_dates", "parse_absolute", "resolve", "resolve_period"]
+__all__ = ["DateSpan", "find_dates", "parse_absolute", "resolve", "resolve_after", "resolve_period"]
 
 _RD_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
 
@@ -358,6 +361,9 @@ def _resolve_match(
             return _month(first.year, first.month, text), None, None
         return _year(p.year + step, text), None, None
 
+    if kind == "after_event":
+        return None, None, None  # see resolve_after: the anchor is an event, not publication
+
     if kind in ("ago", "bare_ago"):
         unit = g["unit"].lower().rstrip("s")
         n = _count(g["n"]) if g.get("n") else None
@@ -420,6 +426,32 @@ def resolve(expression: str, published: date | None, *, tense_past: bool | None 
     kind, m = found
     value, _, _ = _resolve_match(kind, m, published, tense_past is not False)
     return value
+
+
+def resolve_after(expression: str, anchor: date) -> DateValue | None:
+    """A date told relative to the event the text told last ("the next day", "two days
+    later", "the previous day", "hours later"), resolved against that event's day; None
+    for any other expression.
+
+    >>> resolve_after("the next day", date(2023, 8, 30)).value
+    '2023-08-31'
+    >>> resolve_after("Hours later", date(2023, 5, 31)).value
+    '2023-05-31'
+    """
+    found = _whole(expression)
+    if found is None or found[0] != "after_event":
+        return None
+    g = found[1].groupdict()
+    if g.get("hours"):
+        days = 0
+    elif g.get("next"):
+        days = -1 if g["next"].lower() == "previous" else 1
+    else:
+        n = 1 if g["n"].lower() in ("a", "one") else _count(g["n"])
+        if n is None:
+            return None
+        days = n if g["dir"].lower() == "later" else -n
+    return _day(anchor + timedelta(days=days), expression)
 
 
 def resolve_period(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from functools import lru_cache
 
 import rdflib
@@ -10,6 +11,7 @@ from rdflib import URIRef
 from spacy.tokens import Doc
 
 from kg.annotate import annotate, load_reference_entries
+from kg.dates import resolve_after
 from kg.extract.claims import attribution_of, entity_claims, merge_entity_claims, sentence_claims
 from kg.extract.coref import EventMerger, family_of
 from kg.extract.entities import find_mentions, sentence_span
@@ -85,11 +87,23 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
         described += [(a.entity, a.span) for a in weapons]
         claims.extend(entity_claims(sent, attribution, described))
     events = merger.events
+    anchor_relative_dates(events)
     drop_represented_states(events, posts)
     type_summits(events, posts, _head_terms(base), article.published)
     return ArticleFacts(
         article, sentences_of(doc), mentions.mentions, posts, events, merge_entity_claims(claims), attributes
     )
+
+
+def anchor_relative_dates(events: list[EventFact]) -> None:
+    """Date the events told as 'the next day', 'two days later' or 'hours later' from the
+    last event before them, in text order, that has a day of its own."""
+    anchor: date | None = None
+    for ev in sorted(events, key=lambda e: e.spans[0].begin):
+        if ev.date is None and ev.date_text:
+            ev.date = resolve_after(ev.date_text, anchor) if anchor is not None else None
+        if ev.date is not None and ev.date.precision == "day":
+            anchor = ev.date.earliest
 
 
 def _about_event(ev: EventFact, told: list[EventFact], merger: EventMerger) -> EventFact | None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.dates import find_dates, parse_absolute, resolve, resolve_period
+from kg.dates import find_dates, parse_absolute, resolve, resolve_after, resolve_period
 
 # Tuesday 23 March 2021, the publication date of seed 004.
 PUB = date(2021, 3, 23)
@@ -333,3 +333,29 @@ def test_find_dates_bare_months_but_not_may() -> None:
 )
 def test_resolution_numbers_are_not_years(sentence: str) -> None:
     assert find_dates(sentence, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("the next day", date(2023, 8, 31)),
+        ("The following day", date(2023, 8, 31)),
+        ("the previous day", date(2023, 8, 29)),
+        ("two days later", date(2023, 9, 1)),
+        ("A day later", date(2023, 8, 31)),
+        ("three days earlier", date(2023, 8, 27)),
+        ("Hours later", date(2023, 8, 30)),
+        ("minutes later", date(2023, 8, 30)),
+    ],
+)
+def test_dates_told_after_an_event_resolve_against_it(expression: str, expected: date) -> None:
+    (found,) = find_dates(f"It said so {expression}.", date(2023, 9, 5))
+    assert found.text.lower() == expression.lower()
+    assert found.value is None  # not against the publication date
+    value = resolve_after(expression, date(2023, 8, 30))
+    assert value is not None and value.earliest == value.latest == expected
+
+
+@pytest.mark.parametrize("expression", ["a day after the launch", "the day before the summit", "on Monday"])
+def test_a_date_naming_its_own_anchor_is_not_told_after_the_last_event(expression: str) -> None:
+    assert resolve_after(expression, date(2023, 8, 30)) is None
