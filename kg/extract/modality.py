@@ -146,9 +146,10 @@ def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
     planners = chain if verb.i != tok.i else chain[1:]
     planned = modal or any(_lemma(v) in _PLAN_VERBS for v in planners)
     planned = planned or (verb.dep_ == "xcomp" and verb.head.lemma_ in _COMMIT_VERBS)
-    # 'drills to be held in February', 'talks to take place next week'
+    # 'drills to be held in February', 'talks to take place next week', 'the drills
+    # planned for August', 'a meeting scheduled for Friday'
     planned = planned or any(
-        c.dep_ in ("acl", "relcl") and any(a.tag_ == "TO" for a in c.children)
+        c.dep_ in ("acl", "relcl") and (any(a.tag_ == "TO" for a in c.children) or _lemma(c) in _PLAN_VERBS)
         for c in tok.children
         if tok.pos_ == "NOUN"
     )
