@@ -61,7 +61,7 @@ _MOTION_VERBS = {"travel", "fly", "go", "head", "arrive", "come", "visit", "leav
 # verbs by which a host receives guests for a meeting: 'hosted Kishida and Yoon for talks'
 _HOST_VERBS = {"host", "invite", "welcome", "receive"}
 # verbs of a journey that is a visit when it goes abroad: 'Yoon will travel to Tokyo'
-TRAVEL_VERBS = {"travel", "arrive"}
+TRAVEL_VERBS = {"travel", "arrive", "fly"}
 PEOPLE_NOUNS = {"counterpart", "leader", "official", "president", "minister", "delegation", "envoy"}
 # words for the head of a state: 'the leaders of Japan and South Korea'
 _LEADER_WORDS = {"leader", "president", "premier", "chancellor", "king", "emperor"}

@@ -56,6 +56,7 @@ MEETING_VERBS = {
     "visit": ("visit", PEN.Visit),
     "travel": ("visit", PEN.Visit),  # abroad only (see visit_parties)
     "arrive": ("visit", PEN.Visit),  # 'arrived in Seoul on Saturday': likewise
+    "fly": ("visit", PEN.Visit),  # 'Pompeo flew to Pyongyang': likewise, and only a person's
     "discuss": ("talks", PEN.Talks),
     "negotiate": ("talks", PEN.Talks),
     # 'spoke by phone with …': a call only when told by phone or video (see _by_phone)
@@ -174,6 +175,8 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
         visitors, hosts = visit_parties(s, trig, verb)
         if verb and trig.lemma_ in TRAVEL_VERBS and not hosts:
             return []  # a journey home, or nowhere named
+        if verb and trig.lemma_ == "fly" and not any(v.cls == PEN.Person for v in visitors):
+            return []  # 'the missile flew to an altitude of …' is a flight, not a visit
         for v in visitors:
             ev.add_role("visitor", v)
         for h in hosts:
