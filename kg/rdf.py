@@ -8,7 +8,7 @@ stored ``pen:text``), ``pen:reportedIn`` the article, ``pen:confidence`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,6 +28,8 @@ __all__ = [
     "date_literal",
     "event_iri",
     "event_key",
+    "merge_overlapping",
+    "publication_graph",
     "run_graph",
     "run_iri",
 ]
@@ -252,35 +254,51 @@ class _Builder:
         self.g = Graph(identifier=article_graph_iri(self.slug, base))
         self.node = article_iri(self.slug, base)
         self.run = run_iri(run, base)
-        self._sentences: set[tuple[int, int]] = set()
         self._mentions: set[tuple[int, int]] = set()
+        self._spans: list[tuple[int, int, int, int]] = []  # mention begin, end; its sentence's
+        self._partition: list[tuple[int, int]] = []
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.g.add((s, p, o))
 
-    def sentence(self, begin: int, end: int) -> URIRef:
-        node = resource_iri("sentence", self.slug, f"{begin}-{end}", base=self.base)
-        if (begin, end) not in self._sentences:
-            self._sentences.add((begin, end))
-            self.add(node, RDF.type, PEN.Sentence)
-            self.add(node, PEN.inArticle, self.node)
-            self.add(node, PEN.beginIndex, _nni(begin))
-            self.add(node, PEN.endIndex, _nni(end))
-            self.add(node, PEN.anchorOf, Literal(self.text[begin:end]))
-        return node
+    def sentence_of(self, begin: int, end: int) -> URIRef:
+        """The sentence node of the mention ``begin:end`` (see :meth:`sentences`)."""
+        for b, e in self._partition:
+            if b <= begin and end <= e:
+                return resource_iri("sentence", self.slug, f"{b}-{e}", base=self.base)
+        raise AssertionError(f"no sentence holds {begin}-{end}")  # the partition covers every mention
 
     def mention(self, span: TextSpan) -> URIRef:
         node = resource_iri("mention", self.slug, f"{span.begin}-{span.end}", base=self.base)
         if (span.begin, span.end) not in self._mentions:
             self._mentions.add((span.begin, span.end))
-            sent = self.sentence(span.sent_begin, span.sent_end)
+            self._spans.append((span.begin, span.end, span.sent_begin, span.sent_end))
             self.add(node, RDF.type, PEN.Mention)
             self.add(node, PEN.inArticle, self.node)
-            self.add(node, PEN.sentence, sent)
             self.add(node, PEN.beginIndex, _nni(span.begin))
             self.add(node, PEN.endIndex, _nni(span.end))
             self.add(node, PEN.anchorOf, Literal(self.text[span.begin : span.end]))
         return node
+
+    def sentences(self) -> None:
+        """The sentence nodes, written last: the parser's sentences and those of the
+        mentions, merged where a mention crosses a boundary (a sentence split after 'U.S.'
+        in 'U.S. Secretary of Defense Lloyd Austin'), so that every mention lies inside its
+        sentence whatever the parser did."""
+        spans = [(b, e) for b, e in self.facts.sentences]
+        spans += [(sb, se) for _b, _e, sb, se in self._spans]
+        spans += [(b, e) for b, e, _sb, _se in self._spans]
+        self._partition = merge_overlapping(spans)
+        for begin, end in self._partition:
+            node = resource_iri("sentence", self.slug, f"{begin}-{end}", base=self.base)
+            self.add(node, RDF.type, PEN.Sentence)
+            self.add(node, PEN.inArticle, self.node)
+            self.add(node, PEN.beginIndex, _nni(begin))
+            self.add(node, PEN.endIndex, _nni(end))
+            self.add(node, PEN.anchorOf, Literal(self.text[begin:end]))
+        for begin, end, _sb, _se in self._spans:
+            mention = resource_iri("mention", self.slug, f"{begin}-{end}", base=self.base)
+            self.add(mention, PEN.sentence, self.sentence_of(begin, end))
 
     def grounded(self, node: URIRef, spans: Iterable[TextSpan], confidence: float) -> None:
         for span in spans:
@@ -318,8 +336,6 @@ class _Builder:
         self.add(n, PEN.text, Literal(a.text))
         self.add(n, PEN.sourceFile, Literal(a.source_name))
         self.add(n, PEN.extractedBy, self.run)
-        for begin, end in self.facts.sentences:
-            self.sentence(begin, end)
 
     def mentions(self) -> None:
         for m in self.facts.mentions:
@@ -328,6 +344,10 @@ class _Builder:
 
     def posts(self) -> None:
         for p in self.facts.posts:
+            if p.reference_holding is None and p.post_in is None:
+                # 'said Foreign Ministry spokesperson <name>' with no state named: a post
+                # of no known state or body is no post the graph can state.
+                continue
             person = self.entity(p.person)
             where = p.post_in.label if p.post_in else "unknown"
             title = p.title.strip()
@@ -483,8 +503,29 @@ def article_graph(facts: ArticleFacts, *, base: str, run: ExtractionRun) -> Grap
     iris = b.events()
     b.claims(iris)
     b.attributes()
+    b.sentences()
     return b.g
 
 
-def spans_of(mentions: Sequence[LinkedMention]) -> list[TextSpan]:
-    return [m.span for m in mentions]
+def publication_graph(article: Article, of: str, *, base: str, run: ExtractionRun) -> Graph:
+    """The named graph of an article that repeats the story of the article ``of`` (an id):
+    its own node (title, outlet, date, URL, text, file) and ``pen:duplicateOf``, no facts."""
+    b = _Builder(ArticleFacts(article, sentences=[]), base, run)
+    b.article_node()
+    b.add(b.node, PEN.duplicateOf, article_iri(of, base))
+    return b.g
+
+
+def merge_overlapping(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans merged where they overlap, in order; empty spans dropped.
+
+    >>> merge_overlapping([(0, 10), (12, 20), (8, 14), (30, 31)])
+    [(0, 20), (30, 31)]
+    """
+    out: list[tuple[int, int]] = []
+    for begin, end in sorted(sp for sp in spans if sp[1] > sp[0]):
+        if out and begin < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((begin, end))
+    return out

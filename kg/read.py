@@ -33,14 +33,16 @@ words and at least :data:`MIN_ASCII_LETTER_SHARE` of its letters are ASCII.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
+import stat
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 from urllib.parse import urlparse
 
 from dateutil import parser as date_parser
@@ -75,13 +77,17 @@ from kg.namespaces import slugify
 
 __all__ = [
     "ARTICLE_SUFFIXES",
+    "MAX_TEXT_CHARS",
     "MIN_ASCII_LETTER_SHARE",
     "MIN_FUNCTION_WORD_SHARE",
     "is_article_file",
     "read_article",
+    "read_bounded",
 ]
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+# spaCy's nlp.max_length: a longer text raises E088 (and a news article is far shorter).
+MAX_TEXT_CHARS = 1_000_000
 MIN_FUNCTION_WORD_SHARE = 0.12
 MIN_ASCII_LETTER_SHARE = 0.8
 _MIN_WORDS_FOR_LANGUAGE = 8
@@ -191,18 +197,38 @@ def is_article_file(path: Path) -> bool:
 # --- decoding and checks -----------------------------------------------------------------
 
 
+# Byte-order marks, longest first (UTF-32 LE's begins with UTF-16 LE's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def _decode(data: bytes, name: str, max_bytes: int) -> str:
     if len(data) > max_bytes:
-        raise ArticleError(name, f"too large ({len(data)} bytes; the limit is {max_bytes})")
+        raise ArticleError(name, f"too large (more than {max_bytes} bytes, the limit)")
     if not data.strip():
         raise ArticleError(name, "empty")
-    if b"\x00" in data:
-        raise ArticleError(name, f"binary (NUL byte at offset {data.find(0)})")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        raise ArticleError(name, f"not UTF-8 (invalid byte 0x{bad} at offset {exc.start})") from None
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is not None and encoding != "utf-8":
+        # A byte-order mark names the encoding: UTF-16 and UTF-32 text is full of NUL bytes.
+        try:
+            text = data[len(next(b for b, e in _BOMS if e == encoding)) :].decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ArticleError(
+                name, f"not {encoding.upper()} although it begins with its byte-order mark ({exc.reason})"
+            ) from None
+    else:
+        if b"\x00" in data:
+            raise ArticleError(name, f"binary (NUL byte at offset {data.find(0)})")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad = data[exc.start : exc.start + 1].hex()
+            raise ArticleError(name, f"not UTF-8 (invalid byte 0x{bad} at offset {exc.start})") from None
     text = text.removeprefix("\ufeff")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
     if controls > _MAX_CONTROL_SHARE * len(text):
@@ -397,6 +423,15 @@ def _slug(name: str, meta: ArticleMeta, title: str | None, text: str) -> str:
     return "article-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def read_bounded(stream: BinaryIO, max_bytes: int, name: str) -> bytes:
+    """At most ``max_bytes`` from ``stream``; raises ArticleError as soon as there is more,
+    without holding more than one byte past the limit in memory."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ArticleError(name, f"too large (more than {max_bytes} bytes, the limit)")
+    return data
+
+
 def read_article(
     source: Path | bytes,
     *,
@@ -415,12 +450,15 @@ def read_article(
     if isinstance(source, Path):
         name = name or source.name
         try:
-            size = source.stat().st_size
+            info = source.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleError(name, "not a regular file")
+            if info.st_size > max_bytes:
+                raise ArticleError(name, f"too large ({info.st_size} bytes; the limit is {max_bytes})")
+            with source.open("rb") as stream:
+                data = read_bounded(stream, max_bytes, name)
         except OSError as exc:
             raise ArticleError(name, f"cannot read ({exc.strerror})") from None
-        if size > max_bytes:
-            raise ArticleError(name, f"too large ({size} bytes; the limit is {max_bytes})")
-        data = source.read_bytes()
         sidecar = find_sidecar(source)
         if sidecar is not None:
             sidecar_meta = load_sidecar(sidecar, name)
@@ -437,6 +475,12 @@ def read_article(
         raise ArticleError(name, "empty (no text left after removing page furniture)")
     _check_english(body, name)
     head = f"{title}\n\n" if title else ""
+    if len(head) + len(body) > MAX_TEXT_CHARS:
+        raise ArticleError(
+            name,
+            f"too long for the language model ({len(head) + len(body):,} characters of text; "
+            f"it reads at most {MAX_TEXT_CHARS:,})",
+        )
     return Article(
         slug=_slug(name, merged, title, body),
         text=head + body,
