@@ -14,13 +14,22 @@ skipped; 2 nothing was published.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.inputs import Skipped
 
-__all__ = ["EXIT_NOTHING_PUBLISHED", "EXIT_OK", "EXIT_PARTIAL", "BuildSummary", "Duplicate", "Quarantined"]
+__all__ = [
+    "EXIT_NOTHING_PUBLISHED",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "BuildSummary",
+    "Duplicate",
+    "Quarantined",
+    "quarantine_of",
+]
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -134,3 +143,10 @@ class BuildSummary:
             "notes": list(self.notes),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
+
+
+def quarantine_of(report: Mapping[str, object] | None) -> list[dict[str, object]]:
+    """The quarantined articles of the store, from a build's report (its ``store`` part)."""
+    store = report.get("store") if report else None
+    items = store.get("quarantined", []) if isinstance(store, Mapping) else []
+    return [dict(item) for item in items if isinstance(item, Mapping)]

@@ -204,7 +204,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Counts per class, per graph and of articles in the live build."""
-    from kg.pipeline import quarantine_of
+    from kg.build_report import quarantine_of
     from kg.store import current_build, live_report, open_read_only, stats
 
     try:

@@ -36,7 +36,7 @@ from rdflib.compare import to_canonical_graph
 from tqdm import tqdm
 
 from kg import __version__
-from kg.build_report import BuildSummary, Duplicate, Quarantined
+from kg.build_report import BuildSummary, Duplicate, Quarantined, quarantine_of
 from kg.checks import GraphChecks, Problem, problem_lines, shared_nodes
 from kg.disagreements import separate_disagreeing_reports
 from kg.duplicates import StoryIndex
@@ -74,6 +74,7 @@ __all__ = [
     "ingest",
     "make_checks",
     "ontology_graph",
+    "processor",
     "publish_dataset",
     "quarantine_of",
     "read_all",
@@ -204,7 +205,7 @@ def make_checks(ontology_dir: str, base: str, run: ExtractionRun, reasoner: bool
     return GraphChecks(Path(ontology_dir), _context(base, run), reasoner=reasoner)
 
 
-def _processor(base: str, run: ExtractionRun, ontology_dir: str | None) -> ArticleProcessor:
+def processor(base: str, run: ExtractionRun, ontology_dir: str | None) -> ArticleProcessor:
     """The processor of a worker (module level, so that it pickles for the pool)."""
     checks = make_checks(ontology_dir, base, run, reasoner=False) if ontology_dir else None
     return ArticleProcessor(base=base, run=run, checks=checks)
@@ -297,7 +298,7 @@ class _Run:
     def extract(self, articles: Sequence[Article], n_process: int | None, progress: bool) -> Dataset:
         """The graphs of the articles that pass extraction and their own check."""
         factory = functools.partial(
-            _processor, self.base, self.run, str(self.settings.ontology_dir) if self.checks else None
+            processor, self.base, self.run, str(self.settings.ontology_dir) if self.checks else None
         )
         graphs: Dataset = {}
         bar = _bar(len(articles), progress)
@@ -599,10 +600,3 @@ def _carried_quarantine(
 
 def _quarantined(item: Mapping[str, object]) -> Quarantined:
     return Quarantined(*(str(item.get(k, "")) for k in ("name", "id", "stage", "reason")))
-
-
-def quarantine_of(report: Mapping[str, object] | None) -> list[dict[str, object]]:
-    """The quarantined articles of the store, from a build's report (its ``store`` part)."""
-    store = report.get("store") if report else None
-    items = store.get("quarantined", []) if isinstance(store, Mapping) else []
-    return [dict(item) for item in items if isinstance(item, Mapping)]

@@ -10,14 +10,17 @@ import hmac
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, Unauthorized, UnsupportedMediaType
 
+from kg.build_report import quarantine_of
 from kg.errors import KGError
 from kg.query import OutputFormat, QueryPlan, Result, analyse, analyse_update, run_query
 from kg.settings import Settings
+from kg.store import live_report
 from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, UpdateJob
 from server.negotiation import FORMATS, Format, negotiate
 
@@ -299,4 +302,12 @@ def health() -> Response:
         response = jsonify({"status": "unavailable", "message": str(exc)})
         response.status_code = 503
         return response
-    return jsonify({"status": "ok", **stats, "updatable": bool(state.settings.update_token)})
+    body = {"status": "ok", **stats, "updatable": bool(state.settings.update_token)}
+    if current_app.config.get("PENINSULA_SERVES_STORE"):
+        body["quarantined"] = len(quarantined_articles(state.settings))
+    return jsonify(body)
+
+
+def quarantined_articles(settings: Settings) -> list[dict[str, object]]:
+    """The articles the live build of the store quarantined, from its report."""
+    return quarantine_of(live_report(Path(settings.store)))

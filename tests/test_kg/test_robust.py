@@ -382,3 +382,44 @@ def test_a_killed_build_leaves_no_worker_and_no_lock_behind(tmp_path: Path, sig:
     done = subprocess.run([str(kg), "build"], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "another build" not in done.stderr
+
+
+def test_the_quarantine_is_shown_by_stats_health_and_the_articles_page(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.cli import main
+    from kg.extract import pipeline as extraction
+    from server.app import close_app, create_app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("03_hwasong15_2017.txt", "10_nuclear_test_2017.txt"):
+        (folder / name).write_text((ARTICLES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    real = extraction.facts_of
+
+    def buggy(article, doc, *, base):  # type: ignore[no-untyped-def]
+        if article.slug.startswith("10"):
+            raise IndexError("list index out of range")
+        return real(article, doc, base=base)
+
+    monkeypatch.setattr(extraction, "facts_of", buggy)  # a bug, injected where it would occur
+    assert pipeline.build(settings, seeds=folder, reasoner=False, progress=False).exit_code == 1
+    monkeypatch.undo()
+
+    assert main(["stats", "--store", str(settings.store)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "quarantined articles: 1\n  10_nuclear_test_2017.txt (extract): IndexError: list index out of range"
+        in out
+    )
+
+    app = create_app(settings)
+    try:
+        client = app.test_client()
+        health = client.get("/health").get_json()
+        assert health["status"] == "ok" and health["quarantined"] == 1
+        page = client.get("/articles", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "1 quarantined articles" in page and "10_nuclear_test_2017.txt" in page
+        assert "IndexError: list index out of range" in page
+    finally:
+        close_app(app)
