@@ -8,6 +8,7 @@ stored ``pen:text``), ``pen:reportedIn`` the article, ``pen:confidence`` and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -142,9 +143,6 @@ def _class_word(cls: URIRef) -> str:
     return slugify("".join(" " + c if c.isupper() else c for c in name).strip())
 
 
-_MET = {"meeting", "summit", "talks", "call", "visit"}
-
-
 def _summit_locator(ev: EventFact) -> tuple[str, str] | None:
     """What places a summit in the world, as precisely as one article can know it and in
     words another article can know too: its date to the month (or closer); else its
@@ -164,7 +162,7 @@ def event_key(ev: EventFact, article: str = "") -> str:
     A summit is placed by :func:`_summit_locator` and counted meetings ('their three
     meetings') keep their count; a single meeting, call or visit with no date (a summit
     with neither date nor place) has nothing another article could share, so it is keyed
-    to its ``article``."""
+    to its ``article``; so is every other event with no date or only a year."""
     when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
     if ev.kind == "summit":
         located = _summit_locator(ev)
@@ -198,10 +196,12 @@ def event_key(ev: EventFact, article: str = "") -> str:
         parts.extend(names[:4] or ["unknown"])
         if ev.kind == "summit" and (ev.count or 1) > 1:
             parts.append(f"{ev.count}-meetings")
-        elif ev.kind in _MET and when == "undated" and article:
-            # nothing places it in time (nor, for a summit, in space): the same parties
-            # meet again, so another article's undated meeting of theirs may be another one
-            parts.append(article)
+    vague = when == "undated" or (ev.kind != "summit" and ev.date is not None and ev.date.precision == "year")
+    if vague and article and (ev.kind != "summit" or (ev.count or 1) == 1):
+        # Nothing places it in time (nor, for a summit, in space): the same state fires the
+        # same class of missile, the same parties meet or speak, again and again, so another
+        # article's undated event of theirs may well be another one. Never merged on a guess.
+        parts.append(article)
     if ev.modality != "actual":
         parts.append(ev.modality)
     return "-".join(slugify(p) for p in parts)
@@ -320,7 +320,7 @@ class _Builder:
         a = self.article
         n = self.node
         self.add(n, RDF.type, PEN.Article)
-        self.add(n, RDFS.label, Literal(a.title or a.slug))
+        self.add(n, RDFS.label, Literal(a.title or lead_label(a.body) or a.slug))
         if a.title:
             self.add(n, PEN.title, Literal(a.title))
         if a.publisher:
@@ -514,6 +514,20 @@ def publication_graph(article: Article, of: str, *, base: str, run: ExtractionRu
     b.article_node()
     b.add(b.node, PEN.duplicateOf, article_iri(of, base))
     return b.g
+
+
+def lead_label(body: str, limit: int = 80) -> str:
+    """A label for an article without a headline: its first sentence, cut at a word.
+
+    >>> lead_label("North Korea fired two missiles on Sunday. Seoul said so.")
+    'North Korea fired two missiles on Sunday.'
+    >>> lead_label("A very long first sentence " * 5)
+    'A very long first sentence A very long first sentence A very long first…'
+    """
+    first = re.split(r"(?<=[.!?])\s+", body.strip(), maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def merge_overlapping(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

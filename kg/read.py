@@ -70,7 +70,9 @@ from kg.furniture import (
     is_sentence_like,
     is_widget,
     line_words,
+    repeats,
     same_headline,
+    split_glued_date,
 )
 from kg.model import Article
 from kg.namespaces import slugify
@@ -267,19 +269,42 @@ def _normalise(text: str) -> list[str]:
     return [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
 
 
+def _unglue_dates(lines: list[str]) -> list[str]:
+    """The lines with a date header glued to the text after it (" date 2024-03-17 People
+    watch …", "Published: 17 March 2024 SEOUL — …") split in two, up to the first body
+    paragraph: pages put the date before a caption or the lead on one line."""
+    out: list[str] = []
+    in_header = True
+    for line in lines:
+        glued = split_glued_date(line) if in_header else None
+        if glued is not None:
+            out += list(glued)
+            line = glued[1]
+        else:
+            out.append(line)
+        in_header = in_header and not is_body_paragraph(line)
+    return out
+
+
 def _clean(
     raw_lines: list[str], meta: ArticleMeta
 ) -> tuple[str, tuple[str, ...], str | None, str | None, date | None, Literal["metadata", "text", "unknown"]]:
-    lines = [_Line(t) for t in raw_lines]
+    lines = [_Line(t) for t in _unglue_dates(raw_lines)]
     content = [ln for ln in lines if ln.text]
 
     def drop(line: _Line, reason: str) -> None:
         if line.keep:
             line.keep, line.reason = False, reason
 
-    # Footer: from a comment form / related-links / copyright marker to the end; tag blocks.
+    # Footer: from a comment form / related-links / copyright marker to the end, when no body
+    # paragraph follows it; such a marker with the body still to come ("© AFP 2023 / …" over
+    # a photo, "READ MORE: …" between paragraphs) is one line of furniture. Tag blocks.
+    last_body = max((i for i, ln in enumerate(content) if is_body_paragraph(ln.text)), default=-1)
     for i, line in enumerate(content):
         if FOOTER_HEAD.match(line.text) and i > 0:
+            if i < last_body:
+                drop(line, "link")
+                continue
             for rest in content[i:]:
                 drop(rest, "footer")
             break
@@ -298,12 +323,17 @@ def _clean(
                 drop(nxt, "tags")
 
     # Line-level furniture anywhere.
-    for line in content:
+    for i, line in enumerate(content):
         if not line.keep:
             continue
         if is_widget(line.text):
             drop(line, "widget")
-        elif is_caption(line.text):
+        elif is_caption(line.text) or (
+            i > 0
+            and content[i - 1].reason in ("caption", "link")
+            and not is_sentence_like(line.text)  # a lead that repeats a caption is the lead
+            and repeats(line.text, content[i - 1].text)
+        ):
             drop(line, "caption")
 
     kept = [ln for ln in content if ln.keep]
