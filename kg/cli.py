@@ -76,7 +76,7 @@ def _stdin_article(max_bytes: int) -> tuple[str, bytes] | None:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Add or replace articles; '-' reads one article from stdin."""
-    from kg import pipeline
+    from kg.ingest import ingest
 
     sources: list[Path | tuple[str, bytes]] = []
     for p in args.paths:
@@ -89,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     report = getattr(args, "report", None)
     return _publish(
         "ingest",
-        lambda: pipeline.ingest(settings, sources, progress=sys.stderr.isatty(), report_file=report),
+        lambda: ingest(settings, sources, progress=sys.stderr.isatty(), report_file=report),
     )
 
 

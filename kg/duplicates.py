@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
@@ -39,6 +39,7 @@ NEAR_DUPLICATE_THRESHOLD = 0.8  # containment of the smaller shingle set in the 
 _CANDIDATE_JACCARD = 0.3
 _MIN_SHINGLES = 20  # a shorter text is compared exactly only: its estimate is too noisy
 _NUM_PERM = 128
+_SCHEME = "affine32"  # datasketch 2's default, named so that saved signatures load again
 _SHINGLE = 5
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -106,7 +107,7 @@ class StoryIndex:
 
     @staticmethod
     def _minhash(text: str) -> tuple[MinHash, int]:
-        mh = MinHash(num_perm=_NUM_PERM)
+        mh = MinHash(num_perm=_NUM_PERM, scheme=_SCHEME)
         grams = shingles(text)
         mh.update_batch([s.encode("utf-8") for s in grams])
         return mh, len(grams)
@@ -141,6 +142,26 @@ class StoryIndex:
         self._hashes[key] = mh
         self._sizes[key] = size
         self._lsh.insert(key, mh)
+
+    def dump(self) -> dict[str, list[object]]:
+        """The index as JSON data: for each key, its fingerprint, size and signature."""
+        fingerprints = {key: fp for fp, key in self._exact.items()}
+        return {
+            key: [fingerprints.get(key, ""), self._sizes[key], [int(v) for v in mh.hashvalues]]
+            for key, mh in self._hashes.items()
+        }
+
+    def restore(self, saved: Mapping[str, list[object]]) -> None:
+        """Add the stories of :meth:`dump` without hashing their texts again."""
+        for key, (fingerprint, size, values) in saved.items():
+            if key in self._hashes:
+                continue
+            mh = MinHash(num_perm=_NUM_PERM, hashvalues=values, scheme=_SCHEME)
+            if fingerprint:
+                self._exact.setdefault(str(fingerprint), key)
+            self._hashes[key] = mh
+            self._sizes[key] = int(size)  # type: ignore[call-overload]
+            self._lsh.insert(key, mh)
 
     def add_all(self, items: Iterable[tuple[str, str]]) -> None:
         for key, text in items:

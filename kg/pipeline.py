@@ -14,8 +14,8 @@ what articles share → publish. One article never stops a build (docs/decisions
 - :func:`publish_dataset` writes a new build folder and swaps it in atomically, with the
   report (:mod:`kg.build_report`) beside it.
 
-:func:`build` (``kg build``) runs this on a folder; :func:`ingest` (``kg ingest``) adds or
-replaces articles, keeping the live build's other article graphs. A failing stage leaves
+:func:`build` (``kg build``) runs this on a folder; :func:`kg.ingest.ingest` (``kg ingest``)
+adds or replaces articles at a cost that follows the change. A failing stage leaves
 the live build untouched and no half-written folder behind.
 """
 
@@ -26,12 +26,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 from tqdm import tqdm
 
@@ -41,17 +41,15 @@ from kg.checks import GraphChecks, Problem, problem_lines, shared_nodes
 from kg.disagreements import separate_disagreeing_reports
 from kg.duplicates import StoryIndex
 from kg.errors import BuildError
+from kg.incremental import stories_path
 from kg.inputs import Skipped, assign_ids, collect_files, read_all
 from kg.model import Article, ExtractionRun
-from kg.namespaces import PEN, graph_iri
+from kg.namespaces import graph_iri
 from kg.processing import ArticleProcessor, Outcome, process_articles
 from kg.settings import Settings
 from kg.store import (
     build_lock,
-    current_build,
     discard_build,
-    live_report,
-    named_quads,
     new_build_dir,
     publish,
     quads_of_graph,
@@ -64,20 +62,25 @@ __all__ = [
     "PARALLEL_THRESHOLD",
     "REASONER_BATCH",
     "BuildSummary",
+    "Run",
     "Skipped",
     "article_graph_name",
     "assemble",
+    "blame",
     "build",
     "collect_files",
     "current_run",
     "extract_all",
-    "ingest",
+    "finish",
     "make_checks",
     "ontology_graph",
+    "orphan_copies",
     "processor",
     "publish_dataset",
     "quarantine_of",
     "read_all",
+    "reference_subjects",
+    "slug_of",
 ]
 
 MODEL_NAME = "en_core_web_sm"
@@ -201,6 +204,14 @@ def _context(base: str, run: ExtractionRun) -> Graph:
     return context
 
 
+@functools.lru_cache(maxsize=4)
+def reference_subjects(base: str) -> frozenset[URIRef]:
+    """The nodes the reference data describes."""
+    from kg.reference import reference_graph
+
+    return frozenset(s for s in reference_graph(base).subjects() if isinstance(s, URIRef))
+
+
 def make_checks(ontology_dir: str, base: str, run: ExtractionRun, reasoner: bool = True) -> GraphChecks:
     return GraphChecks(Path(ontology_dir), _context(base, run), reasoner=reasoner)
 
@@ -233,7 +244,10 @@ def _quads(dataset: Mapping[URIRef, Graph]) -> Iterator[ox.Quad]:
 
 
 def publish_dataset(
-    dataset: Mapping[URIRef, Graph] | Iterable[ox.Quad], settings: Settings, summary: BuildSummary
+    dataset: Mapping[URIRef, Graph] | Iterable[ox.Quad],
+    settings: Settings,
+    summary: BuildSummary,
+    stories: StoryIndex | None = None,
 ) -> None:
     """Write a new build folder and swap it in, with the summary as its report beside it;
     on any failure the folder is removed and the live build stays as it was. Call under
@@ -247,6 +261,8 @@ def publish_dataset(
         summary.build = build_dir
         summary.published = True
         report_path(build_dir).write_text(json.dumps(summary.to_json(), indent=2), encoding="utf-8")
+        if stories is not None:
+            stories_path(build_dir).write_text(json.dumps(stories.dump()), encoding="utf-8")
         publish(store_dir, build_dir)
         done = True
     finally:
@@ -258,7 +274,7 @@ def publish_dataset(
 # --- the run shared by build and ingest ---------------------------------------------------------
 
 
-class _Run:
+class Run:
     """One build or ingest: the articles to extract, the graphs kept from the live build,
     and the summary being filled."""
 
@@ -271,6 +287,7 @@ class _Run:
         self.checks = checks
         self.reasoner = reasoner
         self.names: dict[str, str] = {}  # article id → input name
+        self.stories = StoryIndex()  # the stories extracted, to find copies of them later
 
     def quarantine(self, slug: str, stage: str, reason: str) -> None:
         self.summary.quarantined.append(Quarantined(self.names.get(slug, slug), slug, stage, reason))
@@ -327,14 +344,16 @@ class _Run:
         new = dict(new)
         for _round in range(3):  # each round removes at least one graph; two suffice in practice
             merged = separate_disagreeing_reports({**kept, **new})
-            nodes = shared_nodes(merged.values())
+            # reference entities are checked with each article, the reference as context:
+            # articles add to them only what no shape limits (mentions, their own labels)
+            nodes = shared_nodes(merged.values()) - reference_subjects(self.base)
             failing = checks.shared(merged, nodes)
-            blamed = _blame(failing, new, kept)
+            blamed = blame(failing, new, kept)
             if not blamed:
                 break
             for name, problems in blamed.items():
                 self.quarantine(
-                    _slug(name),
+                    slug_of(name),
                     "shared",
                     f"{len(problems)} violation(s) where it meets other articles: {problem_lines(problems)}",
                 )
@@ -344,7 +363,7 @@ class _Run:
             batch = {n: new[n] for n in names[i : i + REASONER_BATCH]}
             for name in checks.inconsistent(batch):
                 self.quarantine(
-                    _slug(name),
+                    slug_of(name),
                     "reasoner",
                     "the OWL reasoner finds the article's graph inconsistent with the ontology and the reference data",
                 )
@@ -355,14 +374,14 @@ class _Run:
         with self.timer.stage("write"):
             dataset = assemble(graphs, settings=self.settings, run=self.run)
             self.summary.graphs = len(dataset)
-            publish_dataset(dataset, self.settings, self.summary)
+            publish_dataset(dataset, self.settings, self.summary, self.stories)
 
 
-def _slug(graph_name: URIRef) -> str:
+def slug_of(graph_name: URIRef) -> str:
     return str(graph_name).rstrip("/").rsplit("/", 1)[-1]
 
 
-def _blame(
+def blame(
     failing: Mapping[URIRef, list[Problem]], new: Mapping[URIRef, Graph], kept: Mapping[URIRef, Graph]
 ) -> dict[URIRef, list[Problem]]:
     """Of the graphs that describe a failing shared node, the ones to quarantine: the new
@@ -381,15 +400,16 @@ def _blame(
     return blamed
 
 
-def _finish(
-    run: _Run, graphs: Dataset, kept: Mapping[URIRef, Graph], report_file: Path | None
+def finish(
+    run: Run, graphs: Dataset, report_file: Path | None, write: Callable[[], None] | None = None
 ) -> BuildSummary:
+    """Publish ``graphs`` (or run ``write``, which publishes), and write the report."""
     summary = run.summary
-    if not graphs and not kept:
+    if not graphs:
         summary.error = "nothing to publish: no article could be extracted"
     else:
         try:
-            run.publish({**kept, **graphs})
+            write() if write is not None else run.publish(graphs)
         except BuildError as exc:
             summary.error = str(exc) or exc.__class__.__name__
     if report_file is not None:
@@ -419,7 +439,7 @@ def build(
     if not folder.is_dir():
         summary.error = f"no folder of articles at {folder}"
         return summary
-    run = _Run(settings, summary, checks=checks, reasoner=reasoner)
+    run = Run(settings, summary, checks=checks, reasoner=reasoner)
     with build_lock(Path(settings.store)) as recovered:
         if recovered:
             summary.notes.append(recovered)
@@ -434,24 +454,24 @@ def build(
             summary.error = f"no readable articles in {folder}"
             return summary
         with run.timer.stage("deduplicate"):
-            unique, copies = run.deduplicate(articles, StoryIndex())
+            unique, copies = run.deduplicate(articles, run.stories)
         with run.timer.stage("extract"):
             graphs = run.extract(unique, n_process, progress)
         with run.timer.stage("check"):
             graphs = run.check_merged(graphs, {})
-            copies = _orphan_copies(run, copies, graphs, {})
-        summary.articles = [run.names[_slug(n)] for n in sorted(graphs, key=str)]
+            copies = orphan_copies(run, copies, graphs, {})
+        summary.articles = [run.names[slug_of(n)] for n in sorted(graphs, key=str)]
         summary.store_quarantined = list(summary.quarantined)
-        return _finish(run, {**graphs, **copies}, {}, report_file)
+        return finish(run, {**graphs, **copies}, report_file)
 
 
-def _orphan_copies(
-    run: _Run, copies: Dataset, graphs: Mapping[URIRef, Graph], kept: Mapping[URIRef, Graph]
+def orphan_copies(
+    run: Run, copies: Dataset, graphs: Mapping[URIRef, Graph], kept: Mapping[URIRef, Graph]
 ) -> Dataset:
     """The duplicates whose story is in the graph; one whose story was quarantined is
     quarantined with it."""
     out: Dataset = {}
-    present = {_slug(n) for n in (*graphs, *kept)}
+    present = {slug_of(n) for n in (*graphs, *kept)}
     for duplicate in list(run.summary.duplicates):
         name = article_graph_name(duplicate.id, run.base)
         if name not in copies:
@@ -462,141 +482,3 @@ def _orphan_copies(
             run.summary.duplicates.remove(duplicate)
             run.quarantine(duplicate.id, "duplicate", f"a copy of '{duplicate.of}', which was quarantined")
     return out
-
-
-# --- ingest -----------------------------------------------------------------------------------
-
-
-def _live(settings: Settings) -> tuple[dict[URIRef, Graph], dict[str, str], dict[str, str]]:
-    """The live build's article graphs, its article ids with their sources, and the text
-    of each article that was extracted (not a duplicate), by id."""
-    build_dir = current_build(Path(settings.store))
-    if build_dir is None:
-        return {}, {}, {}
-    prefix = str(graph_iri("article/", base=settings.base_iri))
-    graphs: dict[URIRef, Graph] = {}
-    store = ox.Store.read_only(str(build_dir))
-    try:
-        for quad in named_quads(store):
-            name = quad.graph_name
-            if isinstance(name, ox.NamedNode) and name.value.startswith(prefix):
-                graphs.setdefault(URIRef(name.value), Graph()).add(
-                    (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))  # type: ignore[arg-type]
-                )
-    finally:
-        del store
-    ids: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    for graph_name, graph in graphs.items():
-        slug = _slug(graph_name)
-        for node in graph.subjects(PEN.sourceFile, None):
-            url, source = graph.value(node, PEN.url), graph.value(node, PEN.sourceFile)
-            ids[slug] = str(url) if url is not None else Path(str(source)).name
-            if graph.value(node, PEN.duplicateOf) is None:
-                text = str(graph.value(node, PEN.text) or "")
-                start = text.find("\n\n") + 2 if graph.value(node, PEN.title) is not None else 0
-                texts[slug] = text[start:]
-    return graphs, ids, texts
-
-
-def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def _stored(name: URIRef, graph: Graph) -> set[ox.Quad]:
-    # Compared as the store holds them: Oxigraph reads "x" as "x"^^xsd:string and stores
-    # integer-derived types (xsd:nonNegativeInteger ...) as xsd:integer.
-    scratch = ox.Store()
-    scratch.bulk_extend(quads_of_graph(graph, name))
-    return set(scratch)
-
-
-def ingest(
-    settings: Settings,
-    sources: Sequence[Path | tuple[str, bytes]],
-    *,
-    checks: bool = True,
-    reasoner: bool = True,
-    progress: bool = True,
-    n_process: int | None = None,
-    report_file: Path | None = None,
-) -> BuildSummary:
-    """``kg ingest``: add or replace articles (files, folders, or (name, bytes) pairs) in
-    the published store. An article from a source the store holds replaces it (and the
-    summary says so); an article the store holds as it is changes nothing; a copy of a
-    story in the store is recorded as another publication of it. The new build is the
-    live one's other article graphs plus the new ones, written and swapped in."""
-    summary = BuildSummary("ingest")
-    run = _Run(settings, summary, checks=checks, reasoner=reasoner)
-    with build_lock(Path(settings.store)) as recovered:
-        if recovered:
-            summary.notes.append(recovered)
-        with run.timer.stage("read"):
-            paths = [s for s in sources if isinstance(s, Path)]
-            files, summary.skipped = collect_files(paths)
-            inputs: list[Path | tuple[str, bytes]] = [
-                *files,
-                *(s for s in sources if not isinstance(s, Path)),
-            ]
-            articles, skipped = read_all(inputs, max_bytes=settings.max_article_bytes)
-            summary.skipped += skipped
-        if not articles:
-            summary.error = "no readable articles to ingest"
-            return summary
-        with run.timer.stage("copy"):
-            live, ids, texts = _live(settings)
-            previous = live_report(Path(settings.store)) or {}
-        articles, notes = assign_ids(articles, ids)
-        summary.notes += notes
-        run.names = {a.slug: a.source_name for a in articles}
-        index = StoryIndex()
-        index.add_all((slug, text) for slug, text in texts.items())
-        with run.timer.stage("deduplicate"):
-            unique, copies = run.deduplicate(articles, index)
-        with run.timer.stage("extract"):
-            graphs = run.extract(unique, n_process, progress)
-        for part in (graphs, copies):
-            for name in [n for n, g in part.items() if n in live and _stored(n, g) == _stored(n, live[n])]:
-                summary.unchanged.append(run.names[_slug(name)])
-                del part[name]
-        summary.duplicates = [d for d in summary.duplicates if run.names[d.id] not in summary.unchanged]
-        kept = {n: g for n, g in live.items() if n not in graphs and n not in copies}
-        with run.timer.stage("check"):
-            graphs = run.check_merged(graphs, kept)
-            copies = _orphan_copies(run, copies, graphs, kept)
-        summary.articles = [run.names[_slug(n)] for n in sorted(graphs, key=str)]
-        for name in (*graphs, *copies):
-            if name in live:
-                slug = _slug(name)
-                summary.notes.append(f"{run.names[slug]}: replaced the article '{slug}' in the store")
-        in_store = {_slug(n) for n in (*kept, *graphs, *copies)}
-        summary.store_quarantined = _carried_quarantine(previous, summary, in_store)
-        if not graphs and not copies:
-            if not summary.quarantined:
-                return summary  # every article already in the store as it is
-            return _finish(run, {}, {}, report_file)
-        return _finish(run, {**graphs, **copies}, kept, report_file)
-
-
-def _carried_quarantine(
-    previous: Mapping[str, object], summary: BuildSummary, in_store: set[str]
-) -> list[Quarantined]:
-    """The quarantine of the store after an ingest: what the live build had quarantined
-    and is still not in the store, and what this ingest quarantined."""
-    now = {q.id: q for q in summary.quarantined}
-    carried = [
-        q
-        for q in (_quarantined(item) for item in quarantine_of(previous))
-        if q.id not in in_store and q.id not in now
-    ]
-    return carried + list(summary.quarantined)
-
-
-def _quarantined(item: Mapping[str, object]) -> Quarantined:
-    return Quarantined(*(str(item.get(k, "")) for k in ("name", "id", "stage", "reason")))

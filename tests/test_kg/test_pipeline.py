@@ -14,6 +14,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg import pipeline
+from kg.ingest import ingest
 from kg.namespaces import PEN
 from kg.settings import Settings
 from kg.store import current_build, open_read_only
@@ -202,10 +203,10 @@ def test_ingest_twice_changes_nothing(tmp_path: Path, settings: Settings) -> Non
     shutil.copy(SEEDS / new.name, new)
     assert pipeline.build(settings, seeds=folder, reasoner=False, progress=False).exit_code == 0
 
-    first = pipeline.ingest(settings, [new], reasoner=False, progress=False)
+    first = ingest(settings, [new], reasoner=False, progress=False)
     assert first.published and first.exit_code == 0
     after_first, live = _quads(settings, without_run_time=False), current_build(settings.store)
-    second = pipeline.ingest(settings, [new], reasoner=False, progress=False)
+    second = ingest(settings, [new], reasoner=False, progress=False)
     assert second.unchanged and not second.published and second.exit_code == 0
     assert "no change" in second.render()
     assert _quads(settings, without_run_time=False) == after_first  # every quad, run time included
@@ -220,9 +221,7 @@ def test_build_then_ingest_equals_building_everything(tmp_path: Path, settings: 
 
     part = _copy_seeds(tmp_path / "part", ["000_97fe8e58a390c542.txt", "003_6fc4bc33b1531075.txt"])
     assert pipeline.build(settings, seeds=part, reasoner=False, progress=False).exit_code == 0
-    summary = pipeline.ingest(
-        settings, [everything / "004_386a12430256cb01.txt"], reasoner=False, progress=False
-    )
+    summary = ingest(settings, [everything / "004_386a12430256cb01.txt"], reasoner=False, progress=False)
     assert summary.exit_code == 0
     assert _quads(settings) == _quads(whole)  # the same dataset, but for the run's end time
 
@@ -235,11 +234,11 @@ def test_reingesting_a_changed_article_replaces_its_graph(tmp_path: Path, settin
         encoding="utf-8",
     )
     assert pipeline.build(settings, seeds=folder, reasoner=False, progress=False).exit_code == 0
-    assert pipeline.ingest(settings, [extra], reasoner=False, progress=False).exit_code == 0
+    assert ingest(settings, [extra], reasoner=False, progress=False).exit_code == 0
     extra.write_text(
         "Japan and South Korea held talks in Tokyo on Monday, officials said.\n", encoding="utf-8"
     )
-    assert pipeline.ingest(settings, [extra], reasoner=False, progress=False).exit_code == 0
+    assert ingest(settings, [extra], reasoner=False, progress=False).exit_code == 0
     store = open_read_only(settings.store)
     graph = ox.NamedNode(settings.base_iri + "graph/article/x")
     texts = [q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(str(PEN.text)), None, graph)]
@@ -254,14 +253,14 @@ def test_reingesting_a_changed_article_replaces_its_graph(tmp_path: Path, settin
 
 def test_ingest_from_bytes_like_stdin(settings: Settings) -> None:
     text = b"North Korea fired two short-range ballistic missiles into the sea on Sunday, officials said.\n"
-    summary = pipeline.ingest(settings, [("-", text)], reasoner=False, progress=False)
+    summary = ingest(settings, [("-", text)], reasoner=False, progress=False)
     assert summary.exit_code == 0
     names = {str(g) for g in open_read_only(settings.store).named_graphs()}
     assert any("/graph/article/article-" in n for n in names)
 
 
 def test_ingest_into_an_empty_store_builds_it(settings: Settings) -> None:
-    summary = pipeline.ingest(settings, [SEEDS / "004_386a12430256cb01.txt"], reasoner=False, progress=False)
+    summary = ingest(settings, [SEEDS / "004_386a12430256cb01.txt"], reasoner=False, progress=False)
     assert summary.exit_code == 0 and summary.graphs == 4  # the article, reference, ontology, runs
 
 
@@ -293,3 +292,43 @@ def test_missing_seeds_folder_fails_cleanly(tmp_path: Path, settings: Settings) 
 
 def test_graph_names_follow_the_conventions() -> None:
     assert pipeline.article_graph_name("abc", "https://x.org/") == URIRef("https://x.org/graph/article/abc")
+
+
+def test_an_ingest_checkpoints_the_live_build_instead_of_copying_it(
+    tmp_path: Path, settings: Settings
+) -> None:
+    folder = _copy_seeds(tmp_path / "in", ["000_97fe8e58a390c542.txt", "003_6fc4bc33b1531075.txt"])
+    assert pipeline.build(settings, seeds=folder, reasoner=False, progress=False).exit_code == 0
+    before = current_build(settings.store)
+    assert before is not None
+    inodes = {p.stat().st_ino for p in before.iterdir() if p.suffix == ".sst"}
+    summary = ingest(settings, [SEEDS / "004_386a12430256cb01.txt"], reasoner=False, progress=False)
+    after = current_build(settings.store)
+    assert summary.exit_code == 0 and after is not None and after != before
+    shared = {p.stat().st_ino for p in after.iterdir() if p.suffix == ".sst"} & inodes
+    assert shared, "the new build's tables are hard links to the live build's"
+    assert summary.graphs == 6 and summary.quads == sum(
+        1 for q in open_read_only(settings.store) if q.graph_name != ox.DefaultGraph()
+    )
+
+
+def test_ingesting_a_report_that_disagrees_on_a_date_equals_building_both(
+    tmp_path: Path, settings: Settings
+) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    for folder, year in ((one, 2018), (two, 2019)):
+        folder.mkdir()
+        (folder / f"kim-xi-{year}.txt").write_text(
+            f"BEIJING, Jan. 10, {year + 1} -- Kim Jong Un met Xi Jinping in Beijing in {year}, state media said, "
+            "and the two leaders agreed to deepen their ties.",
+            encoding="utf-8",
+        )
+    both = tmp_path / "both"
+    both.mkdir()
+    for f in (*one.iterdir(), *two.iterdir()):
+        shutil.copy(f, both / f.name)
+    whole = settings.with_(store=tmp_path / "whole")
+    assert pipeline.build(whole, seeds=both, reasoner=False, progress=False).exit_code == 0
+    assert pipeline.build(settings, seeds=one, reasoner=False, progress=False).exit_code == 0
+    assert ingest(settings, [two], reasoner=False, progress=False).exit_code == 0
+    assert _quads(settings) == _quads(whole)

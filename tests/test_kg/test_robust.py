@@ -22,6 +22,7 @@ from kg.annotate import annotate
 from kg.duplicates import NEAR_DUPLICATE_THRESHOLD, StoryIndex, containment, jaccard
 from kg.errors import ArticleError
 from kg.extract.pipeline import facts_of
+from kg.ingest import ingest
 from kg.inputs import assign_ids, collect_files, read_all
 from kg.namespaces import PEN
 from kg.rdf import article_graph
@@ -156,14 +157,9 @@ def test_two_articles_whose_urls_end_alike_get_two_ids_and_keep_them(
     assert "belongs to another article" in notes[0]
 
     assert (
-        pipeline.ingest(
-            settings, [("a.txt", world), ("b.txt", asia)], reasoner=False, progress=False
-        ).exit_code
-        == 0
+        ingest(settings, [("a.txt", world), ("b.txt", asia)], reasoner=False, progress=False).exit_code == 0
     )
-    again = pipeline.ingest(
-        settings, [("b.txt", asia.replace(b"Monday", b"Tuesday"))], reasoner=False, progress=False
-    )
+    again = ingest(settings, [("b.txt", asia.replace(b"Monday", b"Tuesday"))], reasoner=False, progress=False)
     assert again.exit_code == 0
     assert f"b.txt: replaced the article '{ided[1].slug}' in the store" in again.notes
     graphs = {g.value for g in open_read_only(settings.store).named_graphs() if isinstance(g, ox.NamedNode)}
@@ -298,9 +294,9 @@ def test_a_shared_node_that_breaks_a_shape_names_the_graphs_that_join_it(checks:
     graphs = dict([first, second])
     failing = checks.shared(graphs, {URIRef(BASE + "resource/launch/shared")})  # type: ignore[attr-defined]
     assert set(failing) == {first[0], second[0]}
-    blamed = pipeline._blame(failing, graphs, {})
+    blamed = pipeline.blame(failing, graphs, {})
     assert set(blamed) == {second[0]}  # the first report stands; the one that joins it goes
-    assert set(pipeline._blame(failing, {second[0]: second[1]}, {first[0]: first[1]})) == {second[0]}
+    assert set(pipeline.blame(failing, {second[0]: second[1]}, {first[0]: first[1]})) == {second[0]}
 
 
 @pytest.mark.reasoner
