@@ -52,7 +52,9 @@ LAST_DAY = date(2024, 12, 20)
 _ALT = re.compile(r"\[([^\[\]]*)\]")
 
 
-def expand(rng: random.Random, template: str, values: dict[str, Any] | None = None, *, cap: bool = True) -> str:
+def expand(
+    rng: random.Random, template: str, values: dict[str, Any] | None = None, *, cap: bool = True
+) -> str:
     text = template
     while "[" in text:
         text = _ALT.sub(lambda m: rng.choice(m.group(1).split("|")), text)
@@ -204,7 +206,11 @@ class World:
         entries = load_entries()
         index = dict(entry_index())
         weapons = [e for e in entries if e.cls == "WeaponSystem" and e.label in FLOWN]
-        places = {e.label: e for e in entries if e.cls in ("Settlement", "AdministrativeRegion", "WaterBody", "MilitaryFacility", "Region")}
+        places = {
+            e.label: e
+            for e in entries
+            if e.cls in ("Settlement", "AdministrativeRegion", "WaterBody", "MilitaryFacility", "Region")
+        }
         states = {e.label: e.iri for e in entries if e.cls == "State" and e.label in STATE_FORMS}
         return cls(post_holdings(), index, weapons, places, states)
 
@@ -298,6 +304,7 @@ class Ctx:
             return None
         person = self.world.index[h.person]
         name = person.label
+
         def norm(text: str) -> str:
             return re.sub(r"[\W_]+", "", text).lower()
 
@@ -376,24 +383,37 @@ class Ctx:
         rng, pub = self.rng, self.pub
         delta = (pub - day).days
         month = MONTHS[day.month - 1] if rng.random() < 0.5 else AP_MONTHS[day.month - 1]
-        absolute = f"on {month} {day.day}" + (f", {day.year}" if day.year != pub.year or rng.random() < 0.3 else "")
+        absolute = f"on {month} {day.day}" + (
+            f", {day.year}" if day.year != pub.year or rng.random() < 0.3 else ""
+        )
         if rng.random() < 0.5 and day.year == pub.year and rng.random() < 0.4:
             absolute = f"on {day.day} {MONTHS[day.month - 1]}"
         options: list[str] = [absolute]
         if delta <= 6 and allow_weekday:
             wd = WEEKDAYS[day.weekday()]
-            options += [f"on {wd}", f"on {wd}", f"early on {wd}", f"on {wd} morning", f"late on {wd}", f"on {wd} afternoon"]
+            options += [
+                f"on {wd}",
+                f"on {wd}",
+                f"early on {wd}",
+                f"on {wd} morning",
+                f"late on {wd}",
+                f"on {wd} afternoon",
+            ]
             if delta == 1:
                 options.append("yesterday")
         monday = pub - timedelta(days=pub.weekday())
         if monday - timedelta(days=7) <= day < monday:
             options.append("last week")
-        if day.month == pub.month and day.year == pub.year and 3 <= delta and day.day < pub.day:
+        if day.month == pub.month and day.year == pub.year and delta >= 3 and day.day < pub.day:
             options.append("earlier this month")
         prev = (pub.replace(day=1) - timedelta(days=1)).replace(day=1)
         if (day.year, day.month) == (prev.year, prev.month):
             options.append("last month")
-            options.append(f"in {MONTHS[day.month - 1]}" if day.year == pub.year else f"in {MONTHS[day.month - 1]} {day.year}")
+            options.append(
+                f"in {MONTHS[day.month - 1]}"
+                if day.year == pub.year
+                else f"in {MONTHS[day.month - 1]} {day.year}"
+            )
         # a marker after the phrase tells which events the final text still tells
         return rng.choice(options) + f"\x03{len(self.events)}\x04"
 
@@ -409,7 +429,13 @@ def _num(n: int) -> str:
 def _km(rng: random.Random, km: int) -> str:
     miles = round(km * 0.621371)
     return rng.choice(
-        [f"{km:,} km", f"{km:,} kilometres", f"{km:,} kilometers ({miles:,} miles)", f"{km:,} km ({miles:,} miles)", f"{km:,}km"]
+        [
+            f"{km:,} km",
+            f"{km:,} kilometres",
+            f"{km:,} kilometers ({miles:,} miles)",
+            f"{km:,} km ({miles:,} miles)",
+            f"{km:,}km",
+        ]
     )
 
 
@@ -428,11 +454,15 @@ def _sea(ctx: Ctx, cls: str) -> tuple[Entry, str]:
     else:
         name = rng.choice(["East Sea", "East Sea", "Yellow Sea", "East Sea"])
     entry = places[name]
-    spelled = rng.choice([entry.label, *[a for a in entry.aliases if not a.startswith(("waters", "the "))][:4]])
+    spelled = rng.choice(
+        [entry.label, *[a for a in entry.aliases if not a.startswith(("waters", "the "))][:4]]
+    )
     if name == "Pacific Ocean":
         spelled = rng.choice(["the Pacific", "the Pacific Ocean", "the western Pacific"])
     elif name == "Japan's exclusive economic zone":
-        spelled = rng.choice(["Japan's exclusive economic zone", "Japan's EEZ", "Japan's exclusive economic zone (EEZ)"])
+        spelled = rng.choice(
+            ["Japan's exclusive economic zone", "Japan's EEZ", "Japan's exclusive economic zone (EEZ)"]
+        )
     elif not spelled.startswith("Japan"):
         spelled = "the " + spelled
     return entry, spelled
@@ -445,27 +475,50 @@ def _site(ctx: Ctx, cls: str) -> tuple[Entry, str]:
     elif cls == "SLBM":
         name = rng.choice(["Sinpo", "Sinpo South Shipyard"])
     elif cls in ("ICBM", "IRBM", "HypersonicMissile"):
-        name = rng.choice(["Sunan", "Pyongyang International Airport", "Pyongyang", "Chagang", "Kusong", "South Pyongan"])
+        name = rng.choice(
+            ["Sunan", "Pyongyang International Airport", "Pyongyang", "Chagang", "Kusong", "South Pyongan"]
+        )
     elif cls in ("CruiseMissile", "AntiShipMissile"):
         name = rng.choice(["Nampo", "Wonsan", "Kangwon Province", "South Hamgyong", "Sinpo"])
     else:
         name = rng.choice(
-            ["Wonsan", "North Hwanghae", "South Pyongan", "Kaesong", "Sinuiju", "Hamhung", "South Hwanghae", "Kangwon Province", "Sunan", "North Pyongan", "Chagang", "Nampo"]
+            [
+                "Wonsan",
+                "North Hwanghae",
+                "South Pyongan",
+                "Kaesong",
+                "Sinuiju",
+                "Hamhung",
+                "South Hwanghae",
+                "Kangwon Province",
+                "Sunan",
+                "North Pyongan",
+                "Chagang",
+                "Nampo",
+            ]
         )
     entry = places[name]
     if entry.cls == "AdministrativeRegion" and not name.endswith("Province"):
         spelled = rng.choice([f"{name} Province", name + " province", name])
         if name == "Sunan":
-            spelled = rng.choice(["the Sunan area of Pyongyang", "Pyongyang's Sunan district", "the Sunan area"])
+            spelled = rng.choice(
+                ["the Sunan area of Pyongyang", "Pyongyang's Sunan district", "the Sunan area"]
+            )
         spelled = "in " + spelled if rng.random() < 0.5 else "from " + spelled
     elif entry.cls == "MilitaryFacility":
-        spelled = "from " + rng.choice(["the " + name, "the " + name, *["the " + a for a in entry.aliases[:3]]])
+        spelled = "from " + rng.choice(
+            ["the " + name, "the " + name, *["the " + a for a in entry.aliases[:3]]]
+        )
         if name == "Sohae Satellite Launching Station":
-            spelled = "from " + rng.choice(["the Sohae Satellite Launching Station", "the Sohae launch site", "Tongchang-ri"])
+            spelled = "from " + rng.choice(
+                ["the Sohae Satellite Launching Station", "the Sohae launch site", "Tongchang-ri"]
+            )
     else:
         spelled = rng.choice(["from", "near", "from near", "from the area of"]) + " " + name
         if name == "Pyongyang":
-            spelled = rng.choice(["from near Pyongyang", "from the Pyongyang area", "from near the capital, Pyongyang"])
+            spelled = rng.choice(
+                ["from near Pyongyang", "from the Pyongyang area", "from near the capital, Pyongyang"]
+            )
     return entry, spelled
 
 
@@ -496,9 +549,22 @@ def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     alias = [a for a in weapon.aliases if not a.startswith(("super-", "600", "Iskander", "North Korean"))]
     wname = weapon.label if rng.random() < 0.7 or not alias else rng.choice(alias)
     jcs = rng.choice(
-        ["South Korea's Joint Chiefs of Staff", "the South Korean military", "Seoul's Joint Chiefs of Staff", "the Joint Chiefs of Staff in Seoul", "South Korea's military"]
+        [
+            "South Korea's Joint Chiefs of Staff",
+            "the South Korean military",
+            "Seoul's Joint Chiefs of Staff",
+            "the Joint Chiefs of Staff in Seoul",
+            "South Korea's military",
+        ]
     )
-    jp = rng.choice(["Japan's Defense Ministry", "Japan's coast guard", "the Japanese government", "Tokyo's Defense Ministry"])
+    jp = rng.choice(
+        [
+            "Japan's Defense Ministry",
+            "Japan's coast guard",
+            "the Japanese government",
+            "Tokyo's Defense Ministry",
+        ]
+    )
     values = dict(
         what=what,
         cw=cw,
@@ -522,7 +588,16 @@ def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
         nk=rng.choice(["North Korea", "the North", "Pyongyang", "the North Korean military"]),
     )
     ctx.record(
-        "launch", day, phrase, weapon=weapon.iri, weapon_class=cls, count=count, site=site.iri, impact=sea.iri, distance_km=dist, apogee_km=alt
+        "launch",
+        day,
+        phrase,
+        weapon=weapon.iri,
+        weapon_class=cls,
+        count=count,
+        site=site.iri,
+        impact=sea.iri,
+        distance_km=dist,
+        apogee_km=alt,
     )
     paras: list[list[str]] = []
     if cls == "SpaceLaunchVehicle":
@@ -543,7 +618,9 @@ def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     values["What"] = what[0].upper() + what[1:]
     if "late" in phrase or "afternoon" in phrase:
         values["hour"], values["ampm"] = rng.randint(2, 11), "p.m."
-    values["a_cw"] = ("an " if cw[0] in "aeiouAEIOU" or cw[:4] in ("ICBM", "IRBM", "MRBM", "SRBM", "SLBM") else "a ") + cw
+    values["a_cw"] = (
+        "an " if cw[0] in "aeiouAEIOU" or cw[:4] in ("ICBM", "IRBM", "MRBM", "SRBM", "SLBM") else "a "
+    ) + cw
     paras.append([pick(rng, lead, values)])
     low = cls in ("CruiseMissile", "AntiShipMissile")
     east = sea.label in ("East Sea", "Japan's exclusive economic zone", "Pacific Ocean")
@@ -559,9 +636,15 @@ def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     if not east:
         details = [d for d in details if "exclusive" not in d]
     if cls == "CruiseMissile":
-        details.append("[State media said the|The] missiles flew for [about|some] {minutes} minutes along [oval|figure-of-eight|pre-set] [flight paths|patterns] over {sea} before hitting [their|an island] target[s|]")
+        details.append(
+            "[State media said the|The] missiles flew for [about|some] {minutes} minutes along [oval|figure-of-eight|pre-set] [flight paths|patterns] over {sea} before hitting [their|an island] target[s|]"
+        )
     if cls in ("ICBM", "IRBM"):
-        details.append("[Japanese officials|Tokyo] said the missile came down [about|some|roughly] {nmi} [km|kilometres] west of [Hokkaido|Okushiri island|the Oshima peninsula|Aomori]".replace("{nmi}", str(rng.randint(80, 250))))
+        details.append(
+            "[Japanese officials|Tokyo] said the missile came down [about|some|roughly] {nmi} [km|kilometres] west of [Hokkaido|Okushiri island|the Oshima peninsula|Aomori]".replace(
+                "{nmi}", str(rng.randint(80, 250))
+            )
+        )
     rng.shuffle(details)
     n = 3 if main else 1
     paras.append([pick(rng, [d], values) for d in details[:n]][: 2 if main else 1])
@@ -588,7 +671,14 @@ def nuclear_test(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     kt = rng.choice([10, 20, 35, 50, 70, 100, 120, 140, 160, 250])
     values = dict(
         when=phrase,
-        site=rng.choice(["the Punggye-ri nuclear test site", "the Punggye-ri test site", "Punggye-ri", "its Punggye-ri site"]),
+        site=rng.choice(
+            [
+                "the Punggye-ri nuclear test site",
+                "the Punggye-ri test site",
+                "Punggye-ri",
+                "its Punggye-ri site",
+            ]
+        ),
         mag=mag,
         kt=kt,
         depth=rng.randint(1, 9),
@@ -699,10 +789,15 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
             break
     else:
         return statement(ctx, day, main)
-    kind = rng.choice(["summit", "talks", "phone call", "visit"] if a.key == b.key == "leader" else ["talks", "phone call", "visit", "talks"])
+    kind = rng.choice(
+        ["summit", "talks", "phone call", "visit"]
+        if a.key == b.key == "leader"
+        else ["talks", "phone call", "visit", "talks"]
+    )
     host, guest = (a, b) if rng.random() < 0.5 else (b, a)
     city = CAPITALS[host.state]
     phrase = ctx.when(day)
+    topics: tuple[str, ...] = ALLIED_TOPICS
     if a.state in ALLIES and b.state in ALLIES:
         topics = ALLIED_TOPICS
     elif "North Korea" in (a.state, b.state):
@@ -725,7 +820,13 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     )
     values["host"] = values["a"] if host is a else values["b"]
     values["guest"] = values["b"] if host is a else values["a"]
-    ctx.record(kind.replace(" ", "_"), day, phrase, participants=[a.person.iri, b.person.iri], place=CAPITALS[host.state] if kind != "phone call" else None)
+    ctx.record(
+        kind.replace(" ", "_"),
+        day,
+        phrase,
+        participants=[a.person.iri, b.person.iri],
+        place=CAPITALS[host.state] if kind != "phone call" else None,
+    )
     if kind == "phone call":
         lead = [
             "{a} and {b} [spoke by phone|held a phone call|talked by telephone] {when} [and agreed|, agreeing] to [keep working closely on|coordinate closely on|step up cooperation on] {topic}",
@@ -787,18 +888,47 @@ def exercise(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     named = [e for e in EXERCISES if e[1] <= day.year <= e[2]]
     if named and rng.random() < 0.6:
         name, _, _, parties = rng.choice(named)
-        title = f"the {name} exercise" if rng.random() < 0.5 else f"[the annual|this year's] {name} [drills|exercise]"
+        title = (
+            f"the {name} exercise"
+            if rng.random() < 0.5
+            else f"[the annual|this year's] {name} [drills|exercise]"
+        )
     else:
         name = ""
-        parties = rng.choice([("United States", "South Korea"), ("United States", "South Korea", "Japan"), ("United States", "Japan")])
-        title = rng.choice(["joint [air|naval|combined air and naval] drills", "[large-scale|combined] [live-fire|field training] exercises"])
+        parties = rng.choice(
+            [
+                ("United States", "South Korea"),
+                ("United States", "South Korea", "Japan"),
+                ("United States", "Japan"),
+            ]
+        )
+        title = rng.choice(
+            [
+                "joint [air|naval|combined air and naval] drills",
+                "[large-scale|combined] [live-fire|field training] exercises",
+            ]
+        )
         if len(parties) == 3:
-            title = rng.choice(["a trilateral [naval|missile defence|air] drill", "[three-way|trilateral] [naval|air|missile-warning] exercises"])
+            title = rng.choice(
+                [
+                    "a trilateral [naval|missile defence|air] drill",
+                    "[three-way|trilateral] [naval|air|missile-warning] exercises",
+                ]
+            )
     phrase = ctx.when(day)
     party_text = " and ".join([", ".join(parties[:-1]), parties[-1]]) if len(parties) > 1 else parties[0]
     party_text = party_text.replace("United States", "the United States")
     assets = rng.sample(ASSETS, 2)
-    aircraft = rng.choice(["B-1B bombers", "F-35A stealth fighters", "F-16 fighter jets", "KF-21 and F-15K jets", "F-22 stealth fighters", "refuelling tankers"])
+    aircraft = rng.choice(
+        [
+            "B-1B bombers",
+            "F-35A stealth fighters",
+            "F-16 fighter jets",
+            "KF-21 and F-15K jets",
+            "F-22 stealth fighters",
+            "refuelling tankers",
+        ]
+    )
     values = dict(
         title=title,
         parties=party_text,
@@ -844,10 +974,19 @@ def sanctions(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
         people=_num(rng.randint(2, 19)),
         firms=_num(rng.randint(2, 14)),
         ships=_num(rng.randint(2, 11)),
-        votes=rng.choice(["13 votes in favour", "all 15 members voting in favour", "13 votes to two", "a unanimous vote"]),
+        votes=rng.choice(
+            ["13 votes in favour", "all 15 members voting in favour", "13 votes to two", "a unanimous vote"]
+        ),
         cap=f"{rng.choice([2, 4, 5, 6, 8])},{rng.randint(1, 9)}00,000",
         target=rng.choice(
-            ["a shipping network that moved coal", "IT workers sent abroad to earn money", "banks that laundered funds", "trading firms that bought missile parts", "hackers who stole cryptocurrency", "a network that smuggled oil"]
+            [
+                "a shipping network that moved coal",
+                "IT workers sent abroad to earn money",
+                "banks that laundered funds",
+                "trading firms that bought missile parts",
+                "hackers who stole cryptocurrency",
+                "a network that smuggled oil",
+            ]
         ),
     )
     ctx.record("sanctions", day, phrase, by=who)
@@ -890,7 +1029,18 @@ def sanctions(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     return paras
 
 
-STATEMENT_SOURCES = [("North Korea", "fm"), ("North Korea", "dm"), ("United States", "fm"), ("Japan", "ccs"), ("Japan", "leader"), ("South Korea", "dm"), ("China", "fm"), ("Russia", "fm"), ("United States", "dm"), ("South Korea", "leader")]
+STATEMENT_SOURCES = [
+    ("North Korea", "fm"),
+    ("North Korea", "dm"),
+    ("United States", "fm"),
+    ("Japan", "ccs"),
+    ("Japan", "leader"),
+    ("South Korea", "dm"),
+    ("China", "fm"),
+    ("Russia", "fm"),
+    ("United States", "dm"),
+    ("South Korea", "leader"),
+]
 
 
 def statement(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
@@ -906,7 +1056,9 @@ def statement(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     phrase = ctx.when(day)
     if speaker.state == "North Korea":
         kind = rng.choice(["threat", "warning", "denial", "condemnation"])
-        target = rng.choice(["the United States", "Washington", "South Korea", "Seoul", "the allies", "Tokyo"])
+        target = rng.choice(
+            ["the United States", "Washington", "South Korea", "Seoul", "the allies", "Tokyo"]
+        )
     elif speaker.state in ("China", "Russia"):
         kind = rng.choice(["warning", "denial", "warning"])
         target = rng.choice(["the United States", "Washington", "all sides", "the allies"])
@@ -918,15 +1070,28 @@ def statement(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
         when=phrase,
         target=target,
         thing=rng.choice(
-            ["the drills", "the sanctions", "the exercises", "the deployment of U.S. strategic assets", "the bomber flights"]
+            [
+                "the drills",
+                "the sanctions",
+                "the exercises",
+                "the deployment of U.S. strategic assets",
+                "the bomber flights",
+            ]
             if speaker.state in ("North Korea", "China", "Russia")
-            else ["the launches", "the North's weapons tests", "Pyongyang's latest provocation", "the missile firings"]
+            else [
+                "the launches",
+                "the North's weapons tests",
+                "Pyongyang's latest provocation",
+                "the missile firings",
+            ]
             + (["arms deals with Moscow", "the satellite launches"] if ctx.pub.year >= 2023 else [])
         ),
         q=rng.choice(["“", "'", '"']),
         accuser=rng.choice(["Washington", "the United States", "Western media", "Seoul", "Tokyo"])
         if speaker.state != "North Korea"
-        else rng.choice(["Washington", "Seoul", "the South Korean puppet military", "hostile forces", "Tokyo"]),
+        else rng.choice(
+            ["Washington", "Seoul", "the South Korean puppet military", "hostile forces", "Tokyo"]
+        ),
     )
     values["qe"] = {"“": "”", "'": "'", '"': '"'}[values["q"]]
     ctx.record("statement", day, phrase, speaker=speaker.person.iri, statement_kind=kind)
@@ -959,7 +1124,14 @@ EVENTS: dict[str, Callable[[Ctx, date, bool], list[list[str]]]] = {
     "sanctions": sanctions,
     "statement": statement,
 }
-MAIN_WEIGHTS = {"launch": 36, "nuclear_test": 4, "meeting": 20, "exercise": 14, "sanctions": 10, "statement": 16}
+MAIN_WEIGHTS = {
+    "launch": 36,
+    "nuclear_test": 4,
+    "meeting": 20,
+    "exercise": 14,
+    "sanctions": 10,
+    "statement": 16,
+}
 
 # Background sentences that carry numbers of their own
 BACKGROUND = [
@@ -973,8 +1145,42 @@ BACKGROUND = [
     "[Japan's|Tokyo's] [government|coast guard] [issued|sent] a [maritime|navigational] warning [to ships|to vessels] {sea2} [and|, and] [urged|told] [captains|crews] to [report any debris|keep clear of falling objects]",
     "[{analyst}|{analyst}, {inst},] said the [timing|choice of date] [pointed to|suggested] [a message aimed at|an effort to pressure] [Washington|Seoul|the allies] [ahead of|before] {upcoming}",
 ]
-ANALYST_FIRST = ("Min-jun", "Seo-yeon", "Ji-ho", "Hana", "Daniel", "Laura", "Tomoko", "Kenji", "Marcus", "Yu-na", "Priya", "Henrik", "Olivia", "Sung-ho", "Claire", "Rafael")
-ANALYST_LAST = ("Baek", "Ryu", "Nam", "Seong", "Ahn", "Hwangbo", "Okafor", "Lindqvist", "Tanabe", "Morita", "Calloway", "Brennan", "Varga", "Delacroix", "Whitfield", "Ishikura")
+ANALYST_FIRST = (
+    "Min-jun",
+    "Seo-yeon",
+    "Ji-ho",
+    "Hana",
+    "Daniel",
+    "Laura",
+    "Tomoko",
+    "Kenji",
+    "Marcus",
+    "Yu-na",
+    "Priya",
+    "Henrik",
+    "Olivia",
+    "Sung-ho",
+    "Claire",
+    "Rafael",
+)
+ANALYST_LAST = (
+    "Baek",
+    "Ryu",
+    "Nam",
+    "Seong",
+    "Ahn",
+    "Hwangbo",
+    "Okafor",
+    "Lindqvist",
+    "Tanabe",
+    "Morita",
+    "Calloway",
+    "Brennan",
+    "Varga",
+    "Delacroix",
+    "Whitfield",
+    "Ishikura",
+)
 INSTITUTES = (
     "a researcher at the Hanbit Institute for Security Studies",
     "a senior fellow at the Lakeshore Centre for Asian Affairs",
@@ -1007,11 +1213,21 @@ def background(ctx: Ctx, k: int) -> list[list[str]]:
         n1=rng.randint(4, 31),
         n2=rng.randint(5, 70),
         prev=pub.year - 1,
-        stall=rng.choice(["February 2019", "October 2019", "2019", "the Hanoi summit of February 2019"]) if pub.year >= 2019 else "late 2016",
+        stall=rng.choice(["February 2019", "October 2019", "2019", "the Hanoi summit of February 2019"])
+        if pub.year >= 2019
+        else "late 2016",
         troops=rng.choice(["28,500", "28,500", "28,000"]),
         month=MONTHS[(pub.month - 2) % 12],
         containers=f"{rng.randint(2, 13) * 1000:,}",
-        sea2=rng.choice(["in the Yellow Sea", "in the East Sea", "in the East China Sea", "off the east coast of the peninsula", "off the west coast of the peninsula"]),
+        sea2=rng.choice(
+            [
+                "in the Yellow Sea",
+                "in the East Sea",
+                "in the East China Sea",
+                "off the east coast of the peninsula",
+                "off the west coast of the peninsula",
+            ]
+        ),
         analyst=rng.choice(ANALYST_FIRST) + " " + rng.choice(ANALYST_LAST),
         inst=rng.choice(INSTITUTES),
         analyst2=rng.choice(ANALYST_FIRST) + " " + rng.choice(ANALYST_LAST),
@@ -1065,29 +1281,64 @@ def headline(ctx: Ctx, main: dict[str, Any]) -> str:
             "Seoul, Tokyo condemn North Korean {cw} launch",
             "North Korea's {wl} test draws swift rebuke",
         ]
-        values = dict(cw=cw, wl=wl, sea=sea if sea != "Japan's exclusive economic zone" else "waters off Japan", ord=rng.choice(ORDINALS[2:14]), dist=f"{main['distance_km']:,}")
+        values = dict(
+            cw=cw,
+            wl=wl,
+            sea=sea if sea != "Japan's exclusive economic zone" else "waters off Japan",
+            ord=rng.choice(ORDINALS[2:14]),
+            dist=f"{main['distance_km']:,}",
+        )
     elif kind == "nuclear_test":
-        options = ["North Korea conducts nuclear test, quake detected near Punggye-ri", "Pyongyang says it tested a nuclear device", "Nuclear test by North Korea triggers magnitude tremor"]
+        options = [
+            "North Korea conducts nuclear test, quake detected near Punggye-ri",
+            "Pyongyang says it tested a nuclear device",
+            "Nuclear test by North Korea sets off a strong tremor",
+        ]
         values = {}
     elif kind in ("summit", "talks", "phone_call", "visit"):
-        a, b = (idx[p].label for p in main["participants"])
-        sa, sb = (a.split()[0] if idx[p].state and idx[idx[p].state].label in SURNAME_FIRST else a.split()[-1] for p, a in zip(main["participants"], (a, b), strict=True))
+
+        def surname(person: Entry) -> str:
+            state = idx[person.state].label if person.state else ""
+            return person.label.split()[0 if state in SURNAME_FIRST else -1]
+
+        sa, sb = (surname(idx[p]) for p in main["participants"])
         options = {
-            "summit": ["{sa} and {sb} meet for summit on North Korea", "{sa}, {sb} summit ends with pledge on the peninsula"],
-            "talks": ["{sa} and {sb} hold talks on North Korea", "{sa}-{sb} talks focus on deterrence and sanctions"],
-            "phone_call": ["{sa}, {sb} discuss North Korea in phone call", "{sa} and {sb} agree in call to coordinate on Pyongyang"],
+            "summit": [
+                "{sa} and {sb} meet for summit on North Korea",
+                "{sa}, {sb} summit ends with pledge on the peninsula",
+            ],
+            "talks": [
+                "{sa} and {sb} hold talks on North Korea",
+                "{sa}-{sb} talks focus on deterrence and sanctions",
+            ],
+            "phone_call": [
+                "{sa}, {sb} discuss North Korea in phone call",
+                "{sa} and {sb} agree in call to coordinate on Pyongyang",
+            ],
             "visit": ["{sa} visit brings talks with {sb}", "{sa} and {sb} meet as visit opens"],
         }[kind]
         values = dict(sa=sa, sb=sb)
     elif kind == "exercise":
         name = main["name"] or "joint drills"
-        options = ["Allies open {name} amid North Korean threats", "{name} begin as Pyongyang warns of response", "U.S., South Korea launch {name}"]
+        options = [
+            "Allies open {name} amid North Korean threats",
+            "{name} begin as Pyongyang warns of response",
+            "U.S., South Korea launch {name}",
+        ]
         values = dict(name=name)
     elif kind == "sanctions":
-        options = ["New sanctions target North Korea's revenue", "Fresh penalties imposed on Pyongyang over weapons", "Sanctions widened on North Korean networks"]
+        options = [
+            "New sanctions target North Korea's revenue",
+            "Fresh penalties imposed on Pyongyang over weapons",
+            "Sanctions widened on North Korean networks",
+        ]
         values = {}
     else:
-        options = ["Officials trade warnings over North Korea", "Pyongyang and its rivals exchange sharp words", "War of words flares over peninsula tensions"]
+        options = [
+            "Officials trade warnings over North Korea",
+            "Pyongyang and its rivals exchange sharp words",
+            "War of words flares over peninsula tensions",
+        ]
         values = {}
     return expand(rng, rng.choice(options), values)
 
@@ -1109,12 +1360,79 @@ def title_case(text: str) -> str:
 # ---------------------------------------------------------------------------------------
 # House styles
 
-OUTLET_A = ("Harbor", "Meridian", "Northgate", "Bluewater", "Summit", "Lantern", "Crestline", "Pinewood", "Riverside", "Eastbridge", "Granite", "Coastal")
-OUTLET_B = ("News", "Times", "Daily", "Herald", "Post", "Review", "Monitor", "Observer", "Journal", "Dispatch")
-WIRES = ("Example Wire", "Eastbridge Press", "Harbor Wire Service", "Meridian News Agency", "Example Press Agency")
-DOMAINS = ("news.example.com", "world.example.org", "daily.example.net", "asia.example.com", "press.example.org", "www.example.com")
-REPORTER_FIRST = ("Jane", "Daniel", "Soo-ah", "Hyun-woo", "Emily", "Takeshi", "Maria", "Ji-won", "Aaron", "Naomi", "Lucas", "Eun-ji", "Grace", "Oliver")
-REPORTER_LAST = ("Roe", "Whitmore", "Kang-Ellis", "Moore", "Han", "Sato", "Fielding", "Oh", "Castillo", "Lindgren", "Park-Hale", "Novak", "Yeo", "Ashdown")
+OUTLET_A = (
+    "Harbor",
+    "Meridian",
+    "Northgate",
+    "Bluewater",
+    "Summit",
+    "Lantern",
+    "Crestline",
+    "Pinewood",
+    "Riverside",
+    "Eastbridge",
+    "Granite",
+    "Coastal",
+)
+OUTLET_B = (
+    "News",
+    "Times",
+    "Daily",
+    "Herald",
+    "Post",
+    "Review",
+    "Monitor",
+    "Observer",
+    "Journal",
+    "Dispatch",
+)
+WIRES = (
+    "Example Wire",
+    "Eastbridge Press",
+    "Harbor Wire Service",
+    "Meridian News Agency",
+    "Example Press Agency",
+)
+DOMAINS = (
+    "news.example.com",
+    "world.example.org",
+    "daily.example.net",
+    "asia.example.com",
+    "press.example.org",
+    "www.example.com",
+)
+REPORTER_FIRST = (
+    "Jane",
+    "Daniel",
+    "Soo-ah",
+    "Hyun-woo",
+    "Emily",
+    "Takeshi",
+    "Maria",
+    "Ji-won",
+    "Aaron",
+    "Naomi",
+    "Lucas",
+    "Eun-ji",
+    "Grace",
+    "Oliver",
+)
+REPORTER_LAST = (
+    "Roe",
+    "Whitmore",
+    "Kang-Ellis",
+    "Moore",
+    "Han",
+    "Sato",
+    "Fielding",
+    "Oh",
+    "Castillo",
+    "Lindgren",
+    "Park-Hale",
+    "Novak",
+    "Yeo",
+    "Ashdown",
+)
 DATELINES = {
     "launch": ("SEOUL", "TOKYO", "SEOUL"),
     "nuclear_test": ("SEOUL", "TOKYO", "BEIJING"),
@@ -1135,7 +1453,15 @@ def _slug(text: str) -> str:
 def _caption(ctx: Ctx, main: dict[str, Any]) -> list[str]:
     rng, pub = ctx.rng, ctx.pub
     md = f"{MONTHS[pub.month - 1]} {pub.day}, {pub.year}"
-    place = rng.choice(["a railway station in Seoul", "Seoul Station", "a bus terminal in Seoul", "a public square in Tokyo", "an electronics shop in Seoul"])
+    place = rng.choice(
+        [
+            "a railway station in Seoul",
+            "Seoul Station",
+            "a bus terminal in Seoul",
+            "a public square in Tokyo",
+            "an electronics shop in Seoul",
+        ]
+    )
     cap = rng.choice(
         [
             f"A photo taken on {md} shows people watching a television broadcast at {place} about the latest news from North Korea.",
@@ -1146,7 +1472,7 @@ def _caption(ctx: Ctx, main: dict[str, Any]) -> list[str]:
     credit = rng.choice(
         [
             f"Photo: {rng.choice(REPORTER_FIRST)} {rng.choice(REPORTER_LAST)}/Example Images",
-            f"Photo: Example Photo Service",
+            "Photo: Example Photo Service",
             f"Image credit: {rng.choice(OUTLET_A)} Pictures",
         ]
     )
@@ -1154,13 +1480,26 @@ def _caption(ctx: Ctx, main: dict[str, Any]) -> list[str]:
 
 
 def _share(rng: random.Random) -> str:
-    return rng.choice(["Share this article", "Share on Facebook Twitter Email", "Share 14", "Facebook Twitter LinkedIn Email", "Print Email Share"])
+    return rng.choice(
+        [
+            "Share this article",
+            "Share on Facebook Twitter Email",
+            "Share 14",
+            "Facebook Twitter LinkedIn Email",
+            "Print Email Share",
+        ]
+    )
 
 
 def _tags(rng: random.Random, main: dict[str, Any]) -> str:
     base = ["North Korea", "Korean Peninsula", "Diplomacy", "Defence", "Asia"]
-    extra = {"launch": "Missiles", "nuclear_test": "Nuclear weapons", "exercise": "Military drills", "sanctions": "Sanctions"}.get(main["kind"], "Politics")
-    chosen = rng.sample(base, 3) + [extra]
+    extra = {
+        "launch": "Missiles",
+        "nuclear_test": "Nuclear weapons",
+        "exercise": "Military drills",
+        "sanctions": "Sanctions",
+    }.get(main["kind"], "Politics")
+    chosen = [*rng.sample(base, 3), extra]
     return rng.choice(["Tags: ", "Topics: ", "Filed under: "]) + ", ".join(chosen)
 
 
@@ -1247,7 +1586,12 @@ def generate_article(world: World, seed: int, number: int) -> Generated:
     meta: dict[str, Any] | None = None
     lines: list[str] = []
     place = rng.choice(DATELINES.get(main_kind, ("SEOUL", "TOKYO", "WASHINGTON")))
-    if main_kind in ("summit", "talks", "visit", "meeting") or main["kind"] in ("summit", "talks", "visit", "phone_call"):
+    if main_kind in ("summit", "talks", "visit", "meeting") or main["kind"] in (
+        "summit",
+        "talks",
+        "visit",
+        "phone_call",
+    ):
         place = (main.get("place") or rng.choice(["Seoul", "Washington", "Tokyo"])).upper()
     month = AP_MONTHS[pub.month - 1] if rng.random() < 0.6 else MONTHS[pub.month - 1]
     reporter = f"{rng.choice(REPORTER_FIRST)} {rng.choice(REPORTER_LAST)}"
@@ -1262,11 +1606,31 @@ def generate_article(world: World, seed: int, number: int) -> Generated:
             lines += [f"By {reporter}", ""]
         lines += [p + "\n" for p in body]
         if rng.random() < 0.5:
-            lines.append(rng.choice(["(END)", "(Reporting by " + reporter + "; editing by " + rng.choice(REPORTER_FIRST) + " " + rng.choice(REPORTER_LAST) + ")"]))
+            lines.append(
+                rng.choice(
+                    [
+                        "(END)",
+                        "(Reporting by "
+                        + reporter
+                        + "; editing by "
+                        + rng.choice(REPORTER_FIRST)
+                        + " "
+                        + rng.choice(REPORTER_LAST)
+                        + ")",
+                    ]
+                )
+            )
         if style == "wire_meta":
             meta = {"url": url, "title": head, "publisher": wire, "date": pub}
     elif style == "online":
-        lines += [rng.choice(["World", "Asia", "News", "Asia Pacific"]), "", head, "", f"By {reporter}{outlet}", ""]
+        lines += [
+            rng.choice(["World", "Asia", "News", "Asia Pacific"]),
+            "",
+            head,
+            "",
+            f"By {reporter}{outlet}",
+            "",
+        ]
         if rng.random() < 0.5:
             lines += [f"Updated {month} {pub.day}, {pub.year}", ""]
         if rng.random() < 0.7:
@@ -1288,7 +1652,13 @@ def generate_article(world: World, seed: int, number: int) -> Generated:
             lines.append(_tags(rng, main))
     elif style == "lead_date":
         cue = rng.choice(["Published: ", "Published ", "Posted: ", ""])
-        form = rng.choice([f"{pub.day} {MONTHS[pub.month - 1]} {pub.year}", f"{MONTHS[pub.month - 1]} {pub.day}, {pub.year}", f"{MONTHS[pub.month - 1][:3].upper()} {pub.day}, {pub.year}"])
+        form = rng.choice(
+            [
+                f"{pub.day} {MONTHS[pub.month - 1]} {pub.year}",
+                f"{MONTHS[pub.month - 1]} {pub.day}, {pub.year}",
+                f"{MONTHS[pub.month - 1][:3].upper()} {pub.day}, {pub.year}",
+            ]
+        )
         body[0] = f"{cue}{form} {place} {rng.choice(['—', '-'])} " + body[0]
         lines += [head, ""]
         if rng.random() < 0.5:
