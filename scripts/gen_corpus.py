@@ -44,6 +44,7 @@ __all__ = ["Generated", "generate", "generate_article", "main"]
 
 FIRST_DAY = date(2017, 1, 2)
 LAST_DAY = date(2024, 12, 20)
+NUCLEAR_TEST = date(2017, 9, 3)  # the sixth, and the only one of 2017-2024
 
 # ---------------------------------------------------------------------------------------
 # Template expansion: "[a|b|[c|d] e]" picks one alternative (nested, innermost first);
@@ -667,8 +668,8 @@ def nuclear_test(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     rng = ctx.rng
     site = ctx.world.places["Punggye-ri nuclear test site"]
     phrase = ctx.when(day)
-    mag = f"{rng.randint(40, 63) / 10:.1f}"
-    kt = rng.choice([10, 20, 35, 50, 70, 100, 120, 140, 160, 250])
+    mag = f"{rng.randint(57, 63) / 10:.1f}"
+    kt = rng.choice([50, 70, 100, 120, 140, 160, 200, 250])
     values = dict(
         when=phrase,
         site=rng.choice(
@@ -817,6 +818,9 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
         hours=rng.choice(["two", "three", "nearly two", "more than three", "about four"]),
         days=rng.choice(["two-day", "three-day", "four-day", "five-day", "week-long"]),
         gpos=rng.choice(STATE_FORMS[guest.state]["pos"][:1]),
+        mtg=rng.choice(["call", "conversation"])
+        if kind == "phone call"
+        else rng.choice(["talks", "meeting"]),
     )
     values["host"] = values["a"] if host is a else values["b"]
     values["guest"] = values["b"] if host is a else values["a"]
@@ -849,7 +853,7 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     follow = [
         "[The two sides|Both sides|The two] also [discussed|touched on|exchanged views on] {topic2} and {topic3}, [according to|said] a [readout|statement] [released afterwards|issued after the talks|from {host}'s office]",
         "[A joint statement|A statement issued afterwards|The readout] said they had [agreed|committed] to [hold|meet for] [further|regular|more frequent] [talks|consultations] on {topic2}",
-        "[Aides|Officials] said the [talks|meeting|conversation] [also covered|turned to] {topic3}, [an issue|a subject] on which the two [sides|governments] [have differed|have often disagreed|share concerns]",
+        "[Aides|Officials] said the {mtg} [also covered|turned to] {topic3}, [an issue|a subject] on which the two [sides|governments] [have differed|have often disagreed|share concerns]",
     ]
     rng.shuffle(follow)
     paras.append([pick(rng, [f], values) for f in follow[: 2 if main else 1]])
@@ -1139,7 +1143,7 @@ BACKGROUND = [
     "[Talks|Negotiations] between Washington and Pyongyang have been stalled since {stall}, [when|after] [a summit in Hanoi ended without a deal|the last round of working-level talks broke down]",
     "[About|Some|Roughly] {troops} U.S. troops [are stationed in South Korea [as a legacy of|under a security pact dating from]|have been stationed in South Korea since] the 1950-53 Korean War, [which ended in an armistice, not a peace treaty|whose fighting stopped with a truce rather than a treaty|so the two Koreas remain technically at war]",
     "[The two Koreas|North and South Korea] [remain|are still] technically at war [because|since] the [fighting|conflict] of 1950-53 [ended|stopped] with [an armistice|a truce], [and|while] {troops} American [troops|soldiers|service members] [stay|remain] in the South",
-    "[Analysts|Experts|Observers] [say|believe] the North [may be preparing|could be readying] [a seventh nuclear test|another long-range launch] [at|near] [Punggye-ri|its northeastern test site], [citing|pointing to] [satellite imagery|commercial satellite images] from {month}",
+    "[Analysts|Experts|Observers] [say|believe] the North [may be preparing|could be readying] [[another nuclear test|a new nuclear test] [at|near] [Punggye-ri|its northeastern test site]|another long-range launch [at|from] [Sohae|its west coast launch site]], [citing|pointing to] [satellite imagery|commercial satellite images] from {month}",
     "[South Korea's spy agency|Seoul's National Intelligence Service] told lawmakers [in|last] {month} that the North had [sent|shipped] [about|as many as] {containers} containers of [munitions|artillery shells] to Russia",
     "The North [says|has said] its [weapons tests|missile launches] are [a legitimate exercise of its right to self-defence|a response to the allies' drills], [which it calls|describing them as] [rehearsals for invasion|a prelude to war]",
     "[Japan's|Tokyo's] [government|coast guard] [issued|sent] a [maritime|navigational] warning [to ships|to vessels] {sea2} [and|, and] [urged|told] [captains|crews] to [report any debris|keep clear of falling objects]",
@@ -1466,7 +1470,7 @@ def _caption(ctx: Ctx, main: dict[str, Any]) -> list[str]:
         [
             f"A photo taken on {md} shows people watching a television broadcast at {place} about the latest news from North Korea.",
             f"In this photo taken on {md}, commuters walk past a screen at {place} showing file footage of a North Korean launch.",
-            f"This handout photo released on {md} shows officials meeting reporters after the events described in this story.",
+            "This undated picture released by North Korea's official news agency shows a missile being fired from a mobile launcher at an undisclosed location.",
         ]
     )
     credit = rng.choice(
@@ -1524,24 +1528,30 @@ class Generated:
 
 def generate_article(world: World, seed: int, number: int) -> Generated:
     rng = random.Random(f"gen-corpus:{seed}:{number}")
-    pub = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))
+    kinds = [k for k in MAIN_WEIGHTS if k != "nuclear_test"]
+    if rng.random() < MAIN_WEIGHTS["nuclear_test"] / 100:
+        # North Korea's one nuclear test of 2017-2024: reported that day or in the week after
+        main_kind, main_day = "nuclear_test", NUCLEAR_TEST
+        pub = NUCLEAR_TEST + timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 4, 5, 6]))
+    else:
+        pub = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))
+        main_kind = rng.choices(kinds, weights=[MAIN_WEIGHTS[k] for k in kinds])[0]
+        main_day = pub - timedelta(days=rng.choice([0, 0, 0, 1, 1, 2]))
     ctx = Ctx(rng, world, pub)
-    kinds = list(MAIN_WEIGHTS)
-    # North Korea's one nuclear test of 2017-2024 was in 2017: none in other years
-    if pub.year != 2017:
-        kinds.remove("nuclear_test")
-    main_kind = rng.choices(kinds, weights=[MAIN_WEIGHTS[k] for k in kinds])[0]
-    main_day = pub - timedelta(days=rng.choice([0, 0, 0, 1, 1, 2]))
     paragraphs: list[list[str]] = EVENTS[main_kind](ctx, main_day, True)
     main = ctx.events[0]
     # reactions and earlier events: each event's paragraphs stay together, the events
     # and the background come in a random order
-    others = [k for k in kinds if k != "nuclear_test" or rng.random() < 0.2]
-    others = [k for k in others if k != "nuclear_test" or main_kind != "nuclear_test"]
+    others = list(kinds)
+    if main_kind != "nuclear_test" and NUCLEAR_TEST < pub < date(2018, 9, 1) and rng.random() < 0.3:
+        others.append("nuclear_test")
     groups: list[list[list[str]]] = []
     for _ in range(rng.randint(2, 4)):
         kind = rng.choice(others)
-        if kind in ("statement", "meeting") and rng.random() < 0.5:
+        if kind == "nuclear_test":
+            others.remove(kind)
+            day = NUCLEAR_TEST
+        elif kind in ("statement", "meeting") and rng.random() < 0.5:
             day = main_day + timedelta(days=rng.randint(0, (pub - main_day).days))
         else:
             day = pub - timedelta(days=rng.randint(3, 45))
