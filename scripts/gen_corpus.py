@@ -122,30 +122,31 @@ NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "ei
 # Years in which each system was flown or shown (first, last); systems not listed are
 # not used for launches. The reference data gives the class; this only keeps an article
 # from firing a missile in a year it did not exist.
-FLOWN: dict[str, tuple[int, int]] = {
-    "Hwasong-5": (2017, 2017),
-    "Hwasong-6": (2017, 2019),
-    "Hwasong-9": (2017, 2022),
-    "Hwasong-7": (2017, 2017),
-    "Hwasong-12": (2017, 2022),
-    "Hwasong-14": (2017, 2017),
-    "Hwasong-15": (2017, 2023),
-    "Hwasong-17": (2022, 2023),
-    "Hwasong-18": (2023, 2024),
-    "Hwasong-19": (2024, 2024),
-    "Hwasong-8": (2021, 2022),
-    "Hwasong-16B": (2024, 2024),
-    "KN-02": (2017, 2019),
-    "KN-23": (2019, 2024),
-    "KN-24": (2019, 2024),
-    "KN-25": (2019, 2024),
-    "Pukguksong-2": (2017, 2017),
-    "Pukguksong-3": (2019, 2019),
-    "Hwasal-1": (2021, 2024),
-    "Hwasal-2": (2021, 2024),
-    "Pulhwasal-3-31": (2024, 2024),
-    "Padasuri-6": (2024, 2024),
-    "Chollima-1": (2023, 2024),
+FLOWN: dict[str, frozenset[int]] = {
+    name: frozenset(years)
+    for name, years in {
+        "Hwasong-6": (2017,),
+        "Hwasong-9": (2017, 2022, 2023),
+        "Hwasong-12": (2017, 2022),
+        "Hwasong-14": (2017,),
+        "Hwasong-15": (2017, 2023),
+        "Hwasong-17": (2022, 2023),
+        "Hwasong-18": (2023, 2024),
+        "Hwasong-19": (2024,),
+        "Hwasong-8": (2021, 2022),
+        "Hwasong-16B": (2024,),
+        "KN-02": (2017,),
+        "KN-23": (2019, 2020, 2021, 2022, 2023, 2024),
+        "KN-24": (2019, 2020, 2022),
+        "KN-25": (2019, 2020, 2022, 2023, 2024),
+        "Pukguksong-2": (2017,),
+        "Pukguksong-3": (2019,),
+        "Hwasal-1": (2021, 2022, 2023, 2024),
+        "Hwasal-2": (2022, 2023, 2024),
+        "Pulhwasal-3-31": (2024,),
+        "Padasuri-6": (2024,),
+        "Chollima-1": (2023, 2024),
+    }.items()
 }
 
 CLASS_WORDS: dict[str, tuple[str, ...]] = {
@@ -291,7 +292,7 @@ class Ctx:
     pub: date
     officials: dict[tuple[str, str], Official] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
-    used: set[tuple[str, str]] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)  # background topics already told
 
     # -- officials -----------------------------------------------------------------------
     def official(self, state: str, key: str) -> Official | None:
@@ -309,7 +310,14 @@ class Ctx:
         def norm(text: str) -> str:
             return re.sub(r"[\W_]+", "", text).lower()
 
-        plain = [a for a in person.aliases if norm(a) == norm(person.label) and a != person.label]
+        words = len(person.label.split())
+        plain = [
+            a
+            for a in person.aliases
+            if norm(a) == norm(person.label)
+            and a != person.label
+            and len(a.replace("-", " ").split()) == words
+        ]
         if plain and self.rng.random() < 0.15:
             name = self.rng.choice(plain)
         o = Official(h, person, state, key, name)
@@ -526,7 +534,9 @@ def _site(ctx: Ctx, cls: str) -> tuple[Entry, str]:
 def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     rng = ctx.rng
     year = min(max(day.year, 2017), 2024)
-    options = [w for w in ctx.world.weapons if FLOWN[w.label][0] <= year <= FLOWN[w.label][1]]
+    options = [w for w in ctx.world.weapons if year in FLOWN[w.label]]
+    if not options:  # 2018: no launches at all
+        return statement(ctx, day, main)
     weapon = rng.choice(options)
     cls = (weapon.weapon_class or "").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     if cls in ("ICBM", "IRBM", "MRBM", "SLBM", "SpaceLaunchVehicle", "HypersonicMissile"):
@@ -677,7 +687,6 @@ def nuclear_test(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
                 "the Punggye-ri nuclear test site",
                 "the Punggye-ri test site",
                 "Punggye-ri",
-                "its Punggye-ri site",
             ]
         ),
         mag=mag,
@@ -818,6 +827,9 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
         hours=rng.choice(["two", "three", "nearly two", "more than three", "about four"]),
         days=rng.choice(["two-day", "three-day", "four-day", "five-day", "week-long"]),
         gpos=rng.choice(STATE_FORMS[guest.state]["pos"][:1]),
+        talkword=rng.choice(
+            ["talks", "summit talks"] if a.key == b.key == "leader" else ["talks", "meetings"]
+        ),
         mtg=rng.choice(["call", "conversation"])
         if kind == "phone call"
         else rng.choice(["talks", "meeting"]),
@@ -846,7 +858,7 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     else:
         lead = [
             "{a} and {b} [held|sat down for] [talks|a summit|a meeting] in {city} {when}, [pledging|and pledged] to [deepen cooperation on|work together on|coordinate on] {topic}",
-            "{host} [hosted|welcomed] {guest} for {hours} hours of [talks|summit talks|meetings] in {city} {when}, [dominated by|focused on|centred on] {topic} and {topic2}",
+            "{host} [hosted|welcomed] {guest} for {hours} hours of {talkword} in {city} {when}, [dominated by|focused on|centred on] {topic} and {topic2}",
             "[Meeting|At a meeting|At talks] in {city} {when}, {a} and {b} [agreed|vowed|promised] to [strengthen|bolster|step up] [cooperation|coordination] on {topic}",
         ]
     paras = [[pick(rng, lead, values)]]
@@ -889,9 +901,10 @@ ASSETS = (
 
 def exercise(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     rng = ctx.rng
-    named = [e for e in EXERCISES if e[1] <= day.year <= e[2]]
+    named = [e for e in EXERCISES if e[1] <= day.year <= e[2] and e[0] not in ctx.used]
     if named and rng.random() < 0.6:
         name, _, _, parties = rng.choice(named)
+        ctx.used.add(name)
         title = (
             f"the {name} exercise"
             if rng.random() < 0.5
@@ -1008,7 +1021,7 @@ def sanctions(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     elif who == "kr":
         lead = [
             "South Korea [imposed|announced] [unilateral|independent] sanctions {when} on {people} individuals and {firms} [organisations|entities] [involved in|tied to] {target}",
-            "Seoul [added|placed] {people} North Korean individuals [and|as well as] {ships} vessels to its sanctions list {when}, [citing|over] {target}",
+            "Seoul [added {people} North Korean individuals [and|as well as] {ships} vessels to|placed {people} North Korean individuals [and|as well as] {ships} vessels on] its sanctions list {when}, [citing|over] {target}",
         ]
     else:
         lead = [
@@ -1084,8 +1097,8 @@ def statement(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
             if speaker.state in ("North Korea", "China", "Russia")
             else [
                 "the launches",
-                "the North's weapons tests",
-                "Pyongyang's latest provocation",
+                "the recent tests",
+                "Pyongyang's latest launch",
                 "the missile firings",
             ]
             + (["arms deals with Moscow", "the satellite launches"] if ctx.pub.year >= 2023 else [])
@@ -1109,7 +1122,7 @@ def statement(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
             "{who} [threatened|vowed] {when} to take [strong|resolute|countermeasures and] [military|practical] [action|steps] against {target} over {thing}",
         ],
         "warning": [
-            "{who} [cautioned|warned] {when} that {thing} [risked|could] [escalate|raise] tensions [on the peninsula|in the region] and urged {target} to [show restraint|return to dialogue]",
+            "{who} [cautioned|warned] {when} that {thing} [risked raising|could raise|threatened to raise] tensions [on the peninsula|in the region] and urged {target} to [show restraint|return to dialogue]",
             "{who} said {when} that [the situation|tension on the peninsula] could [spiral|grow worse] unless {target} [changed course|stopped {thing}|showed restraint]",
         ],
         "denial": [
@@ -1142,9 +1155,9 @@ BACKGROUND = [
     "The North has [conducted|carried out] {n1} [missile launches|weapons tests] so far this year, [compared with|against] {n2} in [all of|the whole of] {prev}",
     "[Talks|Negotiations] between Washington and Pyongyang have been stalled since {stall}, [when|after] [a summit in Hanoi ended without a deal|the last round of working-level talks broke down]",
     "[About|Some|Roughly] {troops} U.S. troops [are stationed in South Korea [as a legacy of|under a security pact dating from]|have been stationed in South Korea since] the 1950-53 Korean War, [which ended in an armistice, not a peace treaty|whose fighting stopped with a truce rather than a treaty|so the two Koreas remain technically at war]",
-    "[The two Koreas|North and South Korea] [remain|are still] technically at war [because|since] the [fighting|conflict] of 1950-53 [ended|stopped] with [an armistice|a truce], [and|while] {troops} American [troops|soldiers|service members] [stay|remain] in the South",
+    "[The two Koreas|North and South Korea] [remain|are still] technically at war [because|as] the [fighting|conflict] of 1950-53 [ended|stopped] with [an armistice|a truce], [and|while] {troops} American [troops|soldiers|service members] [stay|remain] in the South",
     "[Analysts|Experts|Observers] [say|believe] the North [may be preparing|could be readying] [[another nuclear test|a new nuclear test] [at|near] [Punggye-ri|its northeastern test site]|another long-range launch [at|from] [Sohae|its west coast launch site]], [citing|pointing to] [satellite imagery|commercial satellite images] from {month}",
-    "[South Korea's spy agency|Seoul's National Intelligence Service] told lawmakers [in|last] {month} that the North had [sent|shipped] [about|as many as] {containers} containers of [munitions|artillery shells] to Russia",
+    "[South Korea's spy agency|Seoul's National Intelligence Service] told lawmakers in {month} that the North had [sent|shipped] [about|as many as] {containers} containers of [munitions|artillery shells] to Russia",
     "The North [says|has said] its [weapons tests|missile launches] are [a legitimate exercise of its right to self-defence|a response to the allies' drills], [which it calls|describing them as] [rehearsals for invasion|a prelude to war]",
     "[Japan's|Tokyo's] [government|coast guard] [issued|sent] a [maritime|navigational] warning [to ships|to vessels] {sea2} [and|, and] [urged|told] [captains|crews] to [report any debris|keep clear of falling objects]",
     "[{analyst}|{analyst}, {inst},] said the [timing|choice of date] [pointed to|suggested] [a message aimed at|an effort to pressure] [Washington|Seoul|the allies] [ahead of|before] {upcoming}",
@@ -1240,15 +1253,28 @@ def background(ctx: Ctx, k: int) -> list[list[str]]:
         q=q,
         qe={"“": "”", '"': '"'}[q],
     )
-    if pub.year < 2019:
-        candidates = [b for b in BACKGROUND if "Hanoi" not in b and "Russia" not in b]
-    elif pub.year < 2023:
-        candidates = [b for b in BACKGROUND if "Russia" not in b]
-    else:
-        candidates = list(BACKGROUND)
+    candidates = list(BACKGROUND)
+    if pub < date(2019, 3, 1):  # before the Hanoi summit
+        candidates = [b for b in candidates if "Hanoi" not in b]
+    if pub.year < 2023:  # before the munitions shipments to Russia
+        candidates = [b for b in candidates if "Russia" not in b]
+    if pub.year in (2018, 2019):  # no launches in 2018 to count or compare with
+        candidates = [b for b in candidates if "so far this year" not in b]
+
+    def topic(template: str) -> str:
+        return "armistice" if "1950-53" in template else template
+
+    candidates = [b for b in candidates if topic(b) not in ctx.used]
     rng.shuffle(candidates)
-    paras = [[pick(rng, [b], values)] for b in candidates[:k]]
-    if rng.random() < 0.6:
+    paras = []
+    for b in candidates[:k]:
+        if topic(b) not in ctx.used:
+            ctx.used.add(topic(b))
+            paras.append([pick(rng, [b], values)])
+    if "quote" not in ctx.used and rng.random() < 0.6:
+        ctx.used.add("quote")
+        while values["inst2"] == values["inst"]:
+            values["inst2"] = rng.choice(INSTITUTES)
         quote = pick(rng, QUOTES, {**values, "analyst": values["analyst2"], "inst": values["inst2"]})
         paras.insert(rng.randrange(len(paras) + 1), [quote])
     return paras
@@ -1323,10 +1349,11 @@ def headline(ctx: Ctx, main: dict[str, Any]) -> str:
         }[kind]
         values = dict(sa=sa, sb=sb)
     elif kind == "exercise":
-        name = main["name"] or "joint drills"
+        name = main["name"] + " drills" if main["name"] else "joint drills"
         options = [
             "Allies open {name} amid North Korean threats",
             "{name} begin as Pyongyang warns of response",
+            "{name} under way as the North looks on",
             "U.S., South Korea launch {name}",
         ]
         values = dict(name=name)
