@@ -287,7 +287,10 @@ def test_cq08_joint_exercises(seeds: Seeds) -> None:
         if seeds.labels(r.get("parties")) == {"United States", "South Korea"}
     ]
     assert rows
-    assert seeds.seed_numbers(rows[0]["articles"]) == {"000", "004"}
+    # both seeds tell the allies' drills, neither dates them (000 has no year, 004 no day):
+    # an undated event never merges across articles on a guess, so each tells its own
+    told = [seeds.seed_numbers(r["articles"]) for r in rows]
+    assert all(len(t) == 1 for t in told) and set().union(*told) == {"000", "004"}
 
 
 def test_cq09_north_korean_statements(seeds: Seeds) -> None:
@@ -461,7 +464,7 @@ def test_cq19_events_told_twice(seeds: Seeds) -> None:
     rows = seeds.rows("cq19-multi-source-events")
     kinds = {(r["type"].value.removeprefix(PEN), r["date"].value if "date" in r else "") for r in rows}
     assert {("Summit", "2019-02"), ("Summit", "2018")} <= kinds
-    assert any(r["type"].value == PEN + "MilitaryExercise" for r in rows)
+    assert all("date" in r for r in rows)  # an undated event is its article's own
     for r in rows:
         assert int(r["n"].value) == len(seeds.seed_numbers(r["articles"])) >= 2
 
