@@ -75,7 +75,8 @@ Source = StoreSource | FilesSource
 @dataclass(frozen=True)
 class QueryJob:
     """A SPARQL query and how to answer it: the output format, the dataset (``default_graphs``,
-    ``named_graphs``; ``check_graphs`` must exist), the row cap and pre-bound variables."""
+    ``named_graphs``; ``check_graphs`` are looked up, and those missing reported as empty), the
+    row cap and pre-bound variables."""
 
     text: str
     output: OutputFormat

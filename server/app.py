@@ -46,6 +46,7 @@ def create_app(
 
     from server import canned, linked_data, sparql, ui
     from server.errors import register_error_handlers
+    from server.hardening import install
 
     app.extensions["peninsula"] = sparql.EndpointState(
         settings, engine or make_engine(settings, data), owns_engine=engine is None
@@ -53,6 +54,7 @@ def create_app(
     for module in (sparql, linked_data, canned, ui):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
+    install(app)
     return app
 
 

@@ -93,6 +93,9 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="peninsula"'
+        retry_after = getattr(exc, "retry_after", None)
+        if status in (429, 503) and retry_after:
+            response.headers["Retry-After"] = str(retry_after)
         return response
 
     @app.errorhandler(Exception)
