@@ -28,6 +28,7 @@ __all__ = [
     "GraphWriteJob",
     "Job",
     "QueryJob",
+    "QueryMemoryError",
     "ReadOnlyError",
     "Source",
     "StatsJob",
@@ -43,7 +44,12 @@ class EngineCrashedError(KGError):
 
 
 class WorkersBusyError(QueryTimeoutError):
-    """Every worker stayed busy for the whole time limit; the request never started."""
+    """Every worker stayed busy for the whole wait limit, or too many requests were waiting
+    already; the request never started."""
+
+
+class QueryMemoryError(KGError):
+    """A query took its worker past the memory limit; the worker was stopped and replaced."""
 
 
 class GraphNotFoundError(KGError):

@@ -125,7 +125,7 @@ SETTINGS: tuple[Setting, ...] = (
         "query_memory_mb",
         int,
         2048,
-        "Largest resident memory of one query worker, in MiB; a query that takes its worker over it is stopped (503) and the worker replaced.",
+        "Memory one query may add to its worker's resident size, in MiB; a query over it is stopped (503) and the worker replaced.",
     ),
     Setting(
         "query_timeout_s",

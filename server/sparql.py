@@ -10,6 +10,7 @@ import hmac
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -25,7 +26,7 @@ from werkzeug.exceptions import (
 from kg.errors import KGError
 from kg.query import OutputFormat, QueryLimits, QueryPlan, Result, analyse, analyse_update, run_query
 from kg.settings import Settings
-from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, UpdateJob
+from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, StoreSource, UpdateJob
 from server.hardening import TokenThrottle, check_iri
 from server.negotiation import FORMATS, Format, negotiate
 
@@ -367,4 +368,16 @@ def health() -> Response:
         response = jsonify({"status": "unavailable", "message": str(exc)})
         response.status_code = 503
         return response
-    return jsonify({"status": "ok", **stats, "updatable": bool(state.settings.update_token)})
+    body = {"status": "ok", **stats, "updatable": bool(state.settings.update_token)}
+    origin = getattr(state.engine, "origin_build", None)
+    source = getattr(state.engine, "source", None)
+    if state.settings.update_token and isinstance(source, StoreSource):
+        # the rule for update servers: they serve their private copy of the build they
+        # started on, with its updates, until restarted; a newer published build is named
+        from kg.store import current_build
+
+        published = current_build(Path(source.store_dir))
+        body["copy_of_build"] = origin
+        body["published_build"] = published.name if published else None
+        body["newer_build_published"] = bool(published) and published.name != origin
+    return jsonify(body)
