@@ -379,5 +379,5 @@ def health() -> Response:
         published = current_build(Path(source.store_dir))
         body["copy_of_build"] = origin
         body["published_build"] = published.name if published else None
-        body["newer_build_published"] = bool(published) and published.name != origin
+        body["newer_build_published"] = published is not None and published.name != origin
     return jsonify(body)
