@@ -101,13 +101,13 @@ SETTINGS: tuple[Setting, ...] = (
         "short_query_workers",
         int,
         1,
-        "More worker processes kept for short queries: one runs a query only while every other worker is busy, and for at most `short_query_s`.",
+        "More worker processes kept for short queries: one runs a query only while every other worker is busy, and for at most `short_query_s`; a query running longer on another worker is lowered to nice 10.",
     ),
     Setting(
         "short_query_s",
         float,
         0.5,
-        "Time a query may take on a worker kept for short queries; a longer one is moved to the queue of the other workers and remembered as long.",
+        "CPU time a query may use on a worker kept for short queries (wall-clock time: 4 times that, at least 2 s); a longer one is moved to the queue of the other workers and remembered as long.",
     ),
     Setting(
         "queue_wait_s",

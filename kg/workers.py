@@ -22,7 +22,9 @@ Readers are of two lanes: ``size`` general workers, and ``short_workers`` kept f
 jobs, which take a job only while every general worker is busy and for at most
 ``short_s``. A job that outlasts that is moved to the general lane and its fingerprint
 remembered, so it never takes a short worker again: cheap queries are answered while long
-ones run. A request waits at most ``queue_wait_s`` for a worker, and at most
+ones run; and a job that has run longer than ``short_s`` on a general worker runs at a
+lower CPU priority (nice 10) until it ends, so the short lane keeps the cores it needs. A
+request waits at most ``queue_wait_s`` for a worker, and at most
 ``max_queued`` wait at once; past either it gets ``WorkersBusyError`` (503, Retry-After).
 
 The modules of the engine: :mod:`kg.engine_jobs` (sources, jobs, errors),
@@ -112,6 +114,8 @@ def _context() -> Any:
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _WATCH_S = 0.05  # how often a waiting parent reads its worker's memory
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_LOW_PRIORITY = 10  # nice value of a worker whose job has outlasted the short lane's limit
 
 
 class _Worker:
@@ -161,16 +165,42 @@ class _Worker:
         self.ready, self.snapshot = True, message[1]
         self.baseline = self.rss()
 
-    def call(self, job: Job, snapshot: str | None, timeout_s: float) -> Any:
+    def call(
+        self,
+        job: Job,
+        snapshot: str | None,
+        timeout_s: float,
+        lower_after_s: float | None = None,
+        cpu_limit_s: float | None = None,
+    ) -> Any:
+        """Send ``job`` and wait for the reply, watching memory and time. A job still
+        running after ``lower_after_s`` gets a lower CPU priority (nice 10) until it ends,
+        so that short jobs on other workers keep the cores they need. A job that has used
+        more than ``cpu_limit_s`` of CPU time is stopped as one past its time limit: on a
+        busy machine a short job waits for a core, and its wall-clock time says little."""
+        cpu_start = self.cpu_seconds() if cpu_limit_s is not None else 0.0
         self.conn.send((job, snapshot))
-        deadline = time.monotonic() + timeout_s
-        while not self.conn.poll(max(0.0, min(_WATCH_S, deadline - time.monotonic()))):
-            if self.memory_limit and self.rss() - self.baseline > self.memory_limit:
-                raise QueryMemoryError(self._over_memory())
-            if time.monotonic() >= deadline:
-                raise QueryTimeoutError(
-                    f"the query ran longer than this endpoint's limit of {timeout_s:g} s and was stopped"
-                )
+        start = time.monotonic()
+        deadline = start + timeout_s
+        lowered = False
+        try:
+            while not self.conn.poll(max(0.0, min(_WATCH_S, deadline - time.monotonic()))):
+                if self.memory_limit and self.rss() - self.baseline > self.memory_limit:
+                    raise QueryMemoryError(self._over_memory())
+                now = time.monotonic()
+                if now >= deadline:
+                    raise QueryTimeoutError(
+                        f"the query ran longer than this endpoint's limit of {timeout_s:g} s and was stopped"
+                    )
+                if lower_after_s is not None and not lowered and now - start >= lower_after_s:
+                    lowered = self._nice(_LOW_PRIORITY)
+                if cpu_limit_s is not None and self.cpu_seconds() - cpu_start > cpu_limit_s:
+                    raise QueryTimeoutError(
+                        f"the query used more than {cpu_limit_s:g} s of CPU on the worker kept for short queries"
+                    )
+        finally:
+            if lowered:
+                self._nice(0)
         try:
             reply = self.conn.recv()
         except (EOFError, OSError):
@@ -186,6 +216,26 @@ class _Worker:
         if reply[0] == "ok":
             return reply[1]
         raise _ERRORS.get(reply[1], QueryError)(reply[2])
+
+    def cpu_seconds(self) -> float:
+        """CPU time the worker has used (user + system), 0 where /proc is not there."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _TICKS
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def _nice(self, value: int) -> bool:
+        """Set the worker's nice value; False where that is not allowed (raising it back
+        to 0 needs privileges on most systems: the worker then stays lower, harmlessly)."""
+        if not hasattr(os, "setpriority"):
+            return False
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, value)
+        except OSError:
+            return False
+        return True
 
     def _over_memory(self) -> str:
         return (
@@ -354,23 +404,28 @@ class WorkerPool:
         long = key is None or key in self._long
         worker = self._acquire(allow_short=not long, wait_s=self._wait_s(timeout_s))
         if worker.lane == "short" and self.short_s < timeout_s:
+            began = time.monotonic()
             try:
-                return self._call(worker, job, min(self.short_s, timeout_s))
+                # CPU time decides; wall-clock time only bounds a job that waits on the disk
+                wall = min(max(4 * self.short_s, 2.0), timeout_s)
+                return self._call(worker, job, wall, cpu_limit_s=self.short_s)
             except QueryTimeoutError:
                 assert key is not None
                 self._remember_long(key)
+            used = time.monotonic() - began
             # it outlasted the short lane: wait for a general worker, with the time left
             worker = self._acquire(allow_short=False, wait_s=self._wait_s(timeout_s))
-            return self._call(worker, job, timeout_s - self.short_s)
+            return self._call(worker, job, max(timeout_s - used, 0.1))
         return self._call(worker, job, timeout_s)
 
     def _wait_s(self, timeout_s: float) -> float:
         return timeout_s if self.queue_wait_s is None else self.queue_wait_s
 
-    def _call(self, worker: _Worker, job: Job, timeout_s: float) -> Any:
+    def _call(self, worker: _Worker, job: Job, timeout_s: float, cpu_limit_s: float | None = None) -> Any:
         try:
             worker.wait_ready(self.start_timeout_s)
-            reply = worker.call(job, self._snapshot, timeout_s)
+            lower = self.short_s if self.short_workers and worker.lane == "general" else None
+            reply = worker.call(job, self._snapshot, timeout_s, lower_after_s=lower, cpu_limit_s=cpu_limit_s)
         except (QueryTimeoutError, QueryMemoryError, EngineCrashedError, OSError):
             self._replace(worker)
             raise
