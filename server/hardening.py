@@ -1,7 +1,7 @@
 """What every request and response goes through, whatever the route: strict input
 (UTF-8 in the path, the query string and form bodies; IRIs of the protocol's graph
-parameters), security headers, the public URL used instead of the Host header, and the
-throttle of wrong update tokens.
+parameters), security headers, the public URL used instead of the Host header (in
+redirects too), and the throttle of wrong update tokens.
 
 The HTTP-level guards below the app (slow clients, Content-Length with Transfer-Encoding)
 are in ``server.http_guard``; limits on the query's shape in ``kg.query.check_shape``.
@@ -13,7 +13,7 @@ import collections
 import logging
 import threading
 import time
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from flask import Flask, Response, request
@@ -85,6 +85,15 @@ def _check_encoding() -> None:
 def _headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    location = response.headers.get("Location")
+    if location:
+        # werkzeug builds its own redirects (merged or added slashes) from the Host header
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc == request.host:
+            from server.sparql import public_root
+
+            rest = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+            response.headers["Location"] = public_root().rstrip("/") + rest
     return response
 
 

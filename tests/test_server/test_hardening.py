@@ -103,6 +103,14 @@ def test_security_headers_on_every_response(client: FlaskClient, path: str) -> N
     response.close()
 
 
+@pytest.mark.parametrize("path", ["//sparql", "/queries//cq01-launches", "/resource//state/japan"])
+def test_redirects_do_not_reflect_the_host_header(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers={"Host": "evil.example"})
+    assert response.status_code == 308
+    assert response.headers["Location"].startswith("http://127.0.0.1:8000/")
+    assert "evil.example" not in response.headers["Location"]
+
+
 def test_the_turtle_dump_names_its_charset_once(client: FlaskClient) -> None:
     response = client.get("/dump/ttl")
     assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
