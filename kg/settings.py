@@ -100,7 +100,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "short_query_workers",
         int,
-        1,
+        2,
         "More worker processes kept for short queries: one runs a query only while every other worker is busy, and for at most `short_query_s`; a query running longer on another worker is lowered to nice 10.",
     ),
     Setting(
