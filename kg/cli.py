@@ -51,20 +51,46 @@ def _publish(command: str, run: Callable[[], Any]) -> int:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    """Read, extract, validate and publish; the summary goes to stderr."""
+    """Read, extract, validate and publish; the summary goes to stderr (and, with
+    ``--report``, as JSON to a file)."""
     from kg import pipeline
 
-    return _publish("build", lambda: pipeline.build(settings, progress=sys.stderr.isatty()))
+    report = getattr(args, "report", None)
+    return _publish(
+        "build", lambda: pipeline.build(settings, progress=sys.stderr.isatty(), report_file=report)
+    )
+
+
+def _stdin_article(max_bytes: int) -> tuple[str, bytes] | None:
+    """One article from standard input, read no further than the size limit: a larger
+    one is reported and None returned, without holding it in memory."""
+    from kg.errors import ArticleError
+    from kg.read import read_bounded
+
+    try:
+        return ("-", read_bounded(sys.stdin.buffer, max_bytes, "-"))
+    except ArticleError as exc:
+        print(f"kg ingest: skipped -: {exc.reason}", file=sys.stderr)
+        return None
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Add or replace articles; '-' reads one article from stdin."""
     from kg import pipeline
 
-    sources: list[Path | tuple[str, bytes]] = [
-        ("-", sys.stdin.buffer.read()) if p == "-" else Path(p) for p in args.paths
-    ]
-    return _publish("ingest", lambda: pipeline.ingest(settings, sources, progress=sys.stderr.isatty()))
+    sources: list[Path | tuple[str, bytes]] = []
+    for p in args.paths:
+        if p != "-":
+            sources.append(Path(p))
+        elif (item := _stdin_article(int(settings.max_article_bytes))) is not None:
+            sources.append(item)
+    if not sources:
+        return 2
+    report = getattr(args, "report", None)
+    return _publish(
+        "ingest",
+        lambda: pipeline.ingest(settings, sources, progress=sys.stderr.isatty(), report_file=report),
+    )
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -178,7 +204,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Counts per class, per graph and of articles in the live build."""
-    from kg.store import current_build, open_read_only, stats
+    from kg.build_report import quarantine_of
+    from kg.store import current_build, live_report, open_read_only, stats
 
     try:
         store = open_read_only(settings.store)
@@ -187,8 +214,12 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     result = stats(store)
     build = current_build(settings.store)
+    quarantined = quarantine_of(live_report(Path(settings.store)))
     print(f"build: {build.name if build else '-'}")
     print(f"articles: {result.articles}")
+    print(f"quarantined articles: {len(quarantined)}")
+    for item in quarantined:
+        print(f"  {item.get('name')} ({item.get('stage')}): {item.get('reason')}")
     print(f"triples in the default graph: {result.default_triples}")
     print("\ninstances per class:")
     width = max((len(c) for c, _ in result.classes), default=0)
@@ -205,6 +236,19 @@ def _store_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", type=Path, help="store folder (setting 'store', default var/store)")
 
 
+def _report_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="also write the summary as JSON to FILE (published, unchanged, duplicates, quarantined, skipped)",
+    )
+    p.epilog = (
+        "exit status: 0 every article published (or already in the store, or recorded as a "
+        "duplicate); 1 published, but some articles were quarantined or skipped; 2 nothing published"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg", description="Peninsula KG: build, query and serve the knowledge graph."
@@ -215,11 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="read all articles, extract, validate and publish the store")
     p.add_argument("--seeds", type=Path, help="folder of articles (setting 'seeds', default seeds/)")
     _store_option(p)
+    _report_option(p)
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("ingest", help="add or replace articles in the published store")
     p.add_argument("paths", nargs="+", help="article files or folders; '-' reads one article from stdin")
     _store_option(p)
+    _report_option(p)
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("serve", help="serve the store over SPARQL and HTTP (building it first if needed)")

@@ -18,6 +18,8 @@ and renders the scores.
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -41,6 +43,7 @@ from kg.gold import (
     validate_gold,
 )
 from kg.namespaces import PEN
+from kg.processing import process_articles
 from kg.settings import Settings
 
 __all__ = ["build_extraction", "evaluate", "score_graph"]
@@ -402,7 +405,8 @@ def score_graph(graph: Graph, gold: Sequence[GoldArticle], *, settings: Settings
 def build_extraction(paths: Sequence[Path], *, settings: Settings) -> Graph:
     """Read and extract ``paths`` with the pipeline's stages and return the default graph a
     build would publish (the set-union of the article graphs, reference data, ontology and
-    runs) as one rdflib graph. Nothing is written to the store."""
+    runs) as one rdflib graph. Nothing is written to the store. An article whose extraction
+    fails is reported on stderr and scored as one of which nothing was extracted."""
     from kg import pipeline
 
     articles, skipped = pipeline.read_all(list(paths), max_bytes=settings.max_article_bytes)
@@ -410,10 +414,13 @@ def build_extraction(paths: Sequence[Path], *, settings: Settings) -> Graph:
         raise GoldError("articles not read: " + "; ".join(f"{s.name}: {s.reason}" for s in skipped))
     run = pipeline.current_run()
     base = settings.base_iri
-    graphs = {
-        pipeline.article_graph_name(a.slug, base): g
-        for a, g in pipeline.extract_all(articles, base=base, run=run, progress=False)
-    }
+    graphs = {}
+    factory = functools.partial(pipeline.processor, base, run, None)
+    for outcome in process_articles(articles, factory):
+        if outcome.ok:
+            graphs[pipeline.article_graph_name(outcome.slug, base)] = outcome.graph()
+        else:  # scored as an article of which nothing was extracted, and said
+            print(f"kg eval: {outcome.slug}: extraction failed: {outcome.reason}", file=sys.stderr)
     union = Graph()
     for graph in pipeline.assemble(graphs, settings=settings, run=run).values():
         for triple in graph:

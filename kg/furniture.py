@@ -21,6 +21,7 @@ in the page, which of them to drop.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 
@@ -41,7 +42,9 @@ __all__ = [
     "is_sentence_like",
     "is_widget",
     "line_words",
+    "repeats",
     "same_headline",
+    "split_glued_date",
 ]
 
 _WIDGET_WORDS = frozenset(
@@ -141,7 +144,8 @@ _CAPTION_OPENING = re.compile(
     r"^(?:\(?(?:file|handout)\s+photo\)?\b|(?:this|the|a|an)\s+(?:undated\s+|file\s+|handout\s+)?"
     r"(?:picture|photo|photograph|image|handout\s+photo)\s+(?:taken|released|provided|made|shows|"
     r"obtained|issued|distributed|from)|in\s+this\s+(?:undated\s+|file\s+|handout\s+)?"
-    r"(?:picture|photo|photograph|image)|(?:photo|image|picture|credit|caption)\s*:)",
+    r"(?:picture|photo|photograph|image)|(?:photo|image|picture|credit|caption)\s*:"
+    r"|(?:©|\(c\))\s*[A-Z])",  # a credit first: "© AFP 2023 / NAME People vote …"
     re.IGNORECASE,
 )
 _CREDIT_END = re.compile(
@@ -184,7 +188,7 @@ def line_words(line: str) -> list[str]:
 def is_widget(line: str) -> bool:
     """Whether the line is a counter or share widget: at most eight tokens, all numbers, widget
     words or (beside a number) short words; a date is never a widget."""
-    if parse_absolute(line) is not None:  # "Nov. 19, 2022" is a date line, not a counter
+    if _absolute(line) is not None:  # "Nov. 19, 2022" is a date line, not a counter
         return False
     tokens = line.replace("|", " ").replace("·", " ").split()
     if not tokens or len(tokens) > 8:
@@ -198,9 +202,60 @@ def is_widget(line: str) -> bool:
     return True
 
 
+def repeats(line: str, other: str) -> bool:
+    """Whether one line of at least eight words repeats the other (a caption shown twice,
+    once with a credit or an outlet's name before or after it).
+
+    >>> repeats("People vote at the UN in New York on Dec. 18 - Sputnik International",
+    ...         "© AFP / T. CLARY People vote at the UN in New York on Dec. 18")
+    True
+    """
+    a, b = ([w.lower() for w in line_words(x)] for x in (line, other))
+    if min(len(a), len(b)) < 8:
+        return False
+    run = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return run.size >= 8 and run.size >= 0.7 * min(len(a), len(b))
+
+
+_CREDIT_TAIL = re.compile(r"[.!?][\"'”’)]?\s+(?P<credit>[A-Z][\w.&'/-]*(?:\s+[\w.&'/-]+){0,4})\s*$")
+_AGENCIES = frozenset(
+    [
+        "afp",
+        "ap",
+        "reuters",
+        "yonhap",
+        "kcna",
+        "xinhua",
+        "kyodo",
+        "epa",
+        "efe",
+        "getty",
+        "upi",
+        "tass",
+        "sputnik",
+        "anadolu",
+        "jiji",
+    ]
+)
+
+
+def _credit_tail(line: str) -> bool:
+    """Whether the line is a sentence followed by a photo credit ('… in Seoul. Yonhap',
+    '… on Sunday. KCNA via REUTERS', '… in Tokyo. Kyodo News')."""
+    m = _CREDIT_TAIL.search(line)
+    if m is None or m.group("credit").endswith((".", "!", "?")):  # a last sentence, not a credit
+        return False
+    if len(line_words(line)) <= 14 and _absolute(line) is not None:
+        return False  # 'Updated Mar 18, 2024 9:01 a.m. ET': a date line
+    words = [w.strip(".,").lower() for w in m.group("credit").split()]
+    return bool(words) and (
+        any(w in _AGENCIES for w in words) or "via" in words or m.group("credit").isupper()
+    )
+
+
 def is_caption(line: str) -> bool:
     """Whether the line opens as a photo caption or ends in a photo or agency credit."""
-    return bool(_CAPTION_OPENING.match(line) or _CREDIT_END.search(line))
+    return bool(_CAPTION_OPENING.match(line) or _CREDIT_END.search(line) or _credit_tail(line))
 
 
 def is_sentence_like(line: str) -> bool:
@@ -224,12 +279,47 @@ def is_outlet(line: str) -> bool:
     )
 
 
+_GLUED_DATE = re.compile(
+    r"^(?P<head>(?i:(?:date|published|posted|updated|last\s+updated|first\s+published)\b\s*:?\s*)?"
+    r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:\d{4}-\d{2}-\d{2}|(?:[A-Z][a-z]{2,8}\.?|[A-Z]{3,9})\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4})"
+    r"(?:(?:,|\s+at)?\s+\d{1,2}[:.]\d{2}(?:\s*[aApP]\.?[mM]\.?)?(?:\s+[A-Z]{2,4})?)?)"
+    r"\s+(?:[|/·•–—-]\s+)?(?P<rest>[\"“'‘(A-Z0-9].*)$"
+)
+
+
+def _absolute(text: str) -> date | None:
+    """A full date in ``text``, its month's name in any case ('JUL 4, 2017')."""
+    return parse_absolute(text) or (
+        parse_absolute(text.title()) if text.isupper() or re.search(r"\b[A-Z]{3,}\b", text) else None
+    )
+
+
+def split_glued_date(line: str) -> tuple[str, str] | None:
+    """A date header and the text glued after it on one line (a caption, the lead), as two
+    lines; None when the line does not open with a full date.
+
+    >>> split_glued_date(" date 2024-03-17 People watch a TV screen in Seoul. Yonhap")
+    ('date 2024-03-17', 'People watch a TV screen in Seoul. Yonhap')
+    >>> split_glued_date("Published: 17 March 2024 SEOUL — North Korea fired a missile.")
+    ('Published: 17 March 2024', 'SEOUL — North Korea fired a missile.')
+    >>> split_glued_date("JUL 4, 2017 North Korea launched its first ICBM on Tuesday.")
+    ('JUL 4, 2017', 'North Korea launched its first ICBM on Tuesday.')
+    >>> split_glued_date("March 2024 was a busy month for the North.") is None
+    True
+    """
+    m = _GLUED_DATE.match(line.strip())
+    if m is None or _absolute(m.group("head")) is None:
+        return None
+    return m.group("head").strip(), m.group("rest").strip()
+
+
 def header_date(line: str) -> tuple[date, int] | None:
     """(date, rank) when ``line`` is a short line carrying a full date; the rank prefers
     a publication cue ("Published", "date") to none, and none to "Updated"."""
     if len(line_words(line)) > 14 or is_sentence_like(line):
         return None
-    found = parse_absolute(line)
+    found = _absolute(line)
     if found is None:
         return None
     cue = _DATE_CUE.match(line)

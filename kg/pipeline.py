@@ -1,63 +1,70 @@
-"""The staged build: read → extract → assemble → validate → write → publish.
+"""The staged build: read → deduplicate → extract and check each article → merge → check
+what articles share → publish. One article never stops a build (docs/decisions/0010).
 
-Each stage is a plain function that can run alone:
+- :mod:`kg.inputs` finds and reads the articles and gives them ids (bad inputs are
+  *skipped*, with the reason);
+- :mod:`kg.duplicates` finds copies of a story already seen: a copy is recorded as another
+  publication of it, not extracted again;
+- :mod:`kg.processing` extracts, maps and checks each article alone (in worker processes
+  for large batches): an article whose extraction raises or whose graph breaks a shape is
+  *quarantined*, with the stage and the reason, and the others go on;
+- the merge keeps apart reports that disagree on an event's date
+  (:mod:`kg.disagreements`), then :class:`kg.checks.GraphChecks` checks the nodes several
+  articles describe, and the OWL reasoner each batch; what fails there is quarantined too;
+- :func:`publish_dataset` writes a new build folder and swaps it in atomically, with the
+  report (:mod:`kg.build_report`) beside it.
 
-- :func:`collect_files` and :func:`read_all` read the articles, reporting bad ones
-  (:class:`Skipped`, by name with the reason) instead of failing the batch;
-- :func:`extract_all` runs the extraction stage (``kg.extract.extract_batch``, spaCy's
-  ``nlp.pipe`` batching inside) with a progress bar on stderr;
-- :func:`assemble` puts the article graphs beside the reference, ontology and runs graphs;
-- :func:`validate_dataset` checks the assembled data (SHACL shapes and the reasoner);
-- :func:`publish_dataset` writes a new build folder and swaps it in atomically.
-
-:func:`build` (``kg build``) runs them all on a folder of articles; :func:`ingest`
-(``kg ingest``) adds or replaces articles by copying the live build's other article graphs
-into a new build, so readers never see a partial state. Ingesting an article whose graph
-is already in the store unchanged publishes nothing (idempotent). A failing stage leaves
+:func:`build` (``kg build``) runs this on a folder; :func:`ingest` (``kg ingest``) adds or
+replaces articles, keeping the live build's other article graphs. A failing stage leaves
 the live build untouched and no half-written folder behind.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import functools
+import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib import Dataset as RdfDataset
 from rdflib.compare import to_canonical_graph
 from tqdm import tqdm
 
 from kg import __version__
+from kg.build_report import BuildSummary, Duplicate, Quarantined, quarantine_of
+from kg.checks import GraphChecks, Problem, problem_lines, shared_nodes
 from kg.disagreements import separate_disagreeing_reports
-from kg.errors import ArticleError, BuildError, ValidationFailedError
+from kg.duplicates import StoryIndex
+from kg.errors import BuildError
+from kg.inputs import Skipped, assign_ids, collect_files, read_all
 from kg.model import Article, ExtractionRun
-from kg.namespaces import graph_iri
-from kg.read import is_article_file, read_article
+from kg.namespaces import PEN, graph_iri
+from kg.processing import ArticleProcessor, Outcome, process_articles
 from kg.settings import Settings
 from kg.store import (
     build_lock,
     current_build,
     discard_build,
+    live_report,
     named_quads,
     new_build_dir,
     publish,
     quads_of_graph,
+    report_path,
     write_build,
 )
 
 __all__ = [
     "MODEL_NAME",
     "PARALLEL_THRESHOLD",
+    "REASONER_BATCH",
     "BuildSummary",
     "Skipped",
-    "Validator",
     "article_graph_name",
     "assemble",
     "build",
@@ -65,71 +72,23 @@ __all__ = [
     "current_run",
     "extract_all",
     "ingest",
+    "make_checks",
     "ontology_graph",
+    "processor",
     "publish_dataset",
+    "quarantine_of",
     "read_all",
-    "validate_dataset",
 ]
 
 MODEL_NAME = "en_core_web_sm"
-# From this many articles on, extraction runs in two spaCy processes. scripts/bench_build.py
+# From this many articles on, extraction runs in two worker processes. scripts/bench_build.py
 # measured on 2 cores: 1.46x faster at 32 articles, 1.68x at 64, 1.73x at 128; for a
 # handful of articles the second model load (about 1.5 s) costs more than it saves.
 PARALLEL_THRESHOLD = 32
+# Article graphs given to the OWL reasoner at once (a failing batch is split in halves).
+REASONER_BATCH = 200
 
 Dataset = dict[URIRef, Graph]
-Validator = Callable[[Graph | RdfDataset, Settings], None]
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """An input that was not used, and why."""
-
-    name: str
-    reason: str
-
-
-@dataclass
-class BuildSummary:
-    """What a build or an ingest did; ``exit_code`` is the command's exit status: 0 all
-    good, 1 some articles skipped but a build was published (or nothing needed to change),
-    2 nothing was published because the build failed."""
-
-    articles: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    graphs: int = 0
-    quads: int = 0
-    triples: int = 0
-    build: Path | None = None
-    published: bool = False
-    unchanged: bool = False
-    error: str | None = None
-    notes: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def exit_code(self) -> int:
-        if self.error is not None or not (self.published or self.unchanged):
-            return 2
-        return 1 if self.skipped else 0
-
-    def render(self) -> str:
-        lines = [f"articles read: {len(self.articles)}; skipped: {len(self.skipped)}"]
-        lines += [f"  skipped {s.name}: {s.reason}" for s in self.skipped]
-        if self.error is not None:
-            lines.append(f"build failed, nothing published: {self.error}")
-        elif self.unchanged:
-            lines.append("no change: the store already holds these articles as they are")
-        elif self.published:
-            lines.append(
-                f"published {self.build.name if self.build else '?'}: {self.graphs} named graphs, "
-                f"{self.quads} quads in named graphs, {self.triples} triples in the default graph"
-            )
-        lines += self.notes
-        total = sum(self.timings.values())
-        steps = ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
-        lines.append(f"time: {total:.2f}s ({steps})")
-        return "\n".join(lines)
 
 
 class _Timer:
@@ -156,49 +115,6 @@ class _Stage:
 # --- stages ---------------------------------------------------------------------------------
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
-    """Article files named by ``paths``: files as given, folders' ``*.txt``/``*.md`` files
-    (sorted, not recursive, sidecar ``*.meta.yaml`` files left to the reader). A path that
-    does not exist is reported."""
-    files: list[Path] = []
-    missing: list[Skipped] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if is_article_file(p)))
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append(Skipped(str(path), "no such file or folder"))
-    return files, missing
-
-
-def read_all(
-    sources: Iterable[Path | tuple[str, bytes]], *, max_bytes: int
-) -> tuple[list[Article], list[Skipped]]:
-    """Read every source (a file, or a name and bytes); bad ones are reported, not raised.
-    Two inputs with the same slug: the first is kept, the second reported."""
-    articles: list[Article] = []
-    skipped: list[Skipped] = []
-    seen: dict[str, str] = {}
-    for source in sources:
-        try:
-            if isinstance(source, Path):
-                article = read_article(source, max_bytes=max_bytes)
-            else:
-                article = read_article(source[1], name=source[0], max_bytes=max_bytes)
-        except ArticleError as exc:
-            skipped.append(Skipped(exc.name, exc.reason))
-            continue
-        if article.slug in seen:
-            skipped.append(
-                Skipped(article.source_name, f"same article id '{article.slug}' as {seen[article.slug]}")
-            )
-            continue
-        seen[article.slug] = article.source_name
-        articles.append(article)
-    return articles, skipped
-
-
 def current_run() -> ExtractionRun:
     """The extraction run of this software and model (no time in it: see ExtractionRun)."""
     from kg.annotate import model_version
@@ -214,26 +130,33 @@ def extract_all(
     n_process: int | None = None,
     progress: bool = True,
 ) -> Iterator[tuple[Article, Graph]]:
-    """The extraction stage over all articles, with a progress bar on stderr. ``n_process``
-    defaults to 2 when there are at least PARALLEL_THRESHOLD articles and two cores."""
+    """The extraction stage alone, without checks or isolation (``kg eval`` and the
+    extraction benchmark use it), with a progress bar on stderr."""
     from kg.extract import extract_batch
 
-    if n_process is None:
-        n_process = 2 if len(articles) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
-    bar = tqdm(
-        total=len(articles),
-        unit="article",
-        desc="extracting",
-        file=sys.stderr,
-        disable=not progress or not articles,
-        leave=False,
-    )
+    n_process = n_process or _workers(len(articles))
+    bar = _bar(len(articles), progress)
     try:
         for article, graph in extract_batch(articles, base=base, run=run, n_process=n_process):
             bar.update(1)
             yield article, graph
     finally:
         bar.close()
+
+
+def _workers(n_articles: int) -> int:
+    return 2 if n_articles >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
+
+
+def _bar(total: int, progress: bool) -> tqdm[None]:
+    return tqdm(
+        total=total,
+        unit="article",
+        desc="extracting",
+        file=sys.stderr,
+        disable=not progress or not total,
+        leave=False,
+    )
 
 
 def article_graph_name(slug: str, base: str) -> URIRef:
@@ -261,11 +184,31 @@ def ontology_graph(ontology_dir: Path) -> Graph:
     return graph
 
 
-def _runs_graph(run: ExtractionRun, base: str) -> Graph:
+def _runs_graph(run: ExtractionRun, base: str, ended: str | None = None) -> Graph:
     from kg.rdf import run_graph
 
-    ended = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return run_graph(run, base, ended)
+
+
+def _context(base: str, run: ExtractionRun) -> Graph:
+    """What article graphs are checked beside: the reference data and the run."""
+    from kg.reference import reference_graph
+
+    context = Graph()
+    for graph in (reference_graph(base), _runs_graph(run, base)):
+        for triple in graph:
+            context.add(triple)
+    return context
+
+
+def make_checks(ontology_dir: str, base: str, run: ExtractionRun, reasoner: bool = True) -> GraphChecks:
+    return GraphChecks(Path(ontology_dir), _context(base, run), reasoner=reasoner)
+
+
+def processor(base: str, run: ExtractionRun, ontology_dir: str | None) -> ArticleProcessor:
+    """The processor of a worker (module level, so that it pickles for the pool)."""
+    checks = make_checks(ontology_dir, base, run, reasoner=False) if ontology_dir else None
+    return ArticleProcessor(base=base, run=run, checks=checks)
 
 
 def assemble(article_graphs: Mapping[URIRef, Graph], *, settings: Settings, run: ExtractionRun) -> Dataset:
@@ -279,46 +222,9 @@ def assemble(article_graphs: Mapping[URIRef, Graph], *, settings: Settings, run:
     dataset: Dataset = {name: _canonical(graph) for name, graph in separate.items()}
     dataset[graph_iri("reference", base=base)] = _canonical(reference_graph(base))
     dataset[graph_iri("ontology", base=base)] = _canonical(ontology_graph(Path(settings.ontology_dir)))
-    dataset[graph_iri("runs", base=base)] = _runs_graph(run, base)
+    ended = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    dataset[graph_iri("runs", base=base)] = _runs_graph(run, base, ended)
     return dataset
-
-
-def _as_rdflib_dataset(dataset: Mapping[URIRef, Graph]) -> RdfDataset:
-    """The named graphs as one rdflib Dataset (the validator names the graph of each
-    problem and checks their union)."""
-    out = RdfDataset()
-    for name, graph in dataset.items():
-        target = out.graph(name)
-        for triple in graph:
-            target.add(triple)
-    return out
-
-
-def default_validator(reasoner: bool = True) -> Validator | None:
-    """The project's validator: SHACL shapes and (with ``reasoner``) OWL consistency;
-    None while this version has no ``kg.validate`` (the build then says so)."""
-    if importlib.util.find_spec("kg.validate") is None:
-        return None
-
-    def check(data: Graph | RdfDataset, settings: Settings) -> None:
-        from kg.validate import validate
-
-        report = validate(data, ontology_dir=Path(settings.ontology_dir), reasoner=reasoner)
-        if not report.conforms:
-            raise ValidationFailedError(report.summary())
-
-    return check
-
-
-def validate_dataset(
-    dataset: Mapping[URIRef, Graph], settings: Settings, validator: Validator | None
-) -> bool:
-    """Validate the dataset (its graphs and their union); raises ValidationFailedError. Returns
-    False when there is no validator to run."""
-    if validator is None:
-        return False
-    validator(_as_rdflib_dataset(dataset), settings)
-    return True
 
 
 def _quads(dataset: Mapping[URIRef, Graph]) -> Iterator[ox.Quad]:
@@ -329,92 +235,268 @@ def _quads(dataset: Mapping[URIRef, Graph]) -> Iterator[ox.Quad]:
 def publish_dataset(
     dataset: Mapping[URIRef, Graph] | Iterable[ox.Quad], settings: Settings, summary: BuildSummary
 ) -> None:
-    """Write a new build folder and swap it in; on any failure the folder is removed and
-    the live build stays as it was. Call under the store's build lock."""
+    """Write a new build folder and swap it in, with the summary as its report beside it;
+    on any failure the folder is removed and the live build stays as it was. Call under
+    the store's build lock."""
     store_dir = Path(settings.store)
     build_dir = new_build_dir(store_dir)
     done = False
     try:
         quads = _quads(dataset) if isinstance(dataset, Mapping) else dataset
         summary.quads, summary.triples = write_build(build_dir, quads)
+        summary.build = build_dir
+        summary.published = True
+        report_path(build_dir).write_text(json.dumps(summary.to_json(), indent=2), encoding="utf-8")
         publish(store_dir, build_dir)
         done = True
     finally:
         if not done:
+            summary.published = False
             discard_build(build_dir)
-    summary.build = build_dir
-    summary.published = True
+
+
+# --- the run shared by build and ingest ---------------------------------------------------------
+
+
+class _Run:
+    """One build or ingest: the articles to extract, the graphs kept from the live build,
+    and the summary being filled."""
+
+    def __init__(self, settings: Settings, summary: BuildSummary, *, checks: bool, reasoner: bool) -> None:
+        self.settings = settings
+        self.summary = summary
+        self.base = settings.base_iri
+        self.run = current_run()
+        self.timer = _Timer(summary)
+        self.checks = checks
+        self.reasoner = reasoner
+        self.names: dict[str, str] = {}  # article id → input name
+
+    def quarantine(self, slug: str, stage: str, reason: str) -> None:
+        self.summary.quarantined.append(Quarantined(self.names.get(slug, slug), slug, stage, reason))
+
+    def deduplicate(self, articles: Sequence[Article], index: StoryIndex) -> tuple[list[Article], Dataset]:
+        """The articles to extract, and the graphs of those that repeat a story."""
+        from kg.rdf import publication_graph
+
+        unique: list[Article] = []
+        copies: Dataset = {}
+        for article in articles:
+            match = index.find(article.body, ignore=article.slug)
+            if match is None:
+                index.add(article.slug, article.body)
+                unique.append(article)
+                continue
+            self.summary.duplicates.append(
+                Duplicate(article.source_name, article.slug, match.key, match.kind, match.similarity)
+            )
+            copies[article_graph_name(article.slug, self.base)] = publication_graph(
+                article, match.key, base=self.base, run=self.run
+            )
+        return unique, copies
+
+    def extract(self, articles: Sequence[Article], n_process: int | None, progress: bool) -> Dataset:
+        """The graphs of the articles that pass extraction and their own check."""
+        factory = functools.partial(
+            processor, self.base, self.run, str(self.settings.ontology_dir) if self.checks else None
+        )
+        graphs: Dataset = {}
+        bar = _bar(len(articles), progress)
+        try:
+            for outcome in process_articles(
+                articles, factory, n_process=n_process or _workers(len(articles))
+            ):
+                bar.update(1)
+                self._take(outcome, graphs)
+        finally:
+            bar.close()
+        return graphs
+
+    def _take(self, outcome: Outcome, graphs: Dataset) -> None:
+        if outcome.ok:
+            graphs[article_graph_name(outcome.slug, self.base)] = outcome.graph()
+        else:
+            self.quarantine(outcome.slug, outcome.stage or "extract", outcome.reason or "")
+
+    def check_merged(self, new: Dataset, kept: Mapping[URIRef, Graph]) -> Dataset:
+        """Quarantine the new graphs that break a shape on a node they share with other
+        graphs, or that the reasoner finds inconsistent; returns the new graphs left."""
+        if not self.checks or not new:
+            return new
+        checks = make_checks(str(self.settings.ontology_dir), self.base, self.run, reasoner=self.reasoner)
+        new = dict(new)
+        for _round in range(3):  # each round removes at least one graph; two suffice in practice
+            merged = separate_disagreeing_reports({**kept, **new})
+            nodes = shared_nodes(merged.values())
+            failing = checks.shared(merged, nodes)
+            blamed = _blame(failing, new, kept)
+            if not blamed:
+                break
+            for name, problems in blamed.items():
+                self.quarantine(
+                    _slug(name),
+                    "shared",
+                    f"{len(problems)} violation(s) where it meets other articles: {problem_lines(problems)}",
+                )
+                new.pop(name, None)
+        names = sorted(new, key=str)
+        for i in range(0, len(names), REASONER_BATCH):
+            batch = {n: new[n] for n in names[i : i + REASONER_BATCH]}
+            for name in checks.inconsistent(batch):
+                self.quarantine(
+                    _slug(name),
+                    "reasoner",
+                    "the OWL reasoner finds the article's graph inconsistent with the ontology and the reference data",
+                )
+                new.pop(name, None)
+        return new
+
+    def publish(self, graphs: Mapping[URIRef, Graph]) -> None:
+        with self.timer.stage("write"):
+            dataset = assemble(graphs, settings=self.settings, run=self.run)
+            self.summary.graphs = len(dataset)
+            publish_dataset(dataset, self.settings, self.summary)
+
+
+def _slug(graph_name: URIRef) -> str:
+    return str(graph_name).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _blame(
+    failing: Mapping[URIRef, list[Problem]], new: Mapping[URIRef, Graph], kept: Mapping[URIRef, Graph]
+) -> dict[URIRef, list[Problem]]:
+    """Of the graphs that describe a failing shared node, the ones to quarantine: the new
+    ones, except the first when only new graphs describe it (the others joined it)."""
+    blamed: dict[URIRef, list[Problem]] = {}
+    by_node: dict[object, set[URIRef]] = {}
+    for name, problems in failing.items():
+        for problem in problems:
+            by_node.setdefault(problem.node, set()).add(name)
+    for node, names in by_node.items():
+        fresh = sorted((n for n in names if n in new), key=str)
+        if not any(n in kept for n in names):
+            fresh = fresh[1:]
+        for name in fresh:
+            blamed.setdefault(name, []).extend(p for p in failing[name] if p.node == node)
+    return blamed
+
+
+def _finish(
+    run: _Run, graphs: Dataset, kept: Mapping[URIRef, Graph], report_file: Path | None
+) -> BuildSummary:
+    summary = run.summary
+    if not graphs and not kept:
+        summary.error = "nothing to publish: no article could be extracted"
+    else:
+        try:
+            run.publish({**kept, **graphs})
+        except BuildError as exc:
+            summary.error = str(exc) or exc.__class__.__name__
+    if report_file is not None:
+        Path(report_file).write_text(json.dumps(summary.to_json(), indent=2), encoding="utf-8")
+    return summary
 
 
 # --- the two commands -------------------------------------------------------------------------
-
-
-def _fail(summary: BuildSummary, exc: Exception) -> BuildSummary:
-    summary.error = str(exc) or exc.__class__.__name__
-    return summary
 
 
 def build(
     settings: Settings,
     *,
     seeds: Path | None = None,
-    validator: Validator | None = None,
+    checks: bool = True,
+    reasoner: bool = True,
     progress: bool = True,
     n_process: int | None = None,
+    report_file: Path | None = None,
 ) -> BuildSummary:
     """``kg build``: every article in ``seeds`` (default: the setting) → a new published
-    store. Returns the summary; a failed build is reported in it (``error``), with the
-    live build untouched."""
-    summary = BuildSummary()
-    timer = _Timer(summary)
+    store. Returns the summary; a build that published nothing says why in ``error``, with
+    the live build untouched. ``checks`` and ``reasoner`` switch off the shapes and the
+    OWL reasoner (for tests of the mechanics only)."""
+    summary = BuildSummary("build")
     folder = Path(seeds if seeds is not None else settings.seeds)
     if not folder.is_dir():
-        return _fail(summary, BuildError(f"no folder of articles at {folder}"))
-    validator = validator if validator is not None else default_validator()
-    with build_lock(Path(settings.store)):
-        with timer.stage("read"):
+        summary.error = f"no folder of articles at {folder}"
+        return summary
+    run = _Run(settings, summary, checks=checks, reasoner=reasoner)
+    with build_lock(Path(settings.store)) as recovered:
+        if recovered:
+            summary.notes.append(recovered)
+        with run.timer.stage("read"):
             files, summary.skipped = collect_files([folder])
             articles, skipped = read_all(files, max_bytes=settings.max_article_bytes)
             summary.skipped += skipped
+            articles, notes = assign_ids(articles)
+            summary.notes += notes
+            run.names = {a.slug: a.source_name for a in articles}
         if not articles:
-            return _fail(summary, BuildError(f"no readable articles in {folder}"))
-        return _extract_validate_publish(articles, {}, settings, summary, validator, progress, n_process)
-
-
-def _extract_validate_publish(
-    articles: Sequence[Article],
-    kept: Mapping[URIRef, Graph],
-    settings: Settings,
-    summary: BuildSummary,
-    validator: Validator | None,
-    progress: bool,
-    n_process: int | None,
-    unchanged_check: Callable[[Mapping[URIRef, Graph]], bool] | None = None,
-) -> BuildSummary:
-    timer = _Timer(summary)
-    base = settings.base_iri
-    run = current_run()
-    try:
-        with timer.stage("extract"):
-            graphs = {
-                article_graph_name(a.slug, base): g
-                for a, g in extract_all(articles, base=base, run=run, n_process=n_process, progress=progress)
-            }
-        summary.articles = [a.source_name for a in articles]
-        if unchanged_check is not None and unchanged_check(graphs):
-            summary.unchanged = True
+            summary.error = f"no readable articles in {folder}"
             return summary
-        with timer.stage("assemble"):
-            dataset = assemble({**kept, **graphs}, settings=settings, run=run)
-            summary.graphs = len(dataset)
-        with timer.stage("validate"):
-            if not validate_dataset(dataset, settings, validator):
-                summary.notes.append("validation skipped: this version has no validator (kg.validate)")
-        with timer.stage("write"):
-            publish_dataset(dataset, settings, summary)
-    except BuildError as exc:
-        return _fail(summary, exc)
-    return summary
+        with run.timer.stage("deduplicate"):
+            unique, copies = run.deduplicate(articles, StoryIndex())
+        with run.timer.stage("extract"):
+            graphs = run.extract(unique, n_process, progress)
+        with run.timer.stage("check"):
+            graphs = run.check_merged(graphs, {})
+            copies = _orphan_copies(run, copies, graphs, {})
+        summary.articles = [run.names[_slug(n)] for n in sorted(graphs, key=str)]
+        summary.store_quarantined = list(summary.quarantined)
+        return _finish(run, {**graphs, **copies}, {}, report_file)
+
+
+def _orphan_copies(
+    run: _Run, copies: Dataset, graphs: Mapping[URIRef, Graph], kept: Mapping[URIRef, Graph]
+) -> Dataset:
+    """The duplicates whose story is in the graph; one whose story was quarantined is
+    quarantined with it."""
+    out: Dataset = {}
+    present = {_slug(n) for n in (*graphs, *kept)}
+    for duplicate in list(run.summary.duplicates):
+        name = article_graph_name(duplicate.id, run.base)
+        if name not in copies:
+            continue
+        if duplicate.of in present:
+            out[name] = copies[name]
+        else:
+            run.summary.duplicates.remove(duplicate)
+            run.quarantine(duplicate.id, "duplicate", f"a copy of '{duplicate.of}', which was quarantined")
+    return out
+
+
+# --- ingest -----------------------------------------------------------------------------------
+
+
+def _live(settings: Settings) -> tuple[dict[URIRef, Graph], dict[str, str], dict[str, str]]:
+    """The live build's article graphs, its article ids with their sources, and the text
+    of each article that was extracted (not a duplicate), by id."""
+    build_dir = current_build(Path(settings.store))
+    if build_dir is None:
+        return {}, {}, {}
+    prefix = str(graph_iri("article/", base=settings.base_iri))
+    graphs: dict[URIRef, Graph] = {}
+    store = ox.Store.read_only(str(build_dir))
+    try:
+        for quad in named_quads(store):
+            name = quad.graph_name
+            if isinstance(name, ox.NamedNode) and name.value.startswith(prefix):
+                graphs.setdefault(URIRef(name.value), Graph()).add(
+                    (_from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object))  # type: ignore[arg-type]
+                )
+    finally:
+        del store
+    ids: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for graph_name, graph in graphs.items():
+        slug = _slug(graph_name)
+        for node in graph.subjects(PEN.sourceFile, None):
+            url, source = graph.value(node, PEN.url), graph.value(node, PEN.sourceFile)
+            ids[slug] = str(url) if url is not None else Path(str(source)).name
+            if graph.value(node, PEN.duplicateOf) is None:
+                text = str(graph.value(node, PEN.text) or "")
+                start = text.find("\n\n") + 2 if graph.value(node, PEN.title) is not None else 0
+                texts[slug] = text[start:]
+    return graphs, ids, texts
 
 
 def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
@@ -427,49 +509,35 @@ def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode |
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _live_article_graphs(settings: Settings) -> dict[URIRef, set[ox.Quad]]:
-    """The article graphs of the live build as quads (empty when nothing is published)."""
-    build_dir = current_build(Path(settings.store))
-    if build_dir is None:
-        return {}
-    prefix = str(graph_iri("article/", base=settings.base_iri))
-    graphs: dict[URIRef, set[ox.Quad]] = {}
-    store = ox.Store.read_only(str(build_dir))
-    try:
-        for quad in named_quads(store):
-            name = quad.graph_name
-            if isinstance(name, ox.NamedNode) and name.value.startswith(prefix):
-                graphs.setdefault(URIRef(name.value), set()).add(quad)
-    finally:
-        del store
-    return graphs
-
-
-def _as_graph(quads: Iterable[ox.Quad]) -> Graph:
-    graph = Graph()
-    for q in quads:
-        graph.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))  # type: ignore[arg-type]
-    return graph
+def _stored(name: URIRef, graph: Graph) -> set[ox.Quad]:
+    # Compared as the store holds them: Oxigraph reads "x" as "x"^^xsd:string and stores
+    # integer-derived types (xsd:nonNegativeInteger ...) as xsd:integer.
+    scratch = ox.Store()
+    scratch.bulk_extend(quads_of_graph(graph, name))
+    return set(scratch)
 
 
 def ingest(
     settings: Settings,
     sources: Sequence[Path | tuple[str, bytes]],
     *,
-    validator: Validator | None = None,
+    checks: bool = True,
+    reasoner: bool = True,
     progress: bool = True,
     n_process: int | None = None,
+    report_file: Path | None = None,
 ) -> BuildSummary:
-    """``kg ingest``: add or replace articles (files, folders, or (name, bytes) pairs)
-    in the published store. The new store is the live one's article graphs, with those
-    of the ingested articles replaced or added, plus fresh reference, ontology and runs
-    graphs, written as a new build and swapped in. Nothing is published when every
-    ingested article's graph is already in the store as it is."""
-    summary = BuildSummary()
-    timer = _Timer(summary)
-    validator = validator if validator is not None else default_validator()
-    with build_lock(Path(settings.store)):
-        with timer.stage("read"):
+    """``kg ingest``: add or replace articles (files, folders, or (name, bytes) pairs) in
+    the published store. An article from a source the store holds replaces it (and the
+    summary says so); an article the store holds as it is changes nothing; a copy of a
+    story in the store is recorded as another publication of it. The new build is the
+    live one's other article graphs plus the new ones, written and swapped in."""
+    summary = BuildSummary("ingest")
+    run = _Run(settings, summary, checks=checks, reasoner=reasoner)
+    with build_lock(Path(settings.store)) as recovered:
+        if recovered:
+            summary.notes.append(recovered)
+        with run.timer.stage("read"):
             paths = [s for s in sources if isinstance(s, Path)]
             files, summary.skipped = collect_files(paths)
             inputs: list[Path | tuple[str, bytes]] = [
@@ -479,22 +547,56 @@ def ingest(
             articles, skipped = read_all(inputs, max_bytes=settings.max_article_bytes)
             summary.skipped += skipped
         if not articles:
-            return _fail(summary, BuildError("no readable articles to ingest"))
-        with timer.stage("copy"):
-            live = _live_article_graphs(settings)
-        has_live = current_build(Path(settings.store)) is not None
+            summary.error = "no readable articles to ingest"
+            return summary
+        with run.timer.stage("copy"):
+            live, ids, texts = _live(settings)
+            previous = live_report(Path(settings.store)) or {}
+        articles, notes = assign_ids(articles, ids)
+        summary.notes += notes
+        run.names = {a.slug: a.source_name for a in articles}
+        index = StoryIndex()
+        index.add_all((slug, text) for slug, text in texts.items())
+        with run.timer.stage("deduplicate"):
+            unique, copies = run.deduplicate(articles, index)
+        with run.timer.stage("extract"):
+            graphs = run.extract(unique, n_process, progress)
+        for part in (graphs, copies):
+            for name in [n for n, g in part.items() if n in live and _stored(n, g) == _stored(n, live[n])]:
+                summary.unchanged.append(run.names[_slug(name)])
+                del part[name]
+        summary.duplicates = [d for d in summary.duplicates if run.names[d.id] not in summary.unchanged]
+        kept = {n: g for n, g in live.items() if n not in graphs and n not in copies}
+        with run.timer.stage("check"):
+            graphs = run.check_merged(graphs, kept)
+            copies = _orphan_copies(run, copies, graphs, kept)
+        summary.articles = [run.names[_slug(n)] for n in sorted(graphs, key=str)]
+        for name in (*graphs, *copies):
+            if name in live:
+                slug = _slug(name)
+                summary.notes.append(f"{run.names[slug]}: replaced the article '{slug}' in the store")
+        in_store = {_slug(n) for n in (*kept, *graphs, *copies)}
+        summary.store_quarantined = _carried_quarantine(previous, summary, in_store)
+        if not graphs and not copies:
+            if not summary.quarantined:
+                return summary  # every article already in the store as it is
+            return _finish(run, {}, {}, report_file)
+        return _finish(run, {**graphs, **copies}, kept, report_file)
 
-        def unchanged(new: Mapping[URIRef, Graph]) -> bool:
-            # Compared as the store holds them: Oxigraph reads "x" as "x"^^xsd:string and
-            # stores integer-derived types (xsd:nonNegativeInteger ...) as xsd:integer.
-            def stored(name: URIRef, graph: Graph) -> set[ox.Quad]:
-                scratch = ox.Store()
-                scratch.bulk_extend(quads_of_graph(graph, name))
-                return set(scratch)
 
-            return has_live and all(name in live and stored(name, g) == live[name] for name, g in new.items())
+def _carried_quarantine(
+    previous: Mapping[str, object], summary: BuildSummary, in_store: set[str]
+) -> list[Quarantined]:
+    """The quarantine of the store after an ingest: what the live build had quarantined
+    and is still not in the store, and what this ingest quarantined."""
+    now = {q.id: q for q in summary.quarantined}
+    carried = [
+        q
+        for q in (_quarantined(item) for item in quarantine_of(previous))
+        if q.id not in in_store and q.id not in now
+    ]
+    return carried + list(summary.quarantined)
 
-        kept = {name: _as_graph(quads) for name, quads in live.items()}
-        return _extract_validate_publish(
-            articles, kept, settings, summary, validator, progress, n_process, unchanged
-        )
+
+def _quarantined(item: Mapping[str, object]) -> Quarantined:
+    return Quarantined(*(str(item.get(k, "")) for k in ("name", "id", "stage", "reason")))

@@ -8,7 +8,8 @@ stored ``pen:text``), ``pen:reportedIn`` the article, ``pen:confidence`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,8 @@ __all__ = [
     "date_literal",
     "event_iri",
     "event_key",
+    "merge_overlapping",
+    "publication_graph",
     "run_graph",
     "run_iri",
 ]
@@ -140,9 +143,6 @@ def _class_word(cls: URIRef) -> str:
     return slugify("".join(" " + c if c.isupper() else c for c in name).strip())
 
 
-_MET = {"meeting", "summit", "talks", "call", "visit"}
-
-
 def _summit_locator(ev: EventFact) -> tuple[str, str] | None:
     """What places a summit in the world, as precisely as one article can know it and in
     words another article can know too: its date to the month (or closer); else its
@@ -162,7 +162,7 @@ def event_key(ev: EventFact, article: str = "") -> str:
     A summit is placed by :func:`_summit_locator` and counted meetings ('their three
     meetings') keep their count; a single meeting, call or visit with no date (a summit
     with neither date nor place) has nothing another article could share, so it is keyed
-    to its ``article``."""
+    to its ``article``; so is every other event with no date or only a year."""
     when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
     if ev.kind == "summit":
         located = _summit_locator(ev)
@@ -196,10 +196,12 @@ def event_key(ev: EventFact, article: str = "") -> str:
         parts.extend(names[:4] or ["unknown"])
         if ev.kind == "summit" and (ev.count or 1) > 1:
             parts.append(f"{ev.count}-meetings")
-        elif ev.kind in _MET and when == "undated" and article:
-            # nothing places it in time (nor, for a summit, in space): the same parties
-            # meet again, so another article's undated meeting of theirs may be another one
-            parts.append(article)
+    vague = when == "undated" or (ev.kind != "summit" and ev.date is not None and ev.date.precision == "year")
+    if vague and article and (ev.kind != "summit" or (ev.count or 1) == 1):
+        # Nothing places it in time (nor, for a summit, in space): the same state fires the
+        # same class of missile, the same parties meet or speak, again and again, so another
+        # article's undated event of theirs may well be another one. Never merged on a guess.
+        parts.append(article)
     if ev.modality != "actual":
         parts.append(ev.modality)
     return "-".join(slugify(p) for p in parts)
@@ -252,35 +254,51 @@ class _Builder:
         self.g = Graph(identifier=article_graph_iri(self.slug, base))
         self.node = article_iri(self.slug, base)
         self.run = run_iri(run, base)
-        self._sentences: set[tuple[int, int]] = set()
         self._mentions: set[tuple[int, int]] = set()
+        self._spans: list[tuple[int, int, int, int]] = []  # mention begin, end; its sentence's
+        self._partition: list[tuple[int, int]] = []
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.g.add((s, p, o))
 
-    def sentence(self, begin: int, end: int) -> URIRef:
-        node = resource_iri("sentence", self.slug, f"{begin}-{end}", base=self.base)
-        if (begin, end) not in self._sentences:
-            self._sentences.add((begin, end))
-            self.add(node, RDF.type, PEN.Sentence)
-            self.add(node, PEN.inArticle, self.node)
-            self.add(node, PEN.beginIndex, _nni(begin))
-            self.add(node, PEN.endIndex, _nni(end))
-            self.add(node, PEN.anchorOf, Literal(self.text[begin:end]))
-        return node
+    def sentence_of(self, begin: int, end: int) -> URIRef:
+        """The sentence node of the mention ``begin:end`` (see :meth:`sentences`)."""
+        for b, e in self._partition:
+            if b <= begin and end <= e:
+                return resource_iri("sentence", self.slug, f"{b}-{e}", base=self.base)
+        raise AssertionError(f"no sentence holds {begin}-{end}")  # the partition covers every mention
 
     def mention(self, span: TextSpan) -> URIRef:
         node = resource_iri("mention", self.slug, f"{span.begin}-{span.end}", base=self.base)
         if (span.begin, span.end) not in self._mentions:
             self._mentions.add((span.begin, span.end))
-            sent = self.sentence(span.sent_begin, span.sent_end)
+            self._spans.append((span.begin, span.end, span.sent_begin, span.sent_end))
             self.add(node, RDF.type, PEN.Mention)
             self.add(node, PEN.inArticle, self.node)
-            self.add(node, PEN.sentence, sent)
             self.add(node, PEN.beginIndex, _nni(span.begin))
             self.add(node, PEN.endIndex, _nni(span.end))
             self.add(node, PEN.anchorOf, Literal(self.text[span.begin : span.end]))
         return node
+
+    def sentences(self) -> None:
+        """The sentence nodes, written last: the parser's sentences and those of the
+        mentions, merged where a mention crosses a boundary (a sentence split after 'U.S.'
+        in 'U.S. Secretary of Defense Lloyd Austin'), so that every mention lies inside its
+        sentence whatever the parser did."""
+        spans = [(b, e) for b, e in self.facts.sentences]
+        spans += [(sb, se) for _b, _e, sb, se in self._spans]
+        spans += [(b, e) for b, e, _sb, _se in self._spans]
+        self._partition = merge_overlapping(spans)
+        for begin, end in self._partition:
+            node = resource_iri("sentence", self.slug, f"{begin}-{end}", base=self.base)
+            self.add(node, RDF.type, PEN.Sentence)
+            self.add(node, PEN.inArticle, self.node)
+            self.add(node, PEN.beginIndex, _nni(begin))
+            self.add(node, PEN.endIndex, _nni(end))
+            self.add(node, PEN.anchorOf, Literal(self.text[begin:end]))
+        for begin, end, _sb, _se in self._spans:
+            mention = resource_iri("mention", self.slug, f"{begin}-{end}", base=self.base)
+            self.add(mention, PEN.sentence, self.sentence_of(begin, end))
 
     def grounded(self, node: URIRef, spans: Iterable[TextSpan], confidence: float) -> None:
         for span in spans:
@@ -302,7 +320,7 @@ class _Builder:
         a = self.article
         n = self.node
         self.add(n, RDF.type, PEN.Article)
-        self.add(n, RDFS.label, Literal(a.title or a.slug))
+        self.add(n, RDFS.label, Literal(a.title or lead_label(a.body) or a.slug))
         if a.title:
             self.add(n, PEN.title, Literal(a.title))
         if a.publisher:
@@ -318,8 +336,6 @@ class _Builder:
         self.add(n, PEN.text, Literal(a.text))
         self.add(n, PEN.sourceFile, Literal(a.source_name))
         self.add(n, PEN.extractedBy, self.run)
-        for begin, end in self.facts.sentences:
-            self.sentence(begin, end)
 
     def mentions(self) -> None:
         for m in self.facts.mentions:
@@ -328,6 +344,10 @@ class _Builder:
 
     def posts(self) -> None:
         for p in self.facts.posts:
+            if p.reference_holding is None and p.post_in is None:
+                # 'said Foreign Ministry spokesperson <name>' with no state named: a post
+                # of no known state or body is no post the graph can state.
+                continue
             person = self.entity(p.person)
             where = p.post_in.label if p.post_in else "unknown"
             title = p.title.strip()
@@ -483,8 +503,43 @@ def article_graph(facts: ArticleFacts, *, base: str, run: ExtractionRun) -> Grap
     iris = b.events()
     b.claims(iris)
     b.attributes()
+    b.sentences()
     return b.g
 
 
-def spans_of(mentions: Sequence[LinkedMention]) -> list[TextSpan]:
-    return [m.span for m in mentions]
+def publication_graph(article: Article, of: str, *, base: str, run: ExtractionRun) -> Graph:
+    """The named graph of an article that repeats the story of the article ``of`` (an id):
+    its own node (title, outlet, date, URL, text, file) and ``pen:duplicateOf``, no facts."""
+    b = _Builder(ArticleFacts(article, sentences=[]), base, run)
+    b.article_node()
+    b.add(b.node, PEN.duplicateOf, article_iri(of, base))
+    return b.g
+
+
+def lead_label(body: str, limit: int = 80) -> str:
+    """A label for an article without a headline: its first sentence, cut at a word.
+
+    >>> lead_label("North Korea fired two missiles on Sunday. Seoul said so.")
+    'North Korea fired two missiles on Sunday.'
+    >>> lead_label("A very long first sentence " * 5)
+    'A very long first sentence A very long first sentence A very long first…'
+    """
+    first = re.split(r"(?<=[.!?])\s+", body.strip(), maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def merge_overlapping(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans merged where they overlap, in order; empty spans dropped.
+
+    >>> merge_overlapping([(0, 10), (12, 20), (8, 14), (30, 31)])
+    [(0, 20), (30, 31)]
+    """
+    out: list[tuple[int, int]] = []
+    for begin, end in sorted(sp for sp in spans if sp[1] > sp[0]):
+        if out and begin < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((begin, end))
+    return out

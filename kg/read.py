@@ -33,14 +33,16 @@ words and at least :data:`MIN_ASCII_LETTER_SHARE` of its letters are ASCII.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
+import stat
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 from urllib.parse import urlparse
 
 from dateutil import parser as date_parser
@@ -68,20 +70,26 @@ from kg.furniture import (
     is_sentence_like,
     is_widget,
     line_words,
+    repeats,
     same_headline,
+    split_glued_date,
 )
 from kg.model import Article
 from kg.namespaces import slugify
 
 __all__ = [
     "ARTICLE_SUFFIXES",
+    "MAX_TEXT_CHARS",
     "MIN_ASCII_LETTER_SHARE",
     "MIN_FUNCTION_WORD_SHARE",
     "is_article_file",
     "read_article",
+    "read_bounded",
 ]
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+# spaCy's nlp.max_length: a longer text raises E088 (and a news article is far shorter).
+MAX_TEXT_CHARS = 1_000_000
 MIN_FUNCTION_WORD_SHARE = 0.12
 MIN_ASCII_LETTER_SHARE = 0.8
 _MIN_WORDS_FOR_LANGUAGE = 8
@@ -191,18 +199,38 @@ def is_article_file(path: Path) -> bool:
 # --- decoding and checks -----------------------------------------------------------------
 
 
+# Byte-order marks, longest first (UTF-32 LE's begins with UTF-16 LE's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def _decode(data: bytes, name: str, max_bytes: int) -> str:
     if len(data) > max_bytes:
-        raise ArticleError(name, f"too large ({len(data)} bytes; the limit is {max_bytes})")
+        raise ArticleError(name, f"too large (more than {max_bytes} bytes, the limit)")
     if not data.strip():
         raise ArticleError(name, "empty")
-    if b"\x00" in data:
-        raise ArticleError(name, f"binary (NUL byte at offset {data.find(0)})")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        raise ArticleError(name, f"not UTF-8 (invalid byte 0x{bad} at offset {exc.start})") from None
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is not None and encoding != "utf-8":
+        # A byte-order mark names the encoding: UTF-16 and UTF-32 text is full of NUL bytes.
+        try:
+            text = data[len(next(b for b, e in _BOMS if e == encoding)) :].decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ArticleError(
+                name, f"not {encoding.upper()} although it begins with its byte-order mark ({exc.reason})"
+            ) from None
+    else:
+        if b"\x00" in data:
+            raise ArticleError(name, f"binary (NUL byte at offset {data.find(0)})")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad = data[exc.start : exc.start + 1].hex()
+            raise ArticleError(name, f"not UTF-8 (invalid byte 0x{bad} at offset {exc.start})") from None
     text = text.removeprefix("\ufeff")
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
     if controls > _MAX_CONTROL_SHARE * len(text):
@@ -241,19 +269,42 @@ def _normalise(text: str) -> list[str]:
     return [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
 
 
+def _unglue_dates(lines: list[str]) -> list[str]:
+    """The lines with a date header glued to the text after it (" date 2024-03-17 People
+    watch …", "Published: 17 March 2024 SEOUL — …") split in two, up to the first body
+    paragraph: pages put the date before a caption or the lead on one line."""
+    out: list[str] = []
+    in_header = True
+    for line in lines:
+        glued = split_glued_date(line) if in_header else None
+        if glued is not None:
+            out += list(glued)
+            line = glued[1]
+        else:
+            out.append(line)
+        in_header = in_header and not is_body_paragraph(line)
+    return out
+
+
 def _clean(
     raw_lines: list[str], meta: ArticleMeta
 ) -> tuple[str, tuple[str, ...], str | None, str | None, date | None, Literal["metadata", "text", "unknown"]]:
-    lines = [_Line(t) for t in raw_lines]
+    lines = [_Line(t) for t in _unglue_dates(raw_lines)]
     content = [ln for ln in lines if ln.text]
 
     def drop(line: _Line, reason: str) -> None:
         if line.keep:
             line.keep, line.reason = False, reason
 
-    # Footer: from a comment form / related-links / copyright marker to the end; tag blocks.
+    # Footer: from a comment form / related-links / copyright marker to the end, when no body
+    # paragraph follows it; such a marker with the body still to come ("© AFP 2023 / …" over
+    # a photo, "READ MORE: …" between paragraphs) is one line of furniture. Tag blocks.
+    last_body = max((i for i, ln in enumerate(content) if is_body_paragraph(ln.text)), default=-1)
     for i, line in enumerate(content):
         if FOOTER_HEAD.match(line.text) and i > 0:
+            if i < last_body:
+                drop(line, "link")
+                continue
             for rest in content[i:]:
                 drop(rest, "footer")
             break
@@ -272,12 +323,17 @@ def _clean(
                 drop(nxt, "tags")
 
     # Line-level furniture anywhere.
-    for line in content:
+    for i, line in enumerate(content):
         if not line.keep:
             continue
         if is_widget(line.text):
             drop(line, "widget")
-        elif is_caption(line.text):
+        elif is_caption(line.text) or (
+            i > 0
+            and content[i - 1].reason in ("caption", "link")
+            and not is_sentence_like(line.text)  # a lead that repeats a caption is the lead
+            and repeats(line.text, content[i - 1].text)
+        ):
             drop(line, "caption")
 
     kept = [ln for ln in content if ln.keep]
@@ -397,6 +453,15 @@ def _slug(name: str, meta: ArticleMeta, title: str | None, text: str) -> str:
     return "article-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def read_bounded(stream: BinaryIO, max_bytes: int, name: str) -> bytes:
+    """At most ``max_bytes`` from ``stream``; raises ArticleError as soon as there is more,
+    without holding more than one byte past the limit in memory."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ArticleError(name, f"too large (more than {max_bytes} bytes, the limit)")
+    return data
+
+
 def read_article(
     source: Path | bytes,
     *,
@@ -415,12 +480,15 @@ def read_article(
     if isinstance(source, Path):
         name = name or source.name
         try:
-            size = source.stat().st_size
+            info = source.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleError(name, "not a regular file")
+            if info.st_size > max_bytes:
+                raise ArticleError(name, f"too large ({info.st_size} bytes; the limit is {max_bytes})")
+            with source.open("rb") as stream:
+                data = read_bounded(stream, max_bytes, name)
         except OSError as exc:
             raise ArticleError(name, f"cannot read ({exc.strerror})") from None
-        if size > max_bytes:
-            raise ArticleError(name, f"too large ({size} bytes; the limit is {max_bytes})")
-        data = source.read_bytes()
         sidecar = find_sidecar(source)
         if sidecar is not None:
             sidecar_meta = load_sidecar(sidecar, name)
@@ -437,6 +505,12 @@ def read_article(
         raise ArticleError(name, "empty (no text left after removing page furniture)")
     _check_english(body, name)
     head = f"{title}\n\n" if title else ""
+    if len(head) + len(body) > MAX_TEXT_CHARS:
+        raise ArticleError(
+            name,
+            f"too long for the language model ({len(head) + len(body):,} characters of text; "
+            f"it reads at most {MAX_TEXT_CHARS:,})",
+        )
     return Article(
         slug=_slug(name, merged, title, body),
         text=head + body,

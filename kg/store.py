@@ -24,14 +24,16 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
+import json
 import os
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -46,12 +48,14 @@ __all__ = [
     "current_build",
     "discard_build",
     "export",
+    "live_report",
     "named_quads",
     "new_build_dir",
     "open_read_only",
     "previous_build",
     "publish",
     "quads_of_graph",
+    "report_path",
     "stats",
     "to_ox",
     "write_build",
@@ -89,23 +93,69 @@ def previous_build(store_dir: Path) -> Path | None:
 
 
 @contextlib.contextmanager
-def build_lock(store_dir: Path) -> Iterator[None]:
+def build_lock(store_dir: Path) -> Iterator[str | None]:
     """Hold the store's writer lock: one build or ingest at a time per store, so that
     pruning never removes a folder another writer is filling. Fails at once (rather than
-    waiting) when another writer holds it."""
+    waiting) when another writer holds it, naming its process.
+
+    The lock is a POSIX record lock (``fcntl.lockf``): the kernel drops it when its
+    process dies, however it dies, and worker processes do not inherit it, so no orphan
+    can keep it. The holder writes its process id into the file; when the last holder
+    died without releasing, the lock is taken over and the context value says so (None
+    otherwise)."""
     store_dir = Path(store_dir)
     store_dir.mkdir(parents=True, exist_ok=True)
-    with open(store_dir / ".lock", "a+") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    key = str(store_dir.resolve())
+    with _HELD_GUARD:  # a record lock does not exclude the process that holds it
+        if key in _HELD:
             raise BuildError(
-                f"another build is writing {store_dir}; try again when it has finished"
-            ) from None
+                f"another build is writing {store_dir} (in this process); try again when it has finished"
+            )
+        _HELD.add(key)
+    fd = os.open(store_dir / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
         try:
-            yield
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = _lock_holder(fd)
+            who = f" (process {holder})" if holder else ""
+            raise BuildError(
+                f"another build is writing {store_dir}{who}; try again when it has finished"
+            ) from None
+        previous = _lock_holder(fd)
+        note = None
+        if previous and previous != os.getpid() and not _alive(previous):
+            note = f"recovered the store's lock from process {previous}, which ended without releasing it"
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield note
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            os.ftruncate(fd, 0)
+            fcntl.lockf(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+        with _HELD_GUARD:
+            _HELD.discard(key)
+
+
+_HELD: set[str] = set()
+_HELD_GUARD = threading.Lock()
+
+
+def _lock_holder(fd: int) -> int | None:
+    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def new_build_dir(store_dir: Path) -> Path:
@@ -121,8 +171,28 @@ def new_build_dir(store_dir: Path) -> Path:
 
 
 def discard_build(build: Path) -> None:
-    """Remove a build folder that was not published (after a failure)."""
+    """Remove a build folder that was not published (after a failure), and its report."""
     shutil.rmtree(build, ignore_errors=True)
+    report_path(build).unlink(missing_ok=True)
+
+
+def report_path(build: Path) -> Path:
+    """Where the report of ``build`` is kept: ``builds/<id>.report.json``, beside the
+    database folder (never inside it, which belongs to the engine)."""
+    return Path(build).with_name(Path(build).name + ".report.json")
+
+
+def live_report(store_dir: Path) -> dict[str, Any] | None:
+    """The report of the live build, or None (nothing published, or a build made before
+    reports were written)."""
+    build = current_build(store_dir)
+    if build is None:
+        return None
+    try:
+        report = json.loads(report_path(build).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None
 
 
 # --- terms --------------------------------------------------------------------------------
@@ -197,6 +267,11 @@ def publish(store_dir: Path, build: Path, *, keep_previous: bool = True) -> Path
     for path in (store_dir / "builds").iterdir():
         if path.is_dir() and path.resolve() not in keep:
             shutil.rmtree(path, ignore_errors=True)
+        elif (
+            path.name.endswith(".report.json")
+            and (path.parent / path.name.removesuffix(".report.json")).resolve() not in keep
+        ):
+            path.unlink(missing_ok=True)
     return before
 
 

@@ -50,6 +50,7 @@ def create_app(
     settings = settings or Settings.load()
     app = Flask(__name__)
     app.config["PENINSULA"] = settings
+    app.config["PENINSULA_SERVES_STORE"] = not data and engine is None
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
 

@@ -23,9 +23,11 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
+from kg.build_report import quarantine_of
 from kg.errors import KGError
 from kg.query import OutputFormat, QueryLimits, QueryPlan, Result, analyse, analyse_update, run_query
 from kg.settings import Settings
+from kg.store import live_report
 from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, StoreSource, UpdateJob
 from server.hardening import TokenThrottle, check_iri
 from server.negotiation import FORMATS, Format, negotiate
@@ -369,6 +371,8 @@ def health() -> Response:
         response.status_code = 503
         return response
     body = {"status": "ok", **stats, "updatable": bool(state.settings.update_token)}
+    if current_app.config.get("PENINSULA_SERVES_STORE"):
+        body["quarantined"] = len(quarantined_articles(state.settings))
     origin = getattr(state.engine, "origin_build", None)
     source = getattr(state.engine, "source", None)
     if state.settings.update_token and isinstance(source, StoreSource):
@@ -381,3 +385,8 @@ def health() -> Response:
         body["published_build"] = published.name if published else None
         body["newer_build_published"] = published is not None and published.name != origin
     return jsonify(body)
+
+
+def quarantined_articles(settings: Settings) -> list[dict[str, object]]:
+    """The articles the live build of the store quarantined, from its report."""
+    return quarantine_of(live_report(Path(settings.store)))

@@ -21,6 +21,7 @@ from kg import canned
 from kg.errors import KGError
 from kg.settings import Settings
 from server.pages import app_reader, render_article
+from server.sparql import quarantined_articles
 from server.ui_facts import (
     EVENT_CLASSES,
     PREFIXES,
@@ -106,7 +107,11 @@ def _articles(reader: Reader, limit: int | None = None) -> list[dict[str, Any]]:
 
 @bp.get("/articles")
 def articles() -> Any:
-    return render_template("articles.html", articles=_articles(app_reader()))
+    """The articles of the graph, newest first, and those the live build quarantined."""
+    quarantined = (
+        quarantined_articles(_settings()) if current_app.config.get("PENINSULA_SERVES_STORE") else []
+    )
+    return render_template("articles.html", articles=_articles(app_reader()), quarantined=quarantined)
 
 
 @bp.get("/article/<slug>")

@@ -43,7 +43,7 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     from kg import pipeline
 
     settings = make_settings(tmp_path_factory.mktemp("built") / "store")
-    summary = pipeline.build(settings, validator=pipeline.default_validator(reasoner=False), progress=False)
+    summary = pipeline.build(settings, reasoner=False, progress=False)
     if summary.exit_code != 0:
         pytest.fail(f"kg build on seeds/ failed:\n{summary.render()}")
     return settings

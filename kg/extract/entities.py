@@ -243,6 +243,26 @@ def _contextual(span: Span, ent: Entity, how: str, linker: Linker) -> tuple[Enti
     return ent, how
 
 
+def _not_a_name(span: Span, label: str) -> bool:
+    """Words the model takes for names of things the reference data does not know, which
+    are none: a hashtag or handle ('#NorthKorea'), a compound modifier ('Cabinet-level',
+    'Moon-era'), a unit before its number ('Mach 10')."""
+    doc = span.doc
+    before = doc.text[span.start_char - 1] if span.start_char > 0 else ""
+    if before in "#@":
+        return True
+    after = doc[span.end] if span.end < len(doc) else None
+    if (
+        after is not None
+        and after.text in ("-", "–")
+        and not span[-1].whitespace_
+        and span.end + 1 < len(doc)
+        and doc[span.end + 1].is_lower
+    ):
+        return True
+    return label == "PERSON" and len(span) == 1 and after is not None and after.like_num
+
+
 def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> tuple[Entity, str] | None:
     gaz = linker.by_iri.get(URIRef(span.ent_id_)) if span.ent_id_ else None
     if gaz is not None and (label != "PERSON" or gaz.cls == PEN.Person):
@@ -286,6 +306,8 @@ def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> 
         return None  # 'Chief Cabinet Secretary' before a name: a title, not a person
     if label == "PERSON" and len(span) == 1 and linker.persons_named(span.text):
         return None  # a surname several known people share, with none of them named before
+    if _not_a_name(span, label):
+        return None
     if not is_proper_name(span, place_head=label == "FAC"):
         if label == "ORG":
             described = article.described(span.text)

@@ -36,8 +36,9 @@ _BELIEF_VERBS = {
 _REPORTING = {"say", "tell", "announce", "report", "add", "confirm", "state"}
 _PLAN_VERBS = {"plan", "schedule", "intend", "aim", "prepare", "seek", "hope", "want"}
 # verbs of commitment plan what their infinitive tells ('agreed to hold a summit every
-# year', 'vowed to launch more'), but not what they merely govern ('agreed at the summit')
-_COMMIT_VERBS = {"agree", "decide", "pledge", "promise", "vow", "propose", "offer", "resolve"}
+# year', 'vowed to launch more', 'threatened to fire missiles toward Guam'), but not what
+# they merely govern ('agreed at the summit'); a threat is an intention announced, not a deed
+_COMMIT_VERBS = {"agree", "decide", "pledge", "promise", "vow", "propose", "offer", "resolve", "threaten"}
 _MODALS = {"will", "would", "could", "may", "might", "shall", "'ll"}
 HEDGES = {
     "appear",

@@ -90,9 +90,24 @@ def facts_of(article: Article, doc: Doc, *, base: str) -> ArticleFacts:
     anchor_relative_dates(events)
     drop_represented_states(events, posts)
     type_summits(events, posts, _head_terms(base), article.published)
+    the_launching_state(events)
     return ArticleFacts(
         article, sentences_of(doc), mentions.mentions, posts, events, merge_entity_claims(claims), attributes
     )
+
+
+def the_launching_state(events: list[EventFact]) -> None:
+    """A launch or test told without who made it ('two ballistic missiles had been fired
+    from near Sunan') is by the one state the article's other launches and tests name, when
+    they name exactly one; with none or several, it stays unknown."""
+    families = ("launch", "nuclear-test", "test")
+    states = {s.iri: s for e in events if e.kind in families and (s := e.first("launchingState")) is not None}
+    if len(states) != 1:
+        return
+    (state,) = states.values()
+    for ev in events:
+        if ev.kind in families and not ev.roles.get("launchingState"):
+            ev.add_role("launchingState", state)
 
 
 def anchor_relative_dates(events: list[EventFact]) -> None:

@@ -4,8 +4,9 @@ merges them on a guess nor breaks the shapes (one pen:earliest, one pen:latest).
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
 
 from kg import pipeline
 from kg.disagreements import separate_disagreeing_reports
@@ -13,6 +14,7 @@ from kg.extract import extract_batch
 from kg.model import Article
 from kg.namespaces import DEFAULT_BASE, PEN, graph_iri, resource_iri
 from kg.settings import Settings
+from kg.validate import validate
 
 EVENT = resource_iri("summit", "beijing-a-b")
 CLAIM = resource_iri("claim", "x", "1-2")
@@ -65,4 +67,14 @@ def test_summits_in_one_city_in_different_years_build_and_validate(settings: Set
     dataset = pipeline.assemble(graphs, settings=settings, run=run)
     dated = {s for name, g in dataset.items() if name in graphs for s in g.subjects(PEN.earliest, None)}
     assert len(dated) == 2
-    assert pipeline.validate_dataset(dataset, settings, pipeline.default_validator(reasoner=False))
+    report = validate(_as_dataset(dataset), ontology_dir=Path(settings.ontology_dir), reasoner=False)
+    assert report.conforms, report.summary()
+
+
+def _as_dataset(graphs: dict[URIRef, Graph]) -> Dataset:
+    out = Dataset()
+    for name, graph in graphs.items():
+        target = out.graph(name)
+        for triple in graph:
+            target.add(triple)
+    return out

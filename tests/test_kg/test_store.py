@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -150,13 +152,54 @@ def test_one_writer_at_a_time(tmp_path: Path) -> None:
             except BuildError as exc:
                 errors.append(exc)
 
-        # flock is per open file description, so a second open in this process conflicts too
         thread = threading.Thread(target=other)
         thread.start()
         thread.join()
         assert len(errors) == 1 and "another build" in str(errors[0])
     with build_lock(tmp_path):  # released
         pass
+
+
+_HOLD = """
+import sys, time
+from pathlib import Path
+from kg.store import build_lock
+with build_lock(Path(sys.argv[1])):
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def _holder(store: Path) -> subprocess.Popen[str]:
+    """Another process holding the store's lock (for 30 s at most)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(store), "30"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    return holder
+
+
+def test_another_process_holding_the_lock_is_named(tmp_path: Path) -> None:
+    with _holder(tmp_path) as holder:
+        try:
+            with (
+                pytest.raises(BuildError, match=rf"another build is writing .* \(process {holder.pid}\)"),
+                build_lock(tmp_path),
+            ):
+                pass
+        finally:
+            holder.kill()
+
+
+def test_a_lock_whose_holder_was_killed_is_recovered_with_a_message(tmp_path: Path) -> None:
+    with _holder(tmp_path) as holder:
+        holder.kill()  # kill -9: no chance to release or to clean the file
+    with build_lock(tmp_path) as note:
+        assert (
+            note == f"recovered the store's lock from process {holder.pid}, which ended without releasing it"
+        )
+    with build_lock(tmp_path) as note:  # released cleanly this time: nothing to say
+        assert note is None
 
 
 def test_rdflib_terms_convert() -> None:
