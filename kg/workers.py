@@ -14,7 +14,7 @@ writer takes a checkpoint (``Store.backup``, hard links, cheap); readers open th
 checkpoint read-only on their next job, so a query never reads a store another process is
 writing.
 
-Limits (docs/decisions/0010): while it waits, the parent reads the worker's resident
+Limits (docs/decisions/0011): while it waits, the parent reads the worker's resident
 memory every 50 ms and stops a worker whose query added more than ``memory_limit_mb``
 (``QueryMemoryError``); the worker also caps its own data segment (``RLIMIT_DATA``) a
 little above that, so an allocation too large to be seen growing fails in the worker.
