@@ -447,3 +447,43 @@ def test_the_quarantine_is_shown_by_stats_health_and_the_articles_page(
         assert "IndexError: list index out of range" in page
     finally:
         close_app(app)
+
+
+@pytest.mark.slow
+def test_a_build_killed_at_any_stage_leaves_the_previous_build_live(tmp_path: Path) -> None:
+    """kill -9 of a rebuild at moments spread over its run (reading, extraction, checks,
+    writing): the live build is always the previous one, whole, or the new one, whole."""
+    first, second, store = tmp_path / "first", tmp_path / "second", tmp_path / "store"
+    first.mkdir()
+    for name in ("03_hwasong15_2017.txt", "10_nuclear_test_2017.txt"):
+        (first / name).write_text((ARTICLES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    _distinct_articles(second, pipeline.PARALLEL_THRESHOLD + 4)
+    kg = Path(sys.executable).with_name("kg")
+    env = {**os.environ, "PENINSULA_STORE": str(store)}
+    done = subprocess.run(
+        [str(kg), "build", "--seeds", str(first)], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr
+    live = current_build(store)
+    quads = sum(1 for _ in open_read_only(store))
+
+    for delay in (0.5, 2.0, 5.0, 9.0, 14.0, 20.0):
+        with subprocess.Popen(
+            [str(kg), "build", "--seeds", str(second)], env=env, stderr=subprocess.DEVNULL
+        ) as build:
+            try:
+                build.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                build.kill()
+                build.wait()
+        now = current_build(store)
+        assert now is not None
+        if now == live:
+            assert sum(1 for _ in open_read_only(store)) == quads  # the previous build, whole
+        else:  # the rebuild finished before the kill: the new build, whole, with its report
+            assert live_report(store) is not None and live_report(store)["published"] is True  # type: ignore[index]
+            live, quads = now, sum(1 for _ in open_read_only(store))
+    again = subprocess.run(
+        [str(kg), "build", "--seeds", str(first)], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert again.returncode == 0, again.stderr
