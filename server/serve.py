@@ -7,6 +7,7 @@ worker processes of ``kg.workers``, which the threads wait on without holding th
 from __future__ import annotations
 
 import ipaddress
+import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -51,6 +52,9 @@ def serve(settings: Settings, data: Sequence[Path] | None = None) -> int:
     Returns 0."""
     from server.app import close_app, create_app
     from server.http_guard import create_guarded_server
+
+    if not logging.getLogger().handlers:  # warnings (wrong tokens, slow clients) with a time
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
 
     app = create_app(settings, data=data)
     server = create_guarded_server(

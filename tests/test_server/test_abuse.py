@@ -210,3 +210,24 @@ def test_an_update_server_keeps_its_copy_and_names_a_newer_build(
         server.sparql, params={"query": "SELECT ?o { <http://ex/a> <http://ex/p> ?o }"}, timeout=10
     ).json()["results"]["bindings"]
     assert [r["o"]["value"] for r in rows] == ["first"]
+
+
+def test_wrong_tokens_are_logged_by_the_server_without_the_token(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    token, guess = "the-real-token-0123456789", "a-wrong-guess-9876543210"
+    server = start_server(data=[FIXTURE], env={"PENINSULA_UPDATE_TOKEN": token})
+    for _ in range(3):
+        response = requests.post(
+            server.sparql,
+            data={"update": "CLEAR ALL"},
+            headers={"Authorization": f"Bearer {guess}"},
+            timeout=10,
+        )
+        assert response.status_code == 401
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and "(3 in the last minute)" not in "".join(server.output):
+        time.sleep(0.1)
+    output = "".join(server.output)
+    assert "WARNING: wrong or missing update token from 127.0.0.1 on /sparql (3 in the last minute)" in output
+    assert token not in output and guess not in output
