@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.engine_jobs import DumpJob, QueryJob, rdf_format_for_path
-from kg.errors import QueryError, QueryRefusedError
+from kg.errors import QueryError
 from kg.query import OutputFormat, Result
 from kg.store import to_ox
 
@@ -41,12 +42,15 @@ def graph_node(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:
 
 
 def evaluate_query(store: ox.Store, job: QueryJob) -> Result:
-    """Run one query on ``store`` and serialise it as ``job.output`` asks."""
-    for iri in job.check_graphs:
-        if not store.contains_named_graph(ox.NamedNode(iri)):
-            raise QueryRefusedError(
-                f"graph <{iri}> is not in this store; this endpoint reads no graph from elsewhere"
-            )
+    """Run one query on ``store`` and serialise it as ``job.output`` asks. A graph of the
+    dataset that the store does not hold is an empty graph, as in Fuseki and Oxigraph's
+    server (never fetched); the result lists it in ``empty_graphs``."""
+    missing = tuple(g for g in job.check_graphs if not store.contains_named_graph(ox.NamedNode(g)))
+    result = _evaluate(store, job)
+    return replace(result, empty_graphs=missing) if missing else result
+
+
+def _evaluate(store: ox.Store, job: QueryJob) -> Result:
     kwargs: dict[str, Any] = {}
     if job.default_graphs or job.named_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs] or ox.DefaultGraph()

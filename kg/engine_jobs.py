@@ -28,6 +28,7 @@ __all__ = [
     "GraphWriteJob",
     "Job",
     "QueryJob",
+    "QueryMemoryError",
     "ReadOnlyError",
     "Source",
     "StatsJob",
@@ -43,7 +44,12 @@ class EngineCrashedError(KGError):
 
 
 class WorkersBusyError(QueryTimeoutError):
-    """Every worker stayed busy for the whole time limit; the request never started."""
+    """Every worker stayed busy for the whole wait limit, or too many requests were waiting
+    already; the request never started."""
+
+
+class QueryMemoryError(KGError):
+    """A query took its worker past the memory limit; the worker was stopped and replaced."""
 
 
 class GraphNotFoundError(KGError):
@@ -75,7 +81,8 @@ Source = StoreSource | FilesSource
 @dataclass(frozen=True)
 class QueryJob:
     """A SPARQL query and how to answer it: the output format, the dataset (``default_graphs``,
-    ``named_graphs``; ``check_graphs`` must exist), the row cap and pre-bound variables."""
+    ``named_graphs``; ``check_graphs`` are looked up, and those missing reported as empty), the
+    row cap and pre-bound variables."""
 
     text: str
     output: OutputFormat

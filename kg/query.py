@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import urljoin
 
@@ -29,12 +29,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "OutputFormat",
+    "QueryLimits",
     "QueryPlan",
     "Result",
     "Token",
     "UpdatePlan",
     "analyse",
     "analyse_update",
+    "check_shape",
     "run_query",
     "tokenize",
 ]
@@ -68,6 +70,7 @@ class Result:
     kind: Kind
     truncated: bool = False
     max_rows: int | None = None
+    empty_graphs: tuple[str, ...] = ()  # graphs the dataset named that the store does not hold
 
 
 # --------------------------------------------------------------------- tokenizer
@@ -137,6 +140,109 @@ def tokenize(text: str) -> Iterator[Token]:
 
 
 @dataclass(frozen=True)
+class QueryLimits:
+    """The shape a query may have before it reaches the engine (the settings
+    ``max_query_depth``, ``max_expression_terms``, ``max_group_elements``,
+    ``max_path_steps``). pyoxigraph 0.5 recurses over its algebra: a flat chain of 5,000 to
+    10,000 ``||``, ``+``, UNIONs or MINUSes overflows the worker's stack (a segfault), and
+    planning a group of a few hundred patterns, or a path of a thousand steps, takes minutes.
+    ``group_elements`` None leaves groups unchecked (updates: INSERT DATA may be long)."""
+
+    depth: int = 200
+    expression_terms: int = 1000
+    group_elements: int | None = 100
+    path_steps: int = 100
+
+
+# Binary operators of expressions and paths; each one adds a level to the engine's tree.
+_CHAIN_OPS = frozenset({"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^"})
+_CHAIN_WORDS = frozenset({"UNION"})
+_GROUP_WORDS = frozenset({"OPTIONAL", "MINUS", "FILTER", "BIND", "VALUES", "GRAPH", "SERVICE", "UNION"})
+_PATTERN_SEPARATORS = frozenset({".", ";", ","})
+
+
+class _Group:
+    __slots__ = ("brace", "elements", "path", "terms")
+
+    def __init__(self, brace: bool) -> None:
+        self.brace = brace  # a group graph pattern { }, not ( ) or [ ]
+        self.terms = 0
+        self.elements = 1
+        self.path = 0
+
+
+def check_shape(tokens: Sequence[Token], limits: QueryLimits) -> None:
+    """Refuse (``QueryRefusedError``) a query whose shape is past ``limits``: brackets
+    nested too deep, a flat chain of operators too long in one bracket, too many patterns in
+    one group, a property path of too many steps. One pass over the tokens."""
+    depth = max((t.depth for t in tokens), default=0) + 1
+    if tokens and depth > limits.depth:
+        raise QueryRefusedError(
+            f"the query nests brackets {depth} deep; this endpoint accepts at most {limits.depth}"
+        )
+    stack = [_Group(True)]
+    for tok in tokens:
+        group = stack[-1]
+        text = tok.text
+        if tok.kind == "punct":
+            if text in _OPEN:
+                stack.append(_Group(text == "{"))
+                continue
+            if text in _CLOSE:
+                if len(stack) > 1:
+                    inner = stack.pop()
+                    if not inner.brace:  # a bracketed sub-path or sub-expression goes on
+                        stack[-1].path += inner.path
+                        _check_path(stack[-1], limits)
+                continue
+            if text in _CHAIN_OPS:
+                group.terms += 1
+                if group.terms > limits.expression_terms:
+                    raise QueryRefusedError(
+                        f"the query chains more than {limits.expression_terms} operators in one "
+                        "expression or bracket; this endpoint accepts at most "
+                        f"{limits.expression_terms} (split it, or use IN / VALUES)"
+                    )
+                if text in ("/", "|"):
+                    group.path += 1
+                    _check_path(group, limits)
+                continue
+            if group.brace and text in _PATTERN_SEPARATORS:
+                group.path = 0
+                _count_element(group, limits)
+            continue
+        if tok.kind == "word":
+            word = text.upper()
+            if word in _CHAIN_WORDS:
+                group.terms += 1
+                if group.terms > limits.expression_terms:
+                    raise QueryRefusedError(
+                        f"the query joins more than {limits.expression_terms} patterns by UNION in "
+                        f"one group; this endpoint accepts at most {limits.expression_terms}"
+                    )
+            if group.brace and word in _GROUP_WORDS:
+                group.path = 0
+                _count_element(group, limits)
+
+
+def _count_element(group: _Group, limits: QueryLimits) -> None:
+    group.elements += 1
+    if limits.group_elements is not None and group.elements > limits.group_elements:
+        raise QueryRefusedError(
+            f"a group {{ }} of the query holds more than {limits.group_elements} triple patterns, "
+            f"OPTIONALs, MINUSes, FILTERs and BINDs; this endpoint accepts at most {limits.group_elements}"
+        )
+
+
+def _check_path(group: _Group, limits: QueryLimits) -> None:
+    if group.path >= limits.path_steps:
+        raise QueryRefusedError(
+            f"the query has a property path (or a division chain) of more than {limits.path_steps} "
+            f"steps; this endpoint accepts at most {limits.path_steps}"
+        )
+
+
+@dataclass(frozen=True)
 class QueryPlan:
     """What the checks found in a query, and the text to give the engine (with the row
     cap applied to a SELECT as a LIMIT)."""
@@ -163,16 +269,12 @@ class UpdatePlan:
 class _Scan:
     """One pass over the tokens: prefixes, base, depth, and the refused constructs."""
 
-    def __init__(self, text: str, *, max_depth: int, allow_list: Sequence[str]) -> None:
+    def __init__(self, text: str, *, limits: QueryLimits, allow_list: Sequence[str]) -> None:
         self.tokens = list(tokenize(text))
         self.prefixes: dict[str, str] = {}
         self.base: str | None = None
         self.allow = set(allow_list)
-        depth = max((t.depth for t in self.tokens), default=0) + 1
-        if self.tokens and depth > max_depth:
-            raise QueryRefusedError(
-                f"the query nests brackets {depth} deep; this endpoint accepts at most {max_depth}"
-            )
+        check_shape(self.tokens, limits)
         self._declarations()
 
     def _declarations(self) -> None:
@@ -244,14 +346,17 @@ def analyse(
     max_depth: int = 200,
     allow_list: Sequence[str] = (),
     max_rows: int | None = None,
+    limits: QueryLimits | None = None,
 ) -> QueryPlan:
     """Check a query before it reaches the engine.
 
     Raises ``QueryRefusedError`` for LOAD, for SERVICE to an endpoint not in
     ``allow_list``, and for nesting deeper than ``max_depth`` (pyoxigraph 0.5 crashes on a
     few thousand nested brackets). For a SELECT and a ``max_rows``, the returned text asks
-    the engine for at most ``max_rows + 1`` rows, so that truncation can be detected."""
-    scan = _Scan(text, max_depth=max_depth, allow_list=allow_list)
+    the engine for at most ``max_rows + 1`` rows, so that truncation can be detected.
+    ``limits`` (default: ``QueryLimits(depth=max_depth)``) also bounds flat operator chains,
+    groups and paths (see ``check_shape``)."""
+    scan = _Scan(text, limits=limits or QueryLimits(depth=max_depth), allow_list=allow_list)
     scan.refuse_outbound()
     form = scan.form()
     graphs = scan.dataset_graphs()
@@ -286,12 +391,14 @@ def analyse_update(
     allow_list: Sequence[str] = (),
     using_graphs: Sequence[str] = (),
     using_named_graphs: Sequence[str] = (),
+    limits: QueryLimits | None = None,
 ) -> UpdatePlan:
     """Check an update: LOAD and SERVICE are refused as in queries; protocol
     ``using-graph-uri``/``using-named-graph-uri`` conflict with ``USING``/``WITH`` in the
     text (SPARQL 1.1 Protocol §2.2.3) and are otherwise added to each DELETE/INSERT
-    operation as ``USING`` clauses."""
-    scan = _Scan(text, max_depth=max_depth, allow_list=allow_list)
+    operation as ``USING`` clauses. Groups are not counted (INSERT DATA may be long)."""
+    limits = limits or QueryLimits(depth=max_depth)
+    scan = _Scan(text, limits=replace(limits, group_elements=None), allow_list=allow_list)
     scan.refuse_outbound()
     if not using_graphs and not using_named_graphs:
         return UpdatePlan(text)
@@ -338,13 +445,15 @@ def run_query(
     allow_list: Sequence[str] = (),
     base_iri: str | None = None,
     plan: QueryPlan | None = None,
+    limits: QueryLimits | None = None,
 ) -> Result:
     """Check and run one query in ``engine`` (see ``kg.workers``).
 
     ``output`` is one format, or a mapping from result kind ('solutions', 'boolean',
     'graph') to format when the caller lets the query form decide. Graphs named by
-    ``FROM``/``FROM NAMED``, ``default_graph_uris`` and ``named_graph_uris`` must be in the
-    store (nothing is fetched); protocol graphs override the query's ``FROM``. ``bindings``
+    ``FROM``/``FROM NAMED``, ``default_graph_uris`` and ``named_graph_uris`` that the store
+    does not hold are empty graphs (nothing is ever fetched; ``Result.empty_graphs`` lists
+    them); protocol graphs override the query's ``FROM``. ``bindings``
     maps variable names to rdflib terms, bound by the engine (never pasted into text).
 
     ``plan`` is ``analyse(text, ...)`` with these same ``max_depth``, ``allow_list`` and
@@ -353,7 +462,7 @@ def run_query(
     from kg.workers import QueryJob
 
     if plan is None:
-        plan = analyse(text, max_depth=max_depth, allow_list=allow_list, max_rows=max_rows)
+        plan = analyse(text, max_depth=max_depth, allow_list=allow_list, max_rows=max_rows, limits=limits)
     if isinstance(output, OutputFormat):
         fmt = output
     else:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -178,7 +179,30 @@ class Writer:
         return not exists
 
 
-def worker_main(conn: Connection, source: Source, writer_dir: str | None, snapshots: bool) -> None:
+def _cap_data_segment(limit_mb: int) -> None:
+    """Cap this process's data segment (``RLIMIT_DATA``: heap and private writable
+    mappings, not the store's files) at what it holds now plus ``limit_mb`` and a margin:
+    the backstop of the parent's watch of resident memory, for an allocation too large to
+    be seen growing. Rust aborts when an allocation fails; the parent reads that exit."""
+    if limit_mb <= 0 or not sys.platform.startswith("linux"):
+        return
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            data_kb = next(int(line.split()[1]) for line in f if line.startswith("VmData:"))
+    except (OSError, StopIteration, ValueError):
+        return
+    cap = data_kb * 1024 + limit_mb * 1024 * 1024 + (256 << 20)
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+
+
+def worker_main(
+    conn: Connection, source: Source, writer_dir: str | None, snapshots: bool, memory_limit_mb: int = 0
+) -> None:
     """Body of a worker process: load, say ready, then answer jobs until the pipe closes."""
     try:
         handler: Dataset | Writer = (
@@ -187,6 +211,7 @@ def worker_main(conn: Connection, source: Source, writer_dir: str | None, snapsh
     except (OSError, KGError, SyntaxError, ValueError) as exc:
         conn.send(("fatal", f"{type(exc).__name__}: {exc}"))
         return
+    _cap_data_segment(memory_limit_mb)
     conn.send(("ready", handler.snapshot if isinstance(handler, Writer) else None))
     while True:
         try:

@@ -14,6 +14,19 @@ writer takes a checkpoint (``Store.backup``, hard links, cheap); readers open th
 checkpoint read-only on their next job, so a query never reads a store another process is
 writing.
 
+Limits (docs/decisions/0011): while it waits, the parent reads the worker's resident
+memory every 50 ms and stops a worker whose query added more than ``memory_limit_mb``
+(``QueryMemoryError``); the worker also caps its own data segment (``RLIMIT_DATA``) a
+little above that, so an allocation too large to be seen growing fails in the worker.
+Readers are of two lanes: ``size`` general workers, and ``short_workers`` kept for short
+jobs, which take a job only while every general worker is busy and for at most
+``short_s``. A job that outlasts that is moved to the general lane and its fingerprint
+remembered, so it never takes a short worker again: cheap queries are answered while long
+ones run; and a job that has run longer than ``short_s`` on a general worker runs at a
+lower CPU priority (nice 10) until it ends, so the short lane keeps the cores it needs. A
+request waits at most ``queue_wait_s`` for a worker, and at most
+``max_queued`` wait at once; past either it gets ``WorkersBusyError`` (503, Retry-After).
+
 The modules of the engine: :mod:`kg.engine_jobs` (sources, jobs, errors),
 :mod:`kg.engine_core` (running a job on a store), :mod:`kg.worker_main` (the worker
 process) and this one (the pool the parent keeps, and ``LocalEngine`` for running jobs in
@@ -23,13 +36,18 @@ this process). The job vocabulary is re-exported here, so callers import it from
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import hashlib
 import multiprocessing as mp
+import os
 import queue
 import shutil
+import signal
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,6 +64,7 @@ from kg.engine_jobs import (
     GraphWriteJob,
     Job,
     QueryJob,
+    QueryMemoryError,
     ReadOnlyError,
     Source,
     StatsJob,
@@ -67,6 +86,7 @@ __all__ = [
     "GraphWriteJob",
     "LocalEngine",
     "QueryJob",
+    "QueryMemoryError",
     "ReadOnlyError",
     "StatsJob",
     "StoreSource",
@@ -92,13 +112,26 @@ def _context() -> Any:
     return mp.get_context("spawn")
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_WATCH_S = 0.05  # how often a waiting parent reads its worker's memory
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_LOW_PRIORITY = 10  # nice value of a worker whose job has outlasted the short lane's limit
+
+
 class _Worker:
-    def __init__(self, source: Source, writer_dir: str | None = None, snapshots: bool = False) -> None:
+    def __init__(
+        self,
+        source: Source,
+        writer_dir: str | None = None,
+        snapshots: bool = False,
+        memory_limit_mb: int = 0,
+        lane: str = "general",
+    ) -> None:
         ctx = _context()
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=worker_main,
-            args=(child, source, writer_dir, snapshots),
+            args=(child, source, writer_dir, snapshots, memory_limit_mb),
             daemon=True,
             name="kg-query-worker",
         )
@@ -106,6 +139,17 @@ class _Worker:
         child.close()
         self.ready = False
         self.snapshot: str | None = None
+        self.lane = lane
+        self.memory_limit = memory_limit_mb * 1024 * 1024
+        self.baseline = 0  # resident bytes when ready: what a query adds is measured above it
+
+    def rss(self) -> int:
+        """Resident bytes of the worker (0 where /proc is not there)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as f:
+                return int(f.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            return 0
 
     def wait_ready(self, timeout_s: float) -> None:
         if self.ready:
@@ -119,18 +163,52 @@ class _Worker:
         if message[0] != "ready":
             raise EngineCrashedError(f"a query worker could not load the dataset: {message[1]}")
         self.ready, self.snapshot = True, message[1]
+        self.baseline = self.rss()
 
-    def call(self, job: Job, snapshot: str | None, timeout_s: float) -> Any:
+    def call(
+        self,
+        job: Job,
+        snapshot: str | None,
+        timeout_s: float,
+        lower_after_s: float | None = None,
+        cpu_limit_s: float | None = None,
+    ) -> Any:
+        """Send ``job`` and wait for the reply, watching memory and time. A job still
+        running after ``lower_after_s`` gets a lower CPU priority (nice 10) until it ends,
+        so that short jobs on other workers keep the cores they need. A job that has used
+        more than ``cpu_limit_s`` of CPU time is stopped as one past its time limit: on a
+        busy machine a short job waits for a core, and its wall-clock time says little."""
+        cpu_start = self.cpu_seconds() if cpu_limit_s is not None else 0.0
         self.conn.send((job, snapshot))
-        if not self.conn.poll(timeout_s):
-            raise QueryTimeoutError(
-                f"the query ran longer than this endpoint's limit of {timeout_s:g} s and was stopped"
-            )
+        start = time.monotonic()
+        deadline = start + timeout_s
+        lowered = False
+        try:
+            while not self.conn.poll(max(0.0, min(_WATCH_S, deadline - time.monotonic()))):
+                if self.memory_limit and self.rss() - self.baseline > self.memory_limit:
+                    raise QueryMemoryError(self._over_memory())
+                now = time.monotonic()
+                if now >= deadline:
+                    raise QueryTimeoutError(
+                        f"the query ran longer than this endpoint's limit of {timeout_s:g} s and was stopped"
+                    )
+                if lower_after_s is not None and not lowered and now - start >= lower_after_s:
+                    lowered = self._nice(_LOW_PRIORITY)
+                if cpu_limit_s is not None and self.cpu_seconds() - cpu_start > cpu_limit_s:
+                    raise QueryTimeoutError(
+                        f"the query used more than {cpu_limit_s:g} s of CPU on the worker kept for short queries"
+                    )
+        finally:
+            if lowered:
+                self._nice(0)
         try:
             reply = self.conn.recv()
         except (EOFError, OSError):
             self.process.join(1)
             code = self.process.exitcode
+            if self.memory_limit and code == -signal.SIGABRT:
+                # the worker's own RLIMIT_DATA refused an allocation: Rust aborts on that
+                raise QueryMemoryError(self._over_memory()) from None
             raise EngineCrashedError(
                 f"the query engine crashed on this request (worker exit code {code}); "
                 "the service continues with a fresh worker"
@@ -138,6 +216,33 @@ class _Worker:
         if reply[0] == "ok":
             return reply[1]
         raise _ERRORS.get(reply[1], QueryError)(reply[2])
+
+    def cpu_seconds(self) -> float:
+        """CPU time the worker has used (user + system), 0 where /proc is not there."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _TICKS
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def _nice(self, value: int) -> bool:
+        """Set the worker's nice value; False where that is not allowed (raising it back
+        to 0 needs privileges on most systems: the worker then stays lower, harmlessly)."""
+        if not hasattr(os, "setpriority"):
+            return False
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, value)
+        except OSError:
+            return False
+        return True
+
+    def _over_memory(self) -> str:
+        return (
+            f"the query needed more than this endpoint's memory limit of "
+            f"{self.memory_limit // (1024 * 1024)} MiB per query and was stopped; "
+            "narrow it (fewer rows, a LIMIT, no cross product)"
+        )
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
@@ -179,7 +284,9 @@ class LocalEngine:
 
 
 class WorkerPool:
-    """``size`` reader processes (and a writer when ``updatable``), started on first use."""
+    """``size`` general reader processes, ``short_workers`` more for short jobs, and a
+    writer when ``updatable``; started on first use. See the module's docstring for the
+    limits (``memory_limit_mb``, ``short_s``, ``queue_wait_s``, ``max_queued``)."""
 
     def __init__(
         self,
@@ -188,15 +295,28 @@ class WorkerPool:
         size: int = 2,
         updatable: bool = False,
         start_timeout_s: float = 600.0,
+        short_workers: int = 0,
+        short_s: float = 0.5,
+        queue_wait_s: float | None = None,
+        max_queued: int | None = None,
+        memory_limit_mb: int = 0,
     ) -> None:
         self.source = source
         self.size = max(1, size)
+        self.short_workers = max(0, short_workers)
+        self.short_s = short_s
+        self.queue_wait_s = queue_wait_s
+        self.max_queued = max_queued
+        self.memory_limit_mb = max(0, memory_limit_mb)
         self.updatable = updatable
         self.start_timeout_s = start_timeout_s
         # Last in, first out: a request takes the worker that finished most recently, so
         # sequential requests stay on one worker whose dataset is hot in the CPU caches.
         # Round robin over per-process copies measured up to 2x slower on mid-size queries.
-        self._idle: queue.Queue[_Worker] = queue.LifoQueue()
+        self._idle: dict[str, list[_Worker]] = {"general": [], "short": []}
+        self._cond = threading.Condition()
+        self._waiting = 0
+        self._long: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._writer: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._started = False
@@ -204,6 +324,7 @@ class WorkerPool:
         self._snapshot: str | None = None
         self._workdir: str | None = None
         self._all: set[_Worker] = set()
+        self.origin_build: str | None = None  # the build an updatable pool's copy was made from
 
     # -- life cycle
     def start(self) -> None:
@@ -213,12 +334,18 @@ class WorkerPool:
             if self._closed:
                 raise EngineCrashedError("the query engine has been shut down")
             if self.updatable:
+                if isinstance(self.source, StoreSource):
+                    from kg.store import current_build
+
+                    build = current_build(Path(self.source.store_dir))
+                    self.origin_build = build.name if build else None
                 self._workdir = tempfile.mkdtemp(prefix="peninsula-rw-")
                 writer = self._spawn(writer=True)
                 writer.wait_ready(self.start_timeout_s)
                 self._snapshot = writer.snapshot
                 self._writer.put(writer)
             readers = [self._spawn() for _ in range(self.size)]
+            readers += [self._spawn(lane="short") for _ in range(self.short_workers)]
             # Started means every reader holds the dataset: loading files in memory takes
             # seconds and both cores, so `kg serve` must not say it listens (nor a benchmark
             # start timing) before. The readers load side by side; a failure stops them all.
@@ -230,12 +357,19 @@ class WorkerPool:
                     reader.kill()
                     self._all.discard(reader)
                 raise
-            for reader in readers:
-                self._idle.put(reader)
+            with self._cond:
+                for reader in readers:
+                    self._idle[reader.lane].append(reader)
             self._started = True
 
-    def _spawn(self, writer: bool = False) -> _Worker:
-        worker = _Worker(self.source, self._workdir if writer else None, snapshots=self.updatable)
+    def _spawn(self, writer: bool = False, lane: str = "general") -> _Worker:
+        worker = _Worker(
+            self.source,
+            self._workdir if writer else None,
+            snapshots=self.updatable,
+            memory_limit_mb=0 if writer else self.memory_limit_mb,
+            lane=lane,
+        )
         self._all.add(worker)
         return worker
 
@@ -249,6 +383,8 @@ class WorkerPool:
             self._all.clear()
             if self._workdir:
                 shutil.rmtree(self._workdir, ignore_errors=True)
+        with self._cond:
+            self._cond.notify_all()
 
     def __enter__(self) -> WorkerPool:
         self.start()
@@ -259,39 +395,126 @@ class WorkerPool:
 
     # -- running
     def run(self, job: Job, *, timeout_s: float) -> Any:
-        """Run ``job`` in a free worker within ``timeout_s`` (waiting for a free worker
-        counts too). Raises QueryTimeoutError, EngineCrashedError or the job's error."""
+        """Run ``job`` in a free worker within ``timeout_s``. Raises QueryTimeoutError,
+        QueryMemoryError, WorkersBusyError, EngineCrashedError or the job's error."""
         self.start()
-        writes = isinstance(job, WRITES)
-        if writes and not self.updatable:
-            raise ReadOnlyError("this endpoint is read-only")
-        pool = self._writer if writes else self._idle
-        try:
-            worker = pool.get(timeout=timeout_s)
-        except queue.Empty:
-            raise WorkersBusyError(
-                f"every query worker stayed busy for {timeout_s:g} s; try again later"
-            ) from None
+        if isinstance(job, WRITES):
+            return self._run_write(job, timeout_s)
+        key = _fingerprint(job)
+        long = key is None or key in self._long
+        worker = self._acquire(allow_short=not long, wait_s=self._wait_s(timeout_s))
+        if worker.lane == "short" and self.short_s < timeout_s:
+            began = time.monotonic()
+            try:
+                # CPU time decides; wall-clock time only bounds a job that waits on the disk
+                wall = min(max(4 * self.short_s, 2.0), timeout_s)
+                return self._call(worker, job, wall, cpu_limit_s=self.short_s)
+            except QueryTimeoutError:
+                assert key is not None
+                self._remember_long(key)
+            used = time.monotonic() - began
+            # it outlasted the short lane: wait for a general worker, with the time left
+            worker = self._acquire(allow_short=False, wait_s=self._wait_s(timeout_s))
+            return self._call(worker, job, max(timeout_s - used, 0.1))
+        return self._call(worker, job, timeout_s)
+
+    def _wait_s(self, timeout_s: float) -> float:
+        return timeout_s if self.queue_wait_s is None else self.queue_wait_s
+
+    def _call(self, worker: _Worker, job: Job, timeout_s: float, cpu_limit_s: float | None = None) -> Any:
         try:
             worker.wait_ready(self.start_timeout_s)
-            reply = worker.call(job, None if writes else self._snapshot, timeout_s)
-        except (QueryTimeoutError, EngineCrashedError, OSError):
-            self._replace(worker, pool, writer=writes)
+            lower = self.short_s if self.short_workers and worker.lane == "general" else None
+            reply = worker.call(job, self._snapshot, timeout_s, lower_after_s=lower, cpu_limit_s=cpu_limit_s)
+        except (QueryTimeoutError, QueryMemoryError, EngineCrashedError, OSError):
+            self._replace(worker)
             raise
         except BaseException:
-            pool.put(worker)
+            self._release(worker)
             raise
-        pool.put(worker)
-        if writes and isinstance(reply, dict) and "snapshot" in reply:
-            self._new_snapshot(reply["snapshot"])
+        self._release(worker)
         return reply
 
-    def _replace(self, worker: _Worker, pool: queue.Queue[_Worker], *, writer: bool) -> None:
+    def _acquire(self, *, allow_short: bool, wait_s: float) -> _Worker:
+        """A free general worker, else (when ``allow_short``) a free short one; waits at
+        most ``wait_s``, and only while fewer than ``max_queued`` requests wait."""
+        deadline = time.monotonic() + wait_s
+        with self._cond:
+            worker = self._take(allow_short)
+            if worker is not None:
+                return worker
+            if self.max_queued is not None and self._waiting >= self.max_queued:
+                raise WorkersBusyError(
+                    f"every query worker is busy and {self._waiting} requests are waiting already; "
+                    "try again later"
+                )
+            self._waiting += 1
+            try:
+                while True:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or self._closed:
+                        raise WorkersBusyError(
+                            f"every query worker stayed busy for {wait_s:g} s; try again later"
+                        )
+                    self._cond.wait(remaining)
+                    worker = self._take(allow_short)
+                    if worker is not None:
+                        return worker
+            finally:
+                self._waiting -= 1
+
+    def _take(self, allow_short: bool) -> _Worker | None:
+        if self._idle["general"]:
+            return self._idle["general"].pop()
+        if allow_short and self._idle["short"]:
+            return self._idle["short"].pop()
+        return None
+
+    def _release(self, worker: _Worker) -> None:
+        with self._cond:
+            self._idle[worker.lane].append(worker)
+            self._cond.notify_all()
+
+    def _replace(self, worker: _Worker) -> None:
         worker.kill()
         with self._lock:
             self._all.discard(worker)
-            if not self._closed:
-                pool.put(self._spawn(writer=writer))
+            if self._closed:
+                return
+            fresh = self._spawn(lane=worker.lane)
+        self._release(fresh)
+
+    def _remember_long(self, key: str) -> None:
+        with self._cond:
+            self._long[key] = None
+            self._long.move_to_end(key)
+            while len(self._long) > 4096:
+                self._long.popitem(last=False)
+
+    def _run_write(self, job: Job, timeout_s: float) -> Any:
+        if not self.updatable:
+            raise ReadOnlyError("this endpoint is read-only")
+        try:
+            worker = self._writer.get(timeout=timeout_s)
+        except queue.Empty:
+            raise WorkersBusyError(f"the writer stayed busy for {timeout_s:g} s; try again later") from None
+        try:
+            worker.wait_ready(self.start_timeout_s)
+            reply = worker.call(job, None, timeout_s)
+        except (QueryTimeoutError, EngineCrashedError, OSError):
+            worker.kill()
+            with self._lock:
+                self._all.discard(worker)
+                if not self._closed:
+                    self._writer.put(self._spawn(writer=True))
+            raise
+        except BaseException:
+            self._writer.put(worker)
+            raise
+        self._writer.put(worker)
+        if isinstance(reply, dict) and "snapshot" in reply:
+            self._new_snapshot(reply["snapshot"])
+        return reply
 
     def _new_snapshot(self, path: str) -> None:
         with self._lock:
@@ -305,3 +528,18 @@ class WorkerPool:
             )
             for stale in snaps[:-3]:
                 shutil.rmtree(stale, ignore_errors=True)
+
+
+def _fingerprint(job: Job) -> str | None:
+    """What identifies a read job for the short lane's memory of long ones; None for a job
+    that is long by nature (a dump) and never takes a short worker."""
+    if isinstance(job, DumpJob):
+        return None
+    if isinstance(job, QueryJob):
+        text = " ".join(job.text.split())
+        parts = [text, *job.default_graphs, "|", *job.named_graphs, repr(sorted(job.bindings.items()))]
+    elif isinstance(job, GraphGetJob):
+        parts = ["graph", job.graph or ""]
+    else:
+        parts = [type(job).__name__]
+    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=16).hexdigest()

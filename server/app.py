@@ -27,7 +27,16 @@ def make_engine(settings: Settings, data: Sequence[Path] | None = None) -> Worke
     """The worker pool over ``data`` files, or else the store of ``settings``. Updatable
     (a private writable copy, see kg.workers) only when an update token is configured."""
     source = FilesSource(tuple(str(p) for p in data)) if data else StoreSource(str(settings.store))
-    return WorkerPool(source, size=settings.query_workers, updatable=bool(settings.update_token))
+    return WorkerPool(
+        source,
+        size=settings.query_workers,
+        updatable=bool(settings.update_token),
+        short_workers=settings.short_query_workers,
+        short_s=settings.short_query_s,
+        queue_wait_s=settings.queue_wait_s,
+        max_queued=settings.max_queued,
+        memory_limit_mb=settings.query_memory_mb,
+    )
 
 
 def create_app(
@@ -47,6 +56,7 @@ def create_app(
 
     from server import canned, linked_data, sparql, ui
     from server.errors import register_error_handlers
+    from server.hardening import install
 
     app.extensions["peninsula"] = sparql.EndpointState(
         settings, engine or make_engine(settings, data), owns_engine=engine is None
@@ -54,6 +64,7 @@ def create_app(
     for module in (sparql, linked_data, canned, ui):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
+    install(app)
     return app
 
 

@@ -15,7 +15,13 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
-from kg.workers import EngineCrashedError, GraphNotFoundError, ReadOnlyError, WorkersBusyError
+from kg.workers import (
+    EngineCrashedError,
+    GraphNotFoundError,
+    QueryMemoryError,
+    ReadOnlyError,
+    WorkersBusyError,
+)
 
 __all__ = ["error_response", "register_error_handlers", "status_of"]
 
@@ -25,6 +31,7 @@ log = logging.getLogger(__name__)
 _STATUS: tuple[tuple[type[KGError], int, str], ...] = (
     (WorkersBusyError, 503, "Service Busy"),
     (QueryTimeoutError, 503, "Query Timeout"),
+    (QueryMemoryError, 503, "Query Over Memory Limit"),
     (QueryRefusedError, 400, "Query Refused"),
     (QueryError, 400, "Bad Request"),
     (GraphNotFoundError, 404, "Not Found"),
@@ -93,6 +100,9 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Bearer realm="peninsula"'
+        retry_after = getattr(exc, "retry_after", None)
+        if status in (429, 503) and retry_after:
+            response.headers["Retry-After"] = str(retry_after)
         return response
 
     @app.errorhandler(Exception)

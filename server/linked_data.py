@@ -49,6 +49,14 @@ def _wants_html() -> bool:
     return accept.best_match(["text/html", *rdf]) == "text/html" and accept.quality("text/html") > 0
 
 
+def _valid_iri(iri: str) -> bool:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def _vary(response: Response) -> Response:
     response.vary.add("Accept")
     return response
@@ -57,7 +65,7 @@ def _vary(response: Response) -> Response:
 @bp.route("/resource/<path:path>")
 def resource(path: str) -> Response:
     iri = endpoint_state().settings.base_iri + "resource/" + path
-    if _UNSAFE_IRI.search(iri):
+    if _UNSAFE_IRI.search(iri) or not _valid_iri(iri):
         raise NotFound(f"<{iri}> is not an IRI this dataset uses")
     from rdflib import URIRef
 
@@ -136,7 +144,8 @@ def dump(name: str) -> Response:
     with lock:
         if not path.exists():
             state.engine.run(DumpJob(fmt.engine_format, str(path), DUMPS[name]), timeout_s=timeout)
-    response = send_file(path, mimetype=fmt.content_type, download_name=f"peninsula.{name}", conditional=True)
+    response = send_file(path, mimetype=fmt.media_type, download_name=f"peninsula.{name}", conditional=True)
+    response.headers["Content-Type"] = fmt.content_type  # send_file would add a second charset
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -53,6 +53,7 @@ from server.ui_facts import (
     groundings,
     highlight,
     iris_in,
+    is_web_link,
     labels_of,
     load_nodes,
 )
@@ -336,7 +337,9 @@ def render_entity(reader: Reader, iri: str) -> str | None:
         facts=views,
         mentions=mentions if not is_fact else [],
         links_out=[
-            r["o"].value for r in out if r["p"].value in _LINK_OUT and isinstance(r["o"], ox.NamedNode)
+            r["o"].value
+            for r in out
+            if r["p"].value in _LINK_OUT and isinstance(r["o"], ox.NamedNode) and is_web_link(r["o"].value)
         ],
         statements=[
             (cell(r["p"], labels, base), cell(r["o"], labels, base))

@@ -14,17 +14,25 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, Unauthorized, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    NotAcceptable,
+    TooManyRequests,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 from kg.build_report import quarantine_of
 from kg.errors import KGError
-from kg.query import OutputFormat, QueryPlan, Result, analyse, analyse_update, run_query
+from kg.query import OutputFormat, QueryLimits, QueryPlan, Result, analyse, analyse_update, run_query
 from kg.settings import Settings
 from kg.store import live_report
-from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, UpdateJob
+from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, StoreSource, UpdateJob
+from server.hardening import TokenThrottle, check_iri
 from server.negotiation import FORMATS, Format, negotiate
 
-__all__ = ["EndpointState", "bp", "endpoint_state", "plan_for", "run"]
+__all__ = ["EndpointState", "bp", "endpoint_state", "plan_for", "public_root", "query_limits", "run"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -33,8 +41,10 @@ UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "X-Peninsula-Truncated, X-Peninsula-Max-Rows, Content-Type",
+    "Access-Control-Expose-Headers": "X-Peninsula-Truncated, X-Peninsula-Max-Rows, X-Peninsula-Empty-Graphs, Content-Type",
 }
+EMPTY_GRAPHS_HEADER = "X-Peninsula-Empty-Graphs"
+_HEADER_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "%")
 
 
 @dataclass
@@ -45,6 +55,18 @@ class EndpointState:
     engine: Engine
     owns_engine: bool = True
     caches: dict[Any, Any] = field(default_factory=dict)
+    # the URL clients reach this server at: ``public_url``, else the bound address (set by
+    # ``kg serve`` once bound); never taken from the request's Host header
+    public_root: str = ""
+    throttle: TokenThrottle = field(default_factory=lambda: TokenThrottle(10))
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        root = s.public_url or (
+            f"http://[{s.host}]:{s.port}/" if ":" in s.host else f"http://{s.host}:{s.port}/"
+        )
+        self.public_root = self.public_root or root.rstrip("/") + "/"
+        self.throttle = TokenThrottle(s.token_failures_per_minute)
 
     @property
     def allow_list(self) -> list[str]:
@@ -59,10 +81,25 @@ class EndpointState:
             close()
 
 
+def query_limits(s: Settings) -> QueryLimits:
+    """The query guard's limits, from the settings."""
+    return QueryLimits(
+        depth=s.max_query_depth,
+        expression_terms=s.max_expression_terms,
+        group_elements=s.max_group_elements,
+        path_steps=s.max_path_steps,
+    )
+
+
 def endpoint_state() -> EndpointState:
     state = current_app.extensions["peninsula"]
     assert isinstance(state, EndpointState)
     return state
+
+
+def public_root() -> str:
+    """This server's root URL as clients reach it, ending with '/' (see EndpointState)."""
+    return endpoint_state().public_root
 
 
 def run(
@@ -91,6 +128,7 @@ def run(
         allow_list=state.allow_list,
         base_iri=_endpoint_url() if request else None,
         plan=plan,
+        limits=query_limits(s),
     )
 
 
@@ -98,14 +136,13 @@ def plan_for(text: str) -> QueryPlan:
     """``analyse`` with the app's limits: the same checks ``run`` would make."""
     state = endpoint_state()
     s = state.settings
-    return analyse(text, max_depth=s.max_query_depth, allow_list=state.allow_list, max_rows=s.max_rows)
+    return analyse(text, allow_list=state.allow_list, max_rows=s.max_rows, limits=query_limits(s))
 
 
 def _endpoint_url() -> str:
-    """This endpoint's URL (the base IRI of queries and updates). Built from the scheme and
-    Host header directly: ``request.host_url`` also converts the URL to an IRI, which costs
-    more than the rest of the view on a small query."""
-    return f"{request.scheme}://{request.host}/sparql"
+    """This endpoint's URL (the base IRI of queries and updates), from the public URL: the
+    Host header is the client's to choose, so it is never reflected."""
+    return public_root() + "sparql"
 
 
 def result_response(result: Result) -> Response:
@@ -114,6 +151,12 @@ def result_response(result: Result) -> Response:
         response.headers["X-Peninsula-Max-Rows"] = str(result.max_rows)
     if result.truncated:
         response.headers["X-Peninsula-Truncated"] = "true"
+    if result.empty_graphs:
+        from urllib.parse import quote
+
+        response.headers[EMPTY_GRAPHS_HEADER] = " ".join(
+            quote(g, safe=_HEADER_SAFE) for g in result.empty_graphs
+        )
     response.vary.add("Accept")
     return response
 
@@ -169,6 +212,9 @@ def _preflight() -> Response:
     return response
 
 
+_GRAPH_PARAMS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
+
+
 @dataclass
 class _Params:
     """A protocol request, read the same way whether it came by GET, form or direct POST."""
@@ -182,8 +228,16 @@ class _Params:
 
     @classmethod
     def from_request(cls) -> _Params:
-        names = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
-        lists = {n: request.args.getlist(n) for n in names}
+        params = cls._read()
+        for name, values in params.lists.items():
+            for value in values:
+                check_iri(value, name)
+        return params
+
+    @classmethod
+    def _read(cls) -> _Params:
+        names = _GRAPH_PARAMS
+        lists = {n: request.args.getlist(n) for n in _GRAPH_PARAMS}
         limit = endpoint_state().settings.max_request_bytes
         if request.method in ("GET", "HEAD"):
             if "update" in request.args:
@@ -224,12 +278,24 @@ class _Params:
 
 
 def _check_token() -> None:
-    token = endpoint_state().settings.update_token
+    """The update token, compared in constant time. A client address that sent more than
+    ``token_failures_per_minute`` wrong tokens in the last minute gets 429 (whatever it
+    sends) until that minute is over; each wrong token is logged, without the token."""
+    state = endpoint_state()
+    token = state.settings.update_token
     if not token:
         raise Forbidden("this endpoint is read-only: no update token is configured")
+    address = request.remote_addr or "unknown"
+    wait = state.throttle.retry_after(address)
+    if wait:
+        raise TooManyRequests(
+            f"too many wrong update tokens from this address; try again in {wait} s",
+            retry_after=wait,
+        )
     sent = request.headers.get("Authorization", "")
     scheme, _, value = sent.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), token.encode()):
+        state.throttle.failed(address, request.path)
         raise Unauthorized("SPARQL Update and the Graph Store Protocol need 'Authorization: Bearer <token>'")
 
 
@@ -240,7 +306,7 @@ def _update(params: _Params) -> Response:
     assert params.update is not None
     plan = analyse_update(
         params.update,
-        max_depth=s.max_query_depth,
+        limits=query_limits(s),
         allow_list=state.allow_list,
         using_graphs=params.get("using-graph-uri"),
         using_named_graphs=params.get("using-named-graph-uri"),
@@ -260,6 +326,8 @@ def graphs() -> Response:
     if ("graph" in request.args) == ("default" in request.args):
         raise BadRequest("name exactly one graph: ?graph=<iri> or ?default")
     graph = request.args.get("graph")
+    if graph is not None:
+        check_iri(graph, "graph")
     state = endpoint_state()
     timeout = state.settings.query_timeout_s
     if request.method in ("GET", "HEAD"):
@@ -305,6 +373,17 @@ def health() -> Response:
     body = {"status": "ok", **stats, "updatable": bool(state.settings.update_token)}
     if current_app.config.get("PENINSULA_SERVES_STORE"):
         body["quarantined"] = len(quarantined_articles(state.settings))
+    origin = getattr(state.engine, "origin_build", None)
+    source = getattr(state.engine, "source", None)
+    if state.settings.update_token and isinstance(source, StoreSource):
+        # the rule for update servers: they serve their private copy of the build they
+        # started on, with its updates, until restarted; a newer published build is named
+        from kg.store import current_build
+
+        published = current_build(Path(source.store_dir))
+        body["copy_of_build"] = origin
+        body["published_build"] = published.name if published else None
+        body["newer_build_published"] = published is not None and published.name != origin
     return jsonify(body)
 
 

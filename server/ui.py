@@ -173,7 +173,7 @@ def editor() -> Any:
     chosen = request.args.get("query", "")
     start = next((e for e in examples if e.name == chosen), None)
     config = {
-        "endpoint": request.host_url.rstrip("/") + "/sparql",
+        "endpoint": "/sparql",
         "prefixes": prefixes,
         "query": start.text if start is not None else header + "\n" + _DEFAULT_QUERY,
         "tabName": start.name if start is not None else "Launches",

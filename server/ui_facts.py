@@ -30,6 +30,7 @@ __all__ = [
     "groundings",
     "highlight",
     "iris_in",
+    "is_web_link",
     "labels_of",
     "load_nodes",
     "local_href",
@@ -111,12 +112,18 @@ def labels_of(reader: Reader, iris: Iterable[str]) -> dict[str, str]:
 
 def local_href(iri: str, base: str) -> str:
     """Where a browser should go for an IRI: this server for our own resources and ontology
-    terms, the IRI itself otherwise."""
+    terms, the IRI itself for other ``http(s):`` IRIs, and nowhere ("") for any other
+    scheme: an IRI in the data such as ``javascript:…`` is never rendered as a link."""
     if iri.startswith(base + "resource/"):
         return "/" + iri[len(base) :]
     if iri.startswith(base + "ontology#"):
         return "/ontology#" + iri[len(base + "ontology#") :]
-    return iri
+    return iri if is_web_link(iri) else ""
+
+
+def is_web_link(iri: str) -> bool:
+    """True for an ``http:`` or ``https:`` IRI, the only ones rendered as links."""
+    return iri[:8].lower().startswith(("http://", "https://"))
 
 
 _MORE_PREFIXES = {"dcterms": "http://purl.org/dc/terms/", "wd": "http://www.wikidata.org/entity/"}

@@ -34,7 +34,9 @@ _RESULT_FORMATS = {
 
 
 def _root() -> str:
-    return request.host_url.rstrip("/")
+    from server.sparql import public_root
+
+    return public_root().rstrip("/")
 
 
 def service_description() -> Graph:

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("editor-config").textContent);
+  // the server sends a path; the page's own origin makes it absolute (no Host reflected)
+  config.endpoint = new URL(config.endpoint, window.location.href).href;
   if (typeof Yasgui === "undefined") {
     return; // assets not installed: the noscript-style form is not shown, so say so
   }

@@ -81,12 +81,20 @@ def page(browser: object, server_url: str) -> Iterator[object]:
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # the Content-Security-Policy every response carries: a script, style or font it blocks
+    # shows as a console message, so the UI must run without any
+    blocked: list[str] = []
+    pg.on(
+        "console",
+        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     try:
         yield pg
     finally:
         context.close()
     assert not outside, f"the UI asked other hosts: {outside}"
     assert not errors, f"JavaScript errors: {errors}"
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"
 
 
 def _shot(pg: object, name: str) -> Path:
@@ -114,7 +122,8 @@ def test_editor_runs_a_query_and_shows_results(page: object) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
-    page.goto("/editor")
+    response = page.goto("/editor")
+    assert response is not None and "script-src 'self'" in response.headers["content-security-policy"]
     editor = page.locator("#yasgui .CodeMirror").first
     expect(editor).to_be_visible()
     page.evaluate(

@@ -219,14 +219,23 @@ def test_truncation_is_announced(settings: Settings, engine: object) -> None:
     assert "X-Peninsula-Truncated" not in small.headers
 
 
-def test_protocol_dataset_must_be_in_the_store(client: FlaskClient) -> None:
+def test_protocol_graphs_not_in_the_store_are_empty(client: FlaskClient) -> None:
+    """As in Fuseki and Oxigraph's server: a graph the store does not hold is an empty
+    graph (never fetched), and the response names it in X-Peninsula-Empty-Graphs."""
     graph = BASE + "graph/reference"
     ok = client.get("/sparql", query_string={"query": "ASK { ?s a ?c }", "default-graph-uri": graph})
     assert ok.status_code == 200 and b"true" in ok.data
-    refused = client.get(
-        "/sparql", query_string={"query": "ASK {}", "named-graph-uri": "http://127.0.0.1:9/x"}
+    assert "X-Peninsula-Empty-Graphs" not in ok.headers
+    empty = client.get(
+        "/sparql", query_string={"query": "ASK { ?s ?p ?o }", "default-graph-uri": "http://127.0.0.1:9/x"}
     )
-    assert refused.status_code == 400 and "not in this store" in _error(refused)["message"]  # type: ignore[operator]
+    assert empty.status_code == 200 and json.loads(empty.data)["boolean"] is False
+    assert empty.headers["X-Peninsula-Empty-Graphs"] == "http://127.0.0.1:9/x"
+    from_clause = client.get(
+        "/sparql", query_string={"query": "SELECT * FROM <http://127.0.0.1:9/y> { ?s ?p ?o }"}
+    )
+    assert from_clause.status_code == 200 and json.loads(from_clause.data)["results"]["bindings"] == []
+    assert from_clause.headers["X-Peninsula-Empty-Graphs"] == "http://127.0.0.1:9/y"
 
 
 def test_cors_and_preflight(client: FlaskClient) -> None:
@@ -279,8 +288,16 @@ def test_service_description_negotiates(client: FlaskClient) -> None:
     assert (
         None,
         URIRef("http://www.w3.org/ns/sparql-service-description#endpoint"),
-        URIRef("http://localhost/sparql"),
+        URIRef("http://127.0.0.1:8000/sparql"),  # the public URL: the bound address
     ) in g
+
+
+def test_the_host_header_is_never_reflected(client: FlaskClient) -> None:
+    evil = {"Host": "evil.example"}
+    for path in ("/sparql", "/void", "/editor"):
+        response = client.get(path, headers={**evil, "Accept": "text/turtle"})
+        assert response.status_code == 200
+        assert b"evil.example" not in response.data, path
 
 
 @pytest.mark.parametrize("path", ["/void", "/.well-known/void"])
@@ -288,11 +305,11 @@ def test_void(client: FlaskClient, path: str) -> None:
     response = client.get(path, headers={"Accept": "text/turtle"})
     g = Graph().parse(data=response.data, format="turtle")
     void = "http://rdfs.org/ns/void#"
-    ds = URIRef("http://localhost/void#dataset")
+    ds = URIRef("http://127.0.0.1:8000/void#dataset")
     assert int(g.value(ds, URIRef(void + "triples"))) > 100  # type: ignore[arg-type]
     assert int(g.value(ds, URIRef(void + "entities"))) > 10  # type: ignore[arg-type]
     assert int(g.value(ds, URIRef(void + "classes"))) > 5  # type: ignore[arg-type]
-    assert g.value(ds, URIRef(void + "sparqlEndpoint")) == URIRef("http://localhost/sparql")
+    assert g.value(ds, URIRef(void + "sparqlEndpoint")) == URIRef("http://127.0.0.1:8000/sparql")
     assert len(list(g.objects(ds, URIRef(void + "dataDump")))) == 4
     assert len(list(g.objects(ds, URIRef(void + "subset")))) == 3
     assert list(g.objects(ds, URIRef(void + "exampleResource")))

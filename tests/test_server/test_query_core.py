@@ -174,11 +174,12 @@ def test_union_default_graph_returns_each_triple_once(local: LocalEngine) -> Non
     assert body["results"]["bindings"][0]["n"]["value"] == "1"
 
 
-def test_graphs_outside_the_store_are_refused(local: LocalEngine) -> None:
-    with pytest.raises(QueryRefusedError, match="not in this store"):
-        run_query(local, "SELECT * FROM <http://127.0.0.1:9/x> { ?s ?p ?o }", output=JSON)
-    with pytest.raises(QueryRefusedError):
-        run_query(local, "ASK {}", output=JSON, default_graph_uris=["file:///etc/passwd"])
+def test_graphs_outside_the_store_are_empty(local: LocalEngine) -> None:
+    result = run_query(local, "SELECT * FROM <http://127.0.0.1:9/x> { ?s ?p ?o }", output=JSON)
+    assert json.loads(result.body)["results"]["bindings"] == []
+    assert result.empty_graphs == ("http://127.0.0.1:9/x",)
+    asked = run_query(local, "ASK { ?s ?p ?o }", output=JSON, default_graph_uris=["file:///etc/passwd"])
+    assert json.loads(asked.body)["boolean"] is False and asked.empty_graphs == ("file:///etc/passwd",)
 
 
 # --------------------------------------------------------------------- worker pool
