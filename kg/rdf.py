@@ -244,6 +244,22 @@ def _event_label(ev: EventFact) -> str:
     return f"{who} {what}, {when}{modality}".strip()
 
 
+_ACTORS = frozenset(
+    PEN[name]
+    for name in (
+        "State",
+        "Person",
+        "Organisation",
+        "GovernmentBody",
+        "InternationalOrganisation",
+        "NewsOutlet",
+        "ThinkTank",
+        "AnonymousSource",
+        "Group",
+    )
+)
+
+
 class _Builder:
     def __init__(self, facts: ArticleFacts, base: str, run: ExtractionRun) -> None:
         self.facts = facts
@@ -430,8 +446,10 @@ class _Builder:
         self.add(node, PEN.latest, _day(value.latest))
 
     def source(self, src: Source) -> URIRef | None:
+        """The node of a claim's or a statement's source; None when it is none an actor can
+        be (a name the model took for a place: 'Yu-na Seong, a senior fellow, said')."""
         if src.entity is not None:
-            return self.entity(src.entity)
+            return self.entity(src.entity) if src.entity.cls in _ACTORS else None
         if src.span is None:
             return None
         node = resource_iri("source", self.slug, f"{src.span.begin}-{src.span.end}", base=self.base)
@@ -449,6 +467,8 @@ class _Builder:
     def claims(self, event_iris: dict[int, URIRef]) -> None:
         used: set[URIRef] = set()
         for c in self.facts.claims:
+            if c.source.entity is not None and c.source.entity.cls not in _ACTORS:
+                continue  # no actor told it: no claim the graph can state
             n = 1
             key = f"{c.span.begin}-{c.span.end}"
             node = resource_iri("claim", self.slug, key, base=self.base)

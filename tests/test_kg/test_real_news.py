@@ -6,6 +6,7 @@ article names elsewhere, and undated events that never merge across articles."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph
@@ -103,3 +104,28 @@ def test_undated_events_of_two_articles_never_share_an_iri() -> None:
         return {s for s in g.subjects(RDF.type, None) if "/launch/" in str(s) or "/statement/" in str(s)}
 
     assert events(one) and events(two) and not events(one) & events(two)
+
+
+def test_a_source_the_model_took_for_a_place_states_no_claim() -> None:
+    """Seen at scale: 'Yu-na Seong, a senior fellow …, said' linked to a place 'Seong'; a
+    claim whose source is no actor is left out rather than made invalid."""
+    from dataclasses import replace
+
+    from rdflib import URIRef
+
+    from kg.extract.types import Entity
+    from kg.namespaces import PEN
+
+    facts = _facts(
+        "SEOUL, Dec. 18, 2018 -- North Korea fired a missile on Monday, the military said. "
+        "A senior fellow at an institute in Seoul said the timing was meant to pressure the allies."
+    )
+    assert facts.claims
+    place = Entity(URIRef(BASE + "resource/place/seong"), PEN.Settlement, "Seong", minted=True)
+    facts.claims = [replace(c, source=replace(c.source, entity=place)) for c in facts.claims]
+    graph = article_graph(facts, base=BASE, run=pipeline.current_run())
+    assert not list(graph.subjects(RDF.type, PEN.Claim))
+    checks = pipeline.make_checks(
+        str(Path(__file__).resolve().parents[2] / "ontology"), BASE, pipeline.current_run(), reasoner=False
+    )
+    assert checks.article(graph) == []
