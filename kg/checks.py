@@ -115,12 +115,7 @@ class GraphChecks:
             # The SPARQL constraints are about a node and its own article's text, offsets
             # and dates: evaluated over the data alone, for the focus nodes only.
             focus_set = set(focus)
-            local = Graph()
-            for triple in data:
-                local.add(triple)
-            for triple in self._ontology.triples((None, None, None)):
-                local.add(triple)
-            bulk_sparql_results(local, self._shapes, self._bulk, results)
+            bulk_sparql_results(self._work, self._shapes, self._bulk, results, data=data)
         finally:
             for triple in added:
                 self._work.remove(triple)

@@ -9,7 +9,11 @@ same results pySHACL would give to its results graph.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, Node, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
 
 __all__ = ["BulkConstraint", "bulk_sparql_results", "split_sparql_constraints"]
 
@@ -65,13 +69,22 @@ def _prefix_block(shapes: Graph, constraint: Node) -> str:
     return "\n".join(lines) + "\n"
 
 
+@lru_cache(maxsize=64)
+def _prepared(query: str) -> Query:
+    """A constraint's query, parsed once per process (parsing costs more than running it
+    on one article's graph)."""
+    return prepareQuery(query)
+
+
 def bulk_sparql_results(
-    work: Graph, shapes: Graph, bulk: list[BulkConstraint], results: Graph
+    work: Graph, shapes: Graph, bulk: list[BulkConstraint], results: Graph, data: Graph | None = None
 ) -> list[tuple[Node, str]]:
     """Evaluate each SPARQL constraint once with ``$this`` unbound (in SPARQL ``$this`` is
     the variable ``?this``), keep the solutions whose ``this`` is a focus node of the
     shape, and add one sh:ValidationResult per focus node to ``results``. Returns the
-    severity and a text line of each result added."""
+    severity and a text line of each result added. With ``data``, the focus nodes come
+    from ``work`` (which holds the class hierarchy) and the queries run over ``data``
+    alone (the constraints are about a node's own triples)."""
     added: list[tuple[Node, str]] = []
     report = next(iter(results.subjects(RDF.type, SH.ValidationReport)), None)
     for shape, constraint, targets in bulk:
@@ -84,7 +97,7 @@ def bulk_sparql_results(
         template = str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or "")
         severity = shapes.value(shape, SH.severity) or SH.Violation
         seen: set[Node] = set()
-        for row in work.query(query):
+        for row in (work if data is None else data).query(_prepared(query)):
             this = row.this  # type: ignore[union-attr]
             if this not in focus or this in seen:
                 continue
