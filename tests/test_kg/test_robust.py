@@ -4,6 +4,7 @@ articles share, and a killed build that leaves no process and no lock behind."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -483,3 +484,24 @@ def test_a_build_killed_at_any_stage_leaves_the_previous_build_live(tmp_path: Pa
         [str(kg), "build", "--seeds", str(first)], env=env, capture_output=True, text=True, timeout=600
     )
     assert again.returncode == 0, again.stderr
+
+
+def test_kg_ingest_reads_standard_input_no_further_than_the_limit(tmp_path: Path) -> None:
+    kg = Path(sys.executable).with_name("kg")
+    env = {**os.environ, "PENINSULA_STORE": str(tmp_path / "store"), "PENINSULA_MAX_ARTICLE_BYTES": "1000"}
+    with subprocess.Popen(
+        [str(kg), "ingest", "-"], env=env, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=False
+    ) as proc:
+        assert proc.stdin is not None and proc.stderr is not None
+        try:
+            for _ in range(10_000):  # 10 MB offered; the command stops reading after 1,001 bytes
+                proc.stdin.write(b"North Korea fired a missile. " * 40)
+        except BrokenPipeError:
+            pass
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=60) == 2
+    assert "skipped -: too large (more than 1000 bytes, the limit)" in err
+    assert current_build(tmp_path / "store") is None
