@@ -359,6 +359,10 @@ def _distinct_articles(folder: Path, n: int) -> None:
         )
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _children(pid: int) -> list[int]:
     out = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
@@ -382,7 +386,11 @@ def test_a_killed_build_leaves_no_worker_and_no_lock_behind(tmp_path: Path, sig:
     _distinct_articles(seeds, pipeline.PARALLEL_THRESHOLD + 8)  # enough for the worker pool
     env = {**os.environ, "PENINSULA_STORE": str(store), "PENINSULA_SEEDS": str(seeds)}
     kg = Path(sys.executable).with_name("kg")
-    with subprocess.Popen([str(kg), "build"], env=env, stderr=subprocess.PIPE, text=True) as build:
+    # A shell starts background jobs with SIGINT ignored, and Python keeps that: the build
+    # gets the default disposition, as a command run in a terminal has.
+    with subprocess.Popen(
+        [str(kg), "build"], env=env, stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint
+    ) as build:
         deadline = time.monotonic() + 120
         workers: list[int] = []
         while time.monotonic() < deadline and len(workers) < 2:
