@@ -279,6 +279,15 @@ def _fact_view(
     }
 
 
+MENTIONS_SHOWN = 100
+FACTS_SHOWN = 100  # the facts a page lists of its entity; SPARQL has the rest
+
+
+def _count_mentions(reader: Reader, this: ox.NamedNode) -> int:
+    rows = reader.select("SELECT (COUNT(?m) AS ?n) WHERE { ?this pen:denotedBy ?m }", this=this)
+    return int(rows[0]["n"].value) if rows else 0
+
+
 def render_entity(reader: Reader, iri: str) -> str | None:
     """The entity page (or the article page for an article); None if ``iri`` is unknown."""
     try:
@@ -292,7 +301,10 @@ def render_entity(reader: Reader, iri: str) -> str | None:
     if "Article" in node.kinds():
         return render_article(reader, iri)
     pen = base + "ontology#"
-    out = reader.select("SELECT ?p ?o WHERE { ?this ?p ?o } ORDER BY ?p ?o LIMIT 1000", this=this)
+    # (its mentions are listed apart, and a busy entity has thousands)
+    out = reader.select(
+        "SELECT ?p ?o WHERE { ?this ?p ?o FILTER(?p != pen:denotedBy) } ORDER BY ?p ?o LIMIT 1000", this=this
+    )
     incoming = reader.select(
         "SELECT ?s ?p WHERE { ?s ?p ?this FILTER(?p != pen:denotedBy) } ORDER BY ?p ?s LIMIT 300",
         this=this,
@@ -301,14 +313,20 @@ def render_entity(reader: Reader, iri: str) -> str | None:
     related = [
         r["f"].value
         for r in reader.select(
-            f"SELECT DISTINCT ?f WHERE {{ ?f ?role ?this . ?f a ?c . VALUES ?c {{ {types} }} }} LIMIT 300",
+            f"SELECT DISTINCT ?f WHERE {{ ?f ?role ?this . ?f a ?c . VALUES ?c {{ {types} }} }} LIMIT {FACTS_SHOWN}",
             this=this,
         )
     ]
     is_fact = bool(node.kinds() & set(FACT_CLASSES))
     fact_iris = ([iri] if is_fact else []) + [f for f in related if f != iri]
     facts = load_nodes(reader, fact_iris)
-    grounded = groundings(reader, [iri, *fact_iris])
+    # a busy entity (North Korea) is mentioned in every article: its page shows the first
+    # MENTIONS_SHOWN mentions and how many there are, not all of them
+    grounded = groundings(reader, fact_iris)
+    grounded[iri] = groundings(reader, [iri], limit=MENTIONS_SHOWN)[iri]
+    mention_count = (
+        _count_mentions(reader, this) if len(grounded[iri]) >= MENTIONS_SHOWN else len(grounded[iri])
+    )
     seen: set[str] = set()
     for f in facts.values():
         for values in f.props.values():
@@ -336,6 +354,7 @@ def render_entity(reader: Reader, iri: str) -> str | None:
         this_fact=this_fact,
         facts=views,
         mentions=mentions if not is_fact else [],
+        mention_count=mention_count,
         links_out=[
             r["o"].value
             for r in out

@@ -185,17 +185,68 @@ def editor() -> Any:
 # ---------------------------------------------------------------- timeline
 
 _TIMELINE = """
-SELECT DISTINCT ?e ?c WHERE { ?e a ?c . VALUES ?c { %s } }
+SELECT DISTINCT ?e ?when WHERE {
+  ?e a ?c . VALUES ?c { %s }
+  OPTIONAL { ?e pen:date ?d } OPTIONAL { ?e pen:startDate ?s } OPTIONAL { ?e pen:earliest ?x }
+  BIND (STR(COALESCE(?d, ?s, ?x, "")) AS ?when)
+}
 """
+# Events drawn on one page of the timeline: a larger store is shown a year at a time (and a
+# year in pages of this many), so the page costs what one year holds, not the whole graph.
+TIMELINE_PAGE = 300
 
 
 @bp.get("/timeline")
 def timeline() -> Any:
-    """Every event in date order, grouped by year, each as a sentence with its sources."""
+    """Events in date order, grouped by year, each as a sentence with its sources: all of
+    them in a small graph, else one year (``?year=``, the latest by default) a page
+    (``?page=``) of TIMELINE_PAGE at a time, with the count of every year."""
     reader = app_reader()
     kind = request.args.get("type", "")
     classes = (kind,) if kind in EVENT_CLASSES else EVENT_CLASSES
-    iris = sorted({r["e"].value for r in reader.select(_TIMELINE % _values(classes))})
+    when: dict[str, str] = {}
+    for r in reader.select(_TIMELINE % _values(classes)):
+        iri, day = r["e"].value, r["when"].value if "when" in r else ""
+        when[iri] = max(when.get(iri, ""), day)
+    counts: dict[str, int] = {}
+    for day in when.values():
+        counts[day[:4] or "Undated"] = counts.get(day[:4] or "Undated", 0) + 1
+    year, page, pages = "", 1, 1
+    chosen = sorted(when, key=lambda i: (when[i] == "", when[i], i))
+    if len(chosen) > TIMELINE_PAGE:
+        dated = sorted((y for y in counts if y != "Undated"), reverse=True)
+        year = request.args.get("year", "") or (dated[0] if dated else "Undated")
+        if year not in counts:
+            abort(404, description=f"no events in {year!r}")
+        chosen = [i for i in chosen if (when[i][:4] or "Undated") == year]
+        pages = max(1, -(-len(chosen) // TIMELINE_PAGE))
+        page = _page_number(request.args.get("page", "1"), pages)
+        chosen = chosen[(page - 1) * TIMELINE_PAGE : page * TIMELINE_PAGE]
+    items = _timeline_items(reader, chosen)
+    years: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        years.setdefault(item["date"][:4] or "Undated", []).append(item)
+    return render_template(
+        "timeline.html",
+        years=years,
+        kind=kind,
+        kinds=EVENT_CLASSES,
+        total=len(when),
+        counts=counts if year else {},
+        year=year,
+        page=page,
+        pages=pages,
+    )
+
+
+def _page_number(text: str, pages: int) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= pages:
+        abort(404, description=f"no page {text!r}: there are {pages}")
+    return int(text)
+
+
+def _timeline_items(reader: Any, iris: list[str]) -> list[dict[str, Any]]:
+    """The timeline's entries for these events, in date order."""
     nodes = load_nodes(reader, iris)
     seen: set[str] = set(iris)
     for node in nodes.values():
@@ -216,10 +267,7 @@ def timeline() -> Any:
             }
         )
     items.sort(key=lambda i: (i["date"] == "", i["date"], i["link"]["label"]))
-    years: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        years.setdefault(item["date"][:4] or "Undated", []).append(item)
-    return render_template("timeline.html", years=years, kind=kind, kinds=EVENT_CLASSES, total=len(items))
+    return items
 
 
 # ---------------------------------------------------------------- network

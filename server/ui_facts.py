@@ -426,14 +426,20 @@ SELECT ?r ?m ?mb ?me ?sb ?stext ?article WHERE {
 """
 
 
-def groundings(reader: Reader, iris: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """For each IRI, the mentions that denote it: article, sentence text and offsets."""
+def groundings(
+    reader: Reader, iris: Iterable[str], *, limit: int | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """For each IRI, the mentions that denote it: article, sentence text and offsets (at
+    most ``limit`` in all, in article order)."""
     wanted = sorted(set(iris))
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in wanted}
     if not wanted:
         return out
     values = " ".join(str(ox.NamedNode(i)) for i in wanted)
-    for row in reader.select(_GROUNDING % values):
+    query = _GROUNDING % values
+    if limit is not None:  # the first found, not sorted: sorting thousands to show a hundred costs more
+        query = query.replace("ORDER BY ?article ?mb", f"LIMIT {int(limit)}")
+    for row in reader.select(query):
         out[row["r"].value].append(
             {
                 "article": row["article"].value,

@@ -344,3 +344,38 @@ def test_npm_lockfile_pins_the_ui_packages() -> None:
     lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
     for package in ("node_modules/@zazuko/yasgui", "node_modules/cytoscape"):
         assert lock["packages"][package]["integrity"].startswith("sha512-")
+
+
+def test_a_large_timeline_is_shown_a_year_and_a_page_at_a_time(
+    ui_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import server.ui
+
+    whole = ui_client.get("/timeline").get_data(as_text=True)
+    days = re.findall(r'datetime="(\d{4})-\d\d-\d\d"', whole)
+    assert len(days) >= 2 and 'aria-label="Years"' not in whole  # a small graph: one page
+    monkeypatch.setattr(server.ui, "TIMELINE_PAGE", 1)
+    latest = max(days)
+    page = ui_client.get("/timeline").get_data(as_text=True)
+    assert 'aria-label="Years"' in page and f"<strong>{latest} (" in page
+    assert set(re.findall(r'datetime="(\d{4})-\d\d-\d\d"', page)) == {latest}
+    assert len(re.findall(r'<li class="event"', page)) == 1
+    if days.count(latest) > 1:
+        second = ui_client.get(f"/timeline?year={latest}&page=2").get_data(as_text=True)
+        assert len(re.findall(r'<li class="event"', second)) == 1
+    assert ui_client.get(f"/timeline?year={latest}&page=999").status_code == 404
+    assert ui_client.get("/timeline?year=1066").status_code == 404
+
+
+def test_a_busy_entity_page_shows_its_first_mentions_and_counts_the_rest(
+    ui_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import server.pages
+
+    page = "/resource/state/north-korea"
+    whole = ui_client.get(page, headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "times in all" not in whole
+    monkeypatch.setattr(server.pages, "MENTIONS_SHOWN", 1)
+    html = ui_client.get(page, headers={"Accept": "text/html"}).get_data(as_text=True)
+    found = re.search(r"Mentioned (\d+) times in all; the first 1 are shown here", html)
+    assert found is not None and int(found.group(1)) > 1
