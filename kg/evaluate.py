@@ -145,7 +145,9 @@ class _ArticleScorer:
                 holder, post = g.value(h, PEN.holder), g.value(h, PEN.post)
                 if holder is None or post is None or not self.same(gh["person"], holder):
                     continue
-                states = list(g.objects(post, PEN.postIn))
+                # a post in a body of a state ('spokesman of the White House') is a post of
+                # that state: the body's pen:partOf chain names it
+                states = [t for s in g.objects(post, PEN.postIn) for t in g.transitive_objects(s, PEN.partOf)]
                 if not any(self.same(gh["state"], s) for s in states):
                     continue
                 role = g.value(post, PEN.role)
