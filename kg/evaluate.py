@@ -147,7 +147,12 @@ class _ArticleScorer:
                     continue
                 # a post in a body of a state ('spokesman of the White House') is a post of
                 # that state: the body's pen:partOf chain names it
-                states = [t for s in g.objects(post, PEN.postIn) for t in g.transitive_objects(s, PEN.partOf)]
+                states = [
+                    t
+                    for s in g.objects(post, PEN.postIn)
+                    for t in g.transitive_objects(s, PEN.partOf)
+                    if t is not None
+                ]
                 if not any(self.same(gh["state"], s) for s in states):
                     continue
                 role = g.value(post, PEN.role)
