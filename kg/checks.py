@@ -96,6 +96,7 @@ class GraphChecks:
         shared working graph gets ``data``'s new triples for the run and loses them after."""
         if not focus:
             return []
+        focus_set = set(focus)
         added = [t for t in union_graph(data) if t not in self._work]
         for triple in added:
             self._work.add(triple)
@@ -114,7 +115,6 @@ class GraphChecks:
                 raise ShapesError(f"the shapes could not be applied: {text}")
             # The SPARQL constraints are about a node and its own article's text, offsets
             # and dates: evaluated over the data alone, for the focus nodes only.
-            focus_set = set(focus)
             bulk_sparql_results(self._work, self._shapes, self._bulk, results, data=data)
         finally:
             for triple in added:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
@@ -134,9 +134,11 @@ class StoryIndex:
         return best
 
     def add(self, key: str, text: str) -> None:
-        """Index ``text`` as the story ``key`` (a key already indexed is left as it is)."""
+        """Index ``text`` as the story ``key``; a key indexed before (an article ingested
+        again with other words) is replaced."""
         if key in self._hashes:
-            return
+            self._lsh.remove(key)
+            self._exact = {fp: k for fp, k in self._exact.items() if k != key}
         self._exact.setdefault(_fingerprint(text), key)
         mh, size = self._minhash(text)
         self._hashes[key] = mh
@@ -162,7 +164,3 @@ class StoryIndex:
             self._hashes[key] = mh
             self._sizes[key] = int(size)  # type: ignore[call-overload]
             self._lsh.insert(key, mh)
-
-    def add_all(self, items: Iterable[tuple[str, str]]) -> None:
-        for key, text in items:
-            self.add(key, text)

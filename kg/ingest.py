@@ -22,13 +22,12 @@ from rdflib import Graph, URIRef
 from kg.build_report import BuildSummary, Quarantined, quarantine_of
 from kg.disagreements import separate_disagreeing_reports
 from kg.incremental import descriptions, graph_of, live_articles, write_next_build
-from kg.inputs import assign_ids, collect_files, read_all
+from kg.inputs import assign_ids
 from kg.model import Article
 from kg.namespaces import PEN, graph_iri
 from kg.pipeline import Dataset, Run, assemble, finish, orphan_copies, reference_subjects, slug_of
 from kg.settings import Settings
 from kg.store import (
-    build_lock,
     current_build,
     discard_build,
     live_report,
@@ -57,23 +56,12 @@ def ingest(
     recorded as another publication of it. Into an empty store, this is a build."""
     summary = BuildSummary("ingest")
     run = Run(settings, summary, checks=checks, reasoner=reasoner)
-    store_dir = Path(settings.store)
-    with build_lock(store_dir) as recovered:
-        if recovered:
-            summary.notes.append(recovered)
-        with run.timer.stage("read"):
-            paths = [s for s in sources if isinstance(s, Path)]
-            files, summary.skipped = collect_files(paths)
-            inputs: list[Path | tuple[str, bytes]] = [
-                *files,
-                *(s for s in sources if not isinstance(s, Path)),
-            ]
-            articles, skipped = read_all(inputs, max_bytes=settings.max_article_bytes)
-            summary.skipped += skipped
+    with run.locked():
+        articles = run.read(sources)
         if not articles:
             summary.error = "no readable articles to ingest"
             return summary
-        live = current_build(store_dir)
+        live = current_build(Path(settings.store))
         prefix = str(graph_iri("article/", base=settings.base_iri))
         store = ox.Store.read_only(str(live)) if live is not None else None
         try:
@@ -118,7 +106,7 @@ def _ingest(
     with run.timer.stage("check"):
         others = _touched(store, graphs, prefix, replaced, settings.base_iri) if store is not None else {}
         graphs = run.check_merged(graphs, others)
-        copies = orphan_copies(run, copies, graphs, {n: Graph() for n in _present(ids, prefix)})
+        copies = orphan_copies(run, copies, {*ids, *(slug_of(n) for n in graphs)})
         rewritten = _separate_dates(store, graphs, prefix, replaced) if store is not None else {}
     graphs.update({n: g for n, g in rewritten.items() if n in graphs})
     summary.articles = [run.names[slug_of(n)] for n in sorted(graphs, key=str)]
@@ -143,10 +131,6 @@ def _ingest(
             _write(run, live, store, {**new, **old_rewrites}, previous)
 
     return finish(run, new, report_file, write)
-
-
-def _present(ids: Mapping[str, str], prefix: str) -> list[URIRef]:
-    return [URIRef(prefix + slug) for slug in ids]
 
 
 def _stored(name: URIRef, graph: Graph) -> set[ox.Quad]:
@@ -191,8 +175,9 @@ def _separate_dates(
                     involved[graph_name] = graph_of(store, graph_name)
     if not involved:
         return {}
-    merged = separate_disagreeing_reports({**involved, **graphs})
-    return {n: g for n, g in merged.items() if g is not (involved.get(n) if n in involved else graphs.get(n))}
+    before = {**involved, **graphs}
+    merged = separate_disagreeing_reports(before)
+    return {n: g for n, g in merged.items() if g is not before[n]}  # the function copies what it renames
 
 
 def _write(run: Run, live: Path, store: ox.Store, new: Dataset, previous: Mapping[str, object]) -> None:

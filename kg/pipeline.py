@@ -21,6 +21,7 @@ the live build untouched and no half-written folder behind.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -36,6 +37,7 @@ from rdflib.compare import to_canonical_graph
 from tqdm import tqdm
 
 from kg import __version__
+from kg.annotate import model_version
 from kg.build_report import BuildSummary, Duplicate, Quarantined, quarantine_of
 from kg.checks import GraphChecks, Problem, problem_lines, shared_nodes
 from kg.disagreements import separate_disagreeing_reports
@@ -46,6 +48,8 @@ from kg.inputs import Skipped, assign_ids, collect_files, read_all
 from kg.model import Article, ExtractionRun
 from kg.namespaces import graph_iri
 from kg.processing import ArticleProcessor, Outcome, process_articles
+from kg.rdf import publication_graph, run_graph
+from kg.reference import reference_graph
 from kg.settings import Settings
 from kg.store import (
     build_lock,
@@ -70,7 +74,6 @@ __all__ = [
     "build",
     "collect_files",
     "current_run",
-    "extract_all",
     "finish",
     "make_checks",
     "ontology_graph",
@@ -120,31 +123,7 @@ class _Stage:
 
 def current_run() -> ExtractionRun:
     """The extraction run of this software and model (no time in it: see ExtractionRun)."""
-    from kg.annotate import model_version
-
     return ExtractionRun(__version__, MODEL_NAME, model_version())
-
-
-def extract_all(
-    articles: Sequence[Article],
-    *,
-    base: str,
-    run: ExtractionRun,
-    n_process: int | None = None,
-    progress: bool = True,
-) -> Iterator[tuple[Article, Graph]]:
-    """The extraction stage alone, without checks or isolation (``kg eval`` and the
-    extraction benchmark use it), with a progress bar on stderr."""
-    from kg.extract import extract_batch
-
-    n_process = n_process or _workers(len(articles))
-    bar = _bar(len(articles), progress)
-    try:
-        for article, graph in extract_batch(articles, base=base, run=run, n_process=n_process):
-            bar.update(1)
-            yield article, graph
-    finally:
-        bar.close()
 
 
 def _workers(n_articles: int) -> int:
@@ -188,15 +167,11 @@ def ontology_graph(ontology_dir: Path) -> Graph:
 
 
 def _runs_graph(run: ExtractionRun, base: str, ended: str | None = None) -> Graph:
-    from kg.rdf import run_graph
-
     return run_graph(run, base, ended)
 
 
 def _context(base: str, run: ExtractionRun) -> Graph:
     """What article graphs are checked beside: the reference data and the run."""
-    from kg.reference import reference_graph
-
     context = Graph()
     for graph in (reference_graph(base), _runs_graph(run, base)):
         for triple in graph:
@@ -207,8 +182,6 @@ def _context(base: str, run: ExtractionRun) -> Graph:
 @functools.lru_cache(maxsize=4)
 def reference_subjects(base: str) -> frozenset[URIRef]:
     """The nodes the reference data describes."""
-    from kg.reference import reference_graph
-
     return frozenset(s for s in reference_graph(base).subjects() if isinstance(s, URIRef))
 
 
@@ -226,8 +199,6 @@ def assemble(article_graphs: Mapping[URIRef, Graph], *, settings: Settings, run:
     """The whole dataset: the article graphs, ``graph/reference``, ``graph/ontology`` and
     ``graph/runs``, keyed by graph IRI. Reports of one event IRI that disagree on its date
     are kept apart (:mod:`kg.disagreements`)."""
-    from kg.reference import reference_graph
-
     base = settings.base_iri
     separate = separate_disagreeing_reports(article_graphs)
     dataset: Dataset = {name: _canonical(graph) for name, graph in separate.items()}
@@ -289,13 +260,33 @@ class Run:
         self.names: dict[str, str] = {}  # article id → input name
         self.stories = StoryIndex()  # the stories extracted, to find copies of them later
 
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's writer lock, noting in the summary a lock taken over from a dead
+        holder."""
+        with build_lock(Path(self.settings.store)) as recovered:
+            if recovered:
+                self.summary.notes.append(recovered)
+            yield
+
+    def read(self, sources: Sequence[Path | tuple[str, bytes]]) -> list[Article]:
+        """The articles of ``sources`` (files, folders, or (name, bytes) pairs); what cannot
+        be read goes to the summary's skipped inputs, with the reason."""
+        with self.timer.stage("read"):
+            files, skipped = collect_files([s for s in sources if isinstance(s, Path)])
+            inputs: list[Path | tuple[str, bytes]] = [
+                *files,
+                *(s for s in sources if not isinstance(s, Path)),
+            ]
+            articles, unreadable = read_all(inputs, max_bytes=self.settings.max_article_bytes)
+        self.summary.skipped += skipped + unreadable
+        return articles
+
     def quarantine(self, slug: str, stage: str, reason: str) -> None:
         self.summary.quarantined.append(Quarantined(self.names.get(slug, slug), slug, stage, reason))
 
     def deduplicate(self, articles: Sequence[Article], index: StoryIndex) -> tuple[list[Article], Dataset]:
         """The articles to extract, and the graphs of those that repeat a story."""
-        from kg.rdf import publication_graph
-
         unique: list[Article] = []
         copies: Dataset = {}
         for article in articles:
@@ -409,7 +400,10 @@ def finish(
         summary.error = "nothing to publish: no article could be extracted"
     else:
         try:
-            write() if write is not None else run.publish(graphs)
+            if write is not None:
+                write()
+            else:
+                run.publish(graphs)
         except BuildError as exc:
             summary.error = str(exc) or exc.__class__.__name__
     if report_file is not None:
@@ -440,16 +434,10 @@ def build(
         summary.error = f"no folder of articles at {folder}"
         return summary
     run = Run(settings, summary, checks=checks, reasoner=reasoner)
-    with build_lock(Path(settings.store)) as recovered:
-        if recovered:
-            summary.notes.append(recovered)
-        with run.timer.stage("read"):
-            files, summary.skipped = collect_files([folder])
-            articles, skipped = read_all(files, max_bytes=settings.max_article_bytes)
-            summary.skipped += skipped
-            articles, notes = assign_ids(articles)
-            summary.notes += notes
-            run.names = {a.slug: a.source_name for a in articles}
+    with run.locked():
+        articles, notes = assign_ids(run.read([folder]))
+        summary.notes += notes
+        run.names = {a.slug: a.source_name for a in articles}
         if not articles:
             summary.error = f"no readable articles in {folder}"
             return summary
@@ -459,19 +447,16 @@ def build(
             graphs = run.extract(unique, n_process, progress)
         with run.timer.stage("check"):
             graphs = run.check_merged(graphs, {})
-            copies = orphan_copies(run, copies, graphs, {})
+            copies = orphan_copies(run, copies, {slug_of(n) for n in graphs})
         summary.articles = [run.names[slug_of(n)] for n in sorted(graphs, key=str)]
         summary.store_quarantined = list(summary.quarantined)
         return finish(run, {**graphs, **copies}, report_file)
 
 
-def orphan_copies(
-    run: Run, copies: Dataset, graphs: Mapping[URIRef, Graph], kept: Mapping[URIRef, Graph]
-) -> Dataset:
-    """The duplicates whose story is in the graph; one whose story was quarantined is
-    quarantined with it."""
+def orphan_copies(run: Run, copies: Dataset, present: set[str]) -> Dataset:
+    """The duplicates whose story is in the graph (its id in ``present``); one whose story
+    was quarantined is quarantined with it."""
     out: Dataset = {}
-    present = {slug_of(n) for n in (*graphs, *kept)}
     for duplicate in list(run.summary.duplicates):
         name = article_graph_name(duplicate.id, run.base)
         if name not in copies:

@@ -35,8 +35,11 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.annotate import annotate
 from kg.checks import GraphChecks, problem_lines
+from kg.extract.pipeline import facts_of
 from kg.model import Article, ExtractionRun
+from kg.rdf import article_graph
 
 __all__ = ["ArticleProcessor", "Outcome", "process_articles"]
 
@@ -85,9 +88,6 @@ class ArticleProcessor:
         self.checks = checks
 
     def _one(self, article: Article, doc: object) -> Outcome:
-        from kg.extract.pipeline import facts_of
-        from kg.rdf import article_graph
-
         try:
             facts = facts_of(article, doc, base=self.base)  # type: ignore[arg-type]
             graph = article_graph(facts, base=self.base, run=self.run)
@@ -109,8 +109,6 @@ class ArticleProcessor:
     def process(self, articles: Sequence[Article]) -> list[Outcome]:
         """One outcome per article, in order. The texts go through spaCy together
         (``nlp.pipe``); when that fails, each is parsed alone so the failure is its own."""
-        from kg.annotate import annotate
-
         try:
             docs = list(annotate((a.text for a in articles), base=self.base))
         except Exception:
@@ -118,8 +116,6 @@ class ArticleProcessor:
         return [self._one(a, d) for a, d in zip(articles, docs, strict=True)]
 
     def _alone(self, article: Article) -> Outcome:
-        from kg.annotate import annotate
-
         try:
             (doc,) = list(annotate([article.text], base=self.base))
         except Exception as exc:

@@ -25,7 +25,6 @@ import argparse
 import contextlib
 import http.client
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_endpoint import generate
+from bench_endpoint import generate, serve
 
 SLOW = "SELECT (COUNT(*) AS ?n) {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?i != {n}) }}"
 HUNGRY = (
@@ -63,26 +62,8 @@ def publish_store(data: Path, store_dir: Path) -> Path:
 
 
 def start(source: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str, int]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", "0", *source],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("PENINSULA_")}, **env},
-    )
-    assert proc.stdout is not None
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        match = re.search(r"listening on (http://\S+/)", line)
-        if match:
-            threading.Thread(target=proc.stdout.read, daemon=True).start()
-            url = match.group(1)
-            return proc, url, int(urlsplit(url).port or 80)
-    proc.kill()
-    raise SystemExit("kg serve did not start")
+    proc, url = serve(source, env)
+    return proc, url, int(urlsplit(url).port or 80)
 
 
 def get(port: int, path: str, timeout: float = 60) -> tuple[int, float]:

@@ -227,15 +227,18 @@ def start_server(
 ) -> tuple[subprocess.Popen[str], str]:
     """``kg serve`` on a free loopback port over ``data`` files or a published ``store``."""
     source = ["--data", str(data)] if data is not None else ["--store", str(store)]
+    return serve(source, {"PENINSULA_QUERY_WORKERS": str(workers)})
+
+
+def serve(source: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """``kg serve`` with the options ``source`` and the settings ``env`` (and none of this
+    environment's) on a free loopback port, once it listens: the process and its root URL."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", "0", *source],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("PENINSULA_")},
-            "PENINSULA_QUERY_WORKERS": str(workers),
-        },
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("PENINSULA_")}, **env},
     )
     assert proc.stdout is not None
     deadline = time.monotonic() + 600

@@ -264,15 +264,14 @@ def test_ingest_into_an_empty_store_builds_it(settings: Settings) -> None:
     assert summary.exit_code == 0 and summary.graphs == 4  # the article, reference, ontology, runs
 
 
-def test_extract_all_yields_in_order_with_a_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
+def test_extraction_gives_each_article_its_graph_with_a_progress_bar(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = pipeline.Run(settings, pipeline.BuildSummary(), checks=False, reasoner=False)
     articles, _ = pipeline.read_all(sorted(SEEDS.glob("*.txt")), max_bytes=2_000_000)
-    out = list(
-        pipeline.extract_all(
-            articles, base="https://w3id.org/peninsula/", run=pipeline.current_run(), progress=True
-        )
-    )
-    assert [a.slug for a, _ in out] == [a.slug for a in articles]
-    assert all(len(g) > 0 for _, g in out)
+    graphs = run.extract(articles, None, progress=True)
+    assert sorted(graphs) == sorted(pipeline.article_graph_name(a.slug, settings.base_iri) for a in articles)
+    assert all(len(g) > 0 for g in graphs.values())
     assert "extracting" in capsys.readouterr().err
 
 

@@ -196,6 +196,9 @@ def test_the_duplicate_threshold_separates_copies_from_other_stories() -> None:
     assert index.find(original).kind == "exact"  # type: ignore[union-attr]
     assert index.find(original, ignore="orig") is None
     assert index.find(cut).kind == "near"  # type: ignore[union-attr]
+    # an article ingested again with other words replaces its story: its old words match nothing
+    index.add("orig", others[0])
+    assert index.find(original) is None and index.find(others[0]).key == "orig"  # type: ignore[union-attr]
 
 
 def test_copies_of_a_story_are_recorded_once_with_every_publication(
