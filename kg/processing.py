@@ -37,7 +37,7 @@ from rdflib import Graph
 
 from kg.annotate import annotate
 from kg.checks import GraphChecks, problem_lines
-from kg.extract.pipeline import facts_of
+from kg.extract import pipeline as extraction
 from kg.model import Article, ExtractionRun
 from kg.rdf import article_graph
 
@@ -89,7 +89,7 @@ class ArticleProcessor:
 
     def _one(self, article: Article, doc: object) -> Outcome:
         try:
-            facts = facts_of(article, doc, base=self.base)  # type: ignore[arg-type]
+            facts = extraction.facts_of(article, doc, base=self.base)  # type: ignore[arg-type]
             graph = article_graph(facts, base=self.base, run=self.run)
         except Exception as exc:  # any bug of extraction or mapping costs this article only
             return Outcome(article.slug, stage="extract", reason=_reason(exc))
