@@ -93,9 +93,10 @@ class ArticleProcessor:
             graph = article_graph(facts, base=self.base, run=self.run)
         except Exception as exc:  # any bug of extraction or mapping costs this article only
             return Outcome(article.slug, stage="extract", reason=_reason(exc))
+        ntriples = graph.serialize(format="nt", encoding="utf-8")
         if self.checks is not None:
             try:
-                problems = self.checks.article(graph)
+                problems = self.checks.article(graph, ntriples)
             except Exception as exc:
                 return Outcome(article.slug, stage="validate", reason=_reason(exc))
             if problems:
@@ -104,7 +105,7 @@ class ArticleProcessor:
                     stage="validate",
                     reason=f"{len(problems)} SHACL violation(s): {problem_lines(problems)}",
                 )
-        return Outcome(article.slug, ntriples=graph.serialize(format="nt", encoding="utf-8"))
+        return Outcome(article.slug, ntriples=ntriples)
 
     def process(self, articles: Sequence[Article]) -> list[Outcome]:
         """One outcome per article, in order. The texts go through spaCy together

@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, Node, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
-__all__ = ["BulkConstraint", "bulk_sparql_results", "split_sparql_constraints"]
+__all__ = ["BulkConstraint", "bulk_sparql_results", "constraint_query", "split_sparql_constraints"]
 
 
 # A SPARQL constraint taken out of the shapes for bulk evaluation: its shape, its node in
@@ -59,6 +59,11 @@ def _focus_nodes(work: Graph, targets: list[tuple[URIRef, Node]]) -> set[Node]:
     return nodes
 
 
+def constraint_query(shapes: Graph, constraint: Node) -> str:
+    """The SELECT query of a SPARQL constraint, with the prefixes it declares."""
+    return _prefix_block(shapes, constraint) + str(shapes.value(constraint, SH.select))
+
+
 def _prefix_block(shapes: Graph, constraint: Node) -> str:
     lines = []
     for owner in shapes.objects(constraint, SH.prefixes):
@@ -93,7 +98,7 @@ def bulk_sparql_results(
         focus = _focus_nodes(work, targets)
         if not focus:
             continue
-        query = _prefix_block(shapes, constraint) + str(shapes.value(constraint, SH.select))
+        query = constraint_query(shapes, constraint)
         template = str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or "")
         severity = shapes.value(shape, SH.severity) or SH.Violation
         seen: set[Node] = set()
