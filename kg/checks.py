@@ -33,8 +33,10 @@ from rdflib import RDF, SH, Graph, URIRef
 from rdflib.term import Node
 
 from kg.namespaces import PEN
+from kg.owl_native import OwlCheck
 from kg.reasoner import run_reasoner
 from kg.shacl_bulk import BulkConstraint, bulk_sparql_results, split_sparql_constraints
+from kg.shacl_native import NativeShapes, _View
 from kg.term_names import term_name
 from kg.validate import SHAPES_FILE, ShapesError, load_ontology, union_graph
 
@@ -64,6 +66,10 @@ def shared_nodes(graphs: Iterable[Graph]) -> set[Node]:
     return shared
 
 
+def _ntriples(graph: Graph) -> bytes:
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
 @dataclass
 class GraphChecks:
     """The shapes and the ontology of ``ontology_dir``, with ``context`` (the reference
@@ -72,11 +78,14 @@ class GraphChecks:
     ontology_dir: Path
     context: Graph
     reasoner: bool = True
+    engine: str = "native"  # or "reference": pySHACL and HermiT on every check (docs/decisions/0012)
     _ontology: Graph = field(init=False, repr=False)
     _shapes: Graph = field(init=False, repr=False)
     _core: Graph = field(init=False, repr=False)
     _bulk: list[BulkConstraint] = field(init=False, repr=False)
     _work: Graph = field(init=False, repr=False)
+    _native: NativeShapes = field(init=False, repr=False)
+    _owl: OwlCheck = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._ontology = load_ontology(Path(self.ontology_dir))
@@ -88,14 +97,41 @@ class GraphChecks:
         for triple in union_graph(self.context):
             self._work.add(triple)
         self._work.bind("pen", PEN)
+        self._native = NativeShapes(self._shapes, self._work)
+        self._owl = OwlCheck(self._ontology, union_graph(self.context))
 
     # -- SHACL -------------------------------------------------------------------------------
 
-    def _validate(self, data: Graph, focus: Sequence[Node]) -> list[Problem]:
-        """The shapes over the context plus ``data``, for the ``focus`` nodes only. The
-        shared working graph gets ``data``'s new triples for the run and loses them after."""
+    def _validate(self, data: Graph, focus: Sequence[Node], ntriples: bytes | None = None) -> list[Problem]:
+        """The violations of the shapes over the context plus ``data``, for the ``focus``
+        nodes only (``ntriples``: ``data`` as N-Triples, when the caller has it)."""
         if not focus:
             return []
+        if self.engine == "reference":
+            return self._validate_pyshacl(data, focus)
+        return self._validate_native(self._native.view(data), focus, ntriples or _ntriples(data))
+
+    def _validate_native(self, view: _View, focus: Sequence[Node], ntriples: bytes) -> list[Problem]:
+        namer = self._work
+        problems = []
+        for result in self._native.check(view, focus):
+            if result.severity != SH.Violation:
+                continue
+            message = result.message or "(no message)"
+            if result.value is not None and result.value != result.focus:
+                message += f" (value {term_name(result.value, namer)})"
+            problems.append(Problem(term_name(result.focus, namer), message, result.focus))
+        focus_set = set(focus)
+        for node, shape, message in self._native.sparql_failures(
+            view, ntriples, focus, self._bulk, self._shapes
+        ):
+            if node in focus_set and (self._shapes.value(shape, SH.severity) or SH.Violation) == SH.Violation:
+                problems.append(Problem(term_name(node, namer), message, node))
+        return sorted(set(problems))
+
+    def _validate_pyshacl(self, data: Graph, focus: Sequence[Node]) -> list[Problem]:
+        """As :meth:`_validate`, with pySHACL. The shared working graph gets ``data``'s new
+        triples for the run and loses them after."""
         focus_set = set(focus)
         added = [t for t in union_graph(data) if t not in self._work]
         for triple in added:
@@ -133,10 +169,15 @@ class GraphChecks:
             problems.append(Problem(term_name(focus_node, self._work), message, focus_node))
         return sorted(set(problems))
 
-    def article(self, graph: Graph) -> list[Problem]:
-        """The SHACL violations of one article graph, for the nodes it describes."""
-        focus = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=str)
-        return self._validate(graph, focus)
+    def article(self, graph: Graph, ntriples: bytes | None = None) -> list[Problem]:
+        """The SHACL violations of one article graph (``ntriples``: the same graph as
+        N-Triples, when the caller has it), for the nodes it describes."""
+        if self.engine == "reference":
+            focus = sorted({s for s in graph.subjects() if isinstance(s, URIRef)}, key=str)
+            return self._validate(graph, focus)
+        view = self._native.view(graph)
+        focus = sorted((s for s in view.subjects if isinstance(s, URIRef)), key=str)
+        return self._validate_native(view, focus, ntriples or _ntriples(graph)) if focus else []
 
     def shared(self, graphs: Mapping[URIRef, Graph], nodes: Iterable[Node]) -> dict[URIRef, list[Problem]]:
         """The SHACL violations of ``nodes`` over the union of what ``graphs`` say of them
@@ -164,10 +205,18 @@ class GraphChecks:
     # -- OWL ---------------------------------------------------------------------------------
 
     def consistent(self, graphs: Sequence[Graph]) -> bool:
-        """Whether HermiT finds the ontology, the context and ``graphs`` consistent, with
-        no unsatisfiable class. True when the reasoner is switched off."""
+        """Whether the ontology, the context and ``graphs`` are consistent: decided by
+        :class:`kg.owl_native.OwlCheck` (by HermiT with the engine "reference"). True when
+        the reasoner is switched off."""
         if not self.reasoner:
             return True
+        if self.engine != "reference":
+            return not self._owl.clashes(t for graph in graphs for t in graph)
+        return self.hermit(graphs)
+
+    def hermit(self, graphs: Sequence[Graph] = ()) -> bool:
+        """Whether HermiT finds the ontology, the context and ``graphs`` consistent, with
+        no unsatisfiable class (run once per build on the ontology and the context)."""
         data = Graph()
         for triple in self.context:
             data.add(triple)

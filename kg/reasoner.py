@@ -30,7 +30,16 @@ from kg.errors import KGError
 from kg.namespaces import PEN
 from kg.term_names import term_name
 
-__all__ = ["ReasonerResult", "ReasonerUnavailableError", "explain_inconsistency", "run_reasoner"]
+__all__ = [
+    "ReasonerResult",
+    "ReasonerUnavailableError",
+    "disjoint_pairs",
+    "explain_inconsistency",
+    "literal_fits",
+    "run_reasoner",
+    "super_properties",
+    "superclasses",
+]
 
 
 class ReasonerUnavailableError(KGError):
@@ -102,7 +111,7 @@ def _first_lines(text: str, n: int = 6) -> str:
     return " / ".join(line.strip() for line in text.strip().splitlines()[:n] if line.strip())
 
 
-def _superclasses(ontology: Graph) -> dict[Node, set[Node]]:
+def superclasses(ontology: Graph) -> dict[Node, set[Node]]:
     """Reflexive-transitive named superclasses of every named class."""
     direct: dict[Node, set[Node]] = defaultdict(set)
     for c, sup in ontology.subject_objects(RDFS.subClassOf):
@@ -126,7 +135,8 @@ def _superclasses(ontology: Graph) -> dict[Node, set[Node]]:
     return defaultdict(set, closed)
 
 
-def _disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
+def disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
+    """The pairs of classes declared disjoint (owl:disjointWith, owl:AllDisjointClasses)."""
     pairs: set[frozenset[Node]] = set()
     for a, b in ontology.subject_objects(OWL.disjointWith):
         pairs.add(frozenset((a, b)))
@@ -138,7 +148,8 @@ def _disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
     return pairs
 
 
-def _super_properties(g: Graph) -> dict[Node, set[Node]]:
+def super_properties(g: Graph) -> dict[Node, set[Node]]:
+    """Reflexive-transitive super-properties (rdfs:subPropertyOf) of every property."""
     direct: dict[Node, set[Node]] = defaultdict(set)
     for p, sup in g.subject_objects(RDFS.subPropertyOf):
         direct[p].add(sup)
@@ -172,7 +183,7 @@ _NUMERIC_DECIMAL = {
 }
 
 
-def _literal_fits(lit: Literal, rng: Node) -> bool:
+def literal_fits(lit: Literal, rng: Node) -> bool:
     """Whether a literal can belong to a datatype range (only the clashes HermiT sees)."""
     dt = lit.datatype or (None if lit.language else XSD.string)
     if rng == RDFS.Literal or dt == rng:
@@ -197,9 +208,9 @@ def explain_inconsistency(g: Graph) -> list[str]:
     individuals whose types (asserted, or implied by property domains and ranges) are
     declared disjoint; functional data properties with two values; literals outside a
     property's datatype range. Not a proof: a hint for the person reading the report."""
-    supers = _superclasses(g)
-    disjoint = _disjoint_pairs(g)
-    sub_props = _super_properties(g)
+    supers = superclasses(g)
+    disjoint = disjoint_pairs(g)
+    sub_props = super_properties(g)
     domains: dict[Node, set[Node]] = defaultdict(set)
     ranges: dict[Node, set[Node]] = defaultdict(set)
     for p, d in g.subject_objects(RDFS.domain):
@@ -228,7 +239,7 @@ def explain_inconsistency(g: Graph) -> list[str]:
                 if q in functional:
                     values[(s, q)].add(o)
                 for r in ranges.get(q, ()):
-                    if not _literal_fits(o, r):
+                    if not literal_fits(o, r):
                         causes.append(
                             f"{term_name(s, g)} {term_name(p, g)} {term_name(o, g)}: the value is outside "
                             f"the range {term_name(r, g)} of {term_name(q, g)}"
