@@ -39,11 +39,12 @@ from tqdm import tqdm
 from kg import __version__
 from kg.annotate import model_version
 from kg.build_report import BuildSummary, Duplicate, Quarantined, quarantine_of
+from kg.build_writer import BuildWriter
 from kg.checks import GraphChecks, Problem, problem_lines, shared_nodes
 from kg.disagreements import separate_disagreeing_reports
 from kg.duplicates import StoryIndex
 from kg.errors import BuildError
-from kg.incremental import stories_path
+from kg.incremental import descriptions, stories_path
 from kg.inputs import Skipped, assign_ids, collect_files, read_all
 from kg.model import Article, ExtractionRun
 from kg.namespaces import graph_iri
@@ -92,7 +93,7 @@ MODEL_NAME = "en_core_web_sm"
 # handful of articles the second model load (about 1.5 s) costs more than it saves.
 PARALLEL_THRESHOLD = 32
 # Article graphs given to the OWL reasoner at once (a failing batch is split in halves).
-REASONER_BATCH = 200
+REASONER_BATCH = 500
 
 Dataset = dict[URIRef, Graph]
 
@@ -195,17 +196,25 @@ def processor(base: str, run: ExtractionRun, ontology_dir: str | None) -> Articl
     return ArticleProcessor(base=base, run=run, checks=checks)
 
 
-def assemble(article_graphs: Mapping[URIRef, Graph], *, settings: Settings, run: ExtractionRun) -> Dataset:
-    """The whole dataset: the article graphs, ``graph/reference``, ``graph/ontology`` and
-    ``graph/runs``, keyed by graph IRI. Reports of one event IRI that disagree on its date
-    are kept apart (:mod:`kg.disagreements`)."""
+def fixed_graphs(settings: Settings, run: ExtractionRun) -> Dataset:
+    """The graphs every build holds beside the articles: ``graph/reference``,
+    ``graph/ontology`` and ``graph/runs``."""
     base = settings.base_iri
+    ended = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return {
+        graph_iri("reference", base=base): _canonical(reference_graph(base)),
+        graph_iri("ontology", base=base): _canonical(ontology_graph(Path(settings.ontology_dir))),
+        graph_iri("runs", base=base): _runs_graph(run, base, ended),
+    }
+
+
+def assemble(article_graphs: Mapping[URIRef, Graph], *, settings: Settings, run: ExtractionRun) -> Dataset:
+    """The whole dataset: the article graphs and the :func:`fixed_graphs`, keyed by graph
+    IRI. Reports of one event IRI that disagree on its date are kept apart
+    (:mod:`kg.disagreements`)."""
     separate = separate_disagreeing_reports(article_graphs)
     dataset: Dataset = {name: _canonical(graph) for name, graph in separate.items()}
-    dataset[graph_iri("reference", base=base)] = _canonical(reference_graph(base))
-    dataset[graph_iri("ontology", base=base)] = _canonical(ontology_graph(Path(settings.ontology_dir)))
-    ended = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    dataset[graph_iri("runs", base=base)] = _runs_graph(run, base, ended)
+    dataset.update(fixed_graphs(settings, run))
     return dataset
 
 
@@ -223,18 +232,34 @@ def publish_dataset(
     """Write a new build folder and swap it in, with the summary as its report beside it;
     on any failure the folder is removed and the live build stays as it was. Call under
     the store's build lock."""
-    store_dir = Path(settings.store)
-    build_dir = new_build_dir(store_dir)
+    build_dir = new_build_dir(Path(settings.store))
+
+    def write() -> tuple[int, int]:
+        quads = _quads(dataset) if isinstance(dataset, Mapping) else dataset
+        return write_build(build_dir, quads)
+
+    seal(build_dir, write, settings, summary, stories)
+
+
+def seal(
+    build_dir: Path,
+    write: Callable[[], tuple[int, int]],
+    settings: Settings,
+    summary: BuildSummary,
+    stories: StoryIndex | None,
+) -> None:
+    """Finish the build folder ``build_dir`` (``write`` completes its store and returns
+    its counts), keep the report and the stories beside it, and swap it in; on any failure
+    the folder is removed and the live build stays as it was."""
     done = False
     try:
-        quads = _quads(dataset) if isinstance(dataset, Mapping) else dataset
-        summary.quads, summary.triples = write_build(build_dir, quads)
+        summary.quads, summary.triples = write()
         summary.build = build_dir
         summary.published = True
         report_path(build_dir).write_text(json.dumps(summary.to_json(), indent=2), encoding="utf-8")
         if stories is not None:
             stories_path(build_dir).write_text(json.dumps(stories.dump()), encoding="utf-8")
-        publish(store_dir, build_dir)
+        publish(Path(settings.store), build_dir)
         done = True
     finally:
         if not done:
@@ -320,6 +345,59 @@ class Run:
             bar.close()
         return graphs
 
+    def extract_into(
+        self, writer: BuildWriter, articles: Sequence[Article], n_process: int | None, progress: bool
+    ) -> None:
+        """As :meth:`extract`, each graph that passes written into ``writer`` at once."""
+        factory = functools.partial(
+            processor, self.base, self.run, str(self.settings.ontology_dir) if self.checks else None
+        )
+        bar = _bar(len(articles), progress)
+        try:
+            for outcome in process_articles(
+                articles, factory, n_process=n_process or _workers(len(articles))
+            ):
+                bar.update(1)
+                if outcome.ok and outcome.ntriples is not None:
+                    writer.add(article_graph_name(outcome.slug, self.base), outcome.ntriples, outcome.slug)
+                else:
+                    self.quarantine(outcome.slug, outcome.stage or "extract", outcome.reason or "")
+        finally:
+            bar.close()
+
+    def check_written(self, writer: BuildWriter) -> None:
+        """The checks after the merge on a build written as it went: reports that disagree
+        on a date kept apart, the shared nodes, then OWL consistency per batch; what fails
+        is quarantined and taken out of the store."""
+        disagreeing = writer.disagreeing()
+        if disagreeing:
+            writer.replace(separate_disagreeing_reports(dict(writer.graphs(sorted(disagreeing, key=str)))))
+        if not self.checks:
+            return
+        checks = make_checks(str(self.settings.ontology_dir), self.base, self.run, reasoner=self.reasoner)
+        if self.reasoner and not checks.hermit():
+            raise BuildError(
+                "HermiT finds the ontology and the reference data inconsistent: no article is to blame"
+            )
+        prefix = str(article_graph_name("", self.base))
+        for _round in range(3):
+            nodes = writer.shared() - reference_subjects(self.base)
+            described = descriptions(writer.store, nodes, prefix=prefix, skip=set())
+            blamed = blame(checks.shared(described, nodes), described, {})
+            blamed.update({n: [] for n in checks.inconsistent(described) if n not in blamed})
+            if not blamed:
+                break
+            for name, problems in blamed.items():
+                self.quarantine(slug_of(name), "shared", _shared_reason(problems))
+            writer.remove(blamed)
+        names = sorted(writer.names, key=str)
+        for i in range(0, len(names), REASONER_BATCH):
+            batch = dict(writer.graphs(names[i : i + REASONER_BATCH]))
+            culprits = checks.inconsistent(batch)
+            for name in culprits:
+                self.quarantine(slug_of(name), "reasoner", _REASONER_REASON)
+            writer.remove(culprits)
+
     def _take(self, outcome: Outcome, graphs: Dataset) -> None:
         if outcome.ok:
             graphs[article_graph_name(outcome.slug, self.base)] = outcome.graph()
@@ -343,21 +421,13 @@ class Run:
             if not blamed:
                 break
             for name, problems in blamed.items():
-                self.quarantine(
-                    slug_of(name),
-                    "shared",
-                    f"{len(problems)} violation(s) where it meets other articles: {problem_lines(problems)}",
-                )
+                self.quarantine(slug_of(name), "shared", _shared_reason(problems))
                 new.pop(name, None)
         names = sorted(new, key=str)
         for i in range(0, len(names), REASONER_BATCH):
             batch = {n: new[n] for n in names[i : i + REASONER_BATCH]}
             for name in checks.inconsistent(batch):
-                self.quarantine(
-                    slug_of(name),
-                    "reasoner",
-                    "the OWL reasoner finds the article's graph inconsistent with the ontology and the reference data",
-                )
+                self.quarantine(slug_of(name), "reasoner", _REASONER_REASON)
                 new.pop(name, None)
         return new
 
@@ -366,6 +436,15 @@ class Run:
             dataset = assemble(graphs, settings=self.settings, run=self.run)
             self.summary.graphs = len(dataset)
             publish_dataset(dataset, self.settings, self.summary, self.stories)
+
+
+_REASONER_REASON = "the article's graph is inconsistent with the ontology and the reference data"
+
+
+def _shared_reason(problems: list[Problem]) -> str:
+    if not problems:
+        return "inconsistent with the ontology where it meets other articles"
+    return f"{len(problems)} violation(s) where it meets other articles: {problem_lines(problems)}"
 
 
 def slug_of(graph_name: URIRef) -> str:
@@ -392,7 +471,10 @@ def blame(
 
 
 def finish(
-    run: Run, graphs: Dataset, report_file: Path | None, write: Callable[[], None] | None = None
+    run: Run,
+    graphs: Mapping[URIRef, object],
+    report_file: Path | None,
+    write: Callable[[], None] | None = None,
 ) -> BuildSummary:
     """Publish ``graphs`` (or run ``write``, which publishes), and write the report."""
     summary = run.summary
@@ -403,7 +485,7 @@ def finish(
             if write is not None:
                 write()
             else:
-                run.publish(graphs)
+                run.publish(graphs)  # type: ignore[arg-type]
         except BuildError as exc:
             summary.error = str(exc) or exc.__class__.__name__
     if report_file is not None:
@@ -443,14 +525,40 @@ def build(
             return summary
         with run.timer.stage("deduplicate"):
             unique, copies = run.deduplicate(articles, run.stories)
-        with run.timer.stage("extract"):
-            graphs = run.extract(unique, n_process, progress)
-        with run.timer.stage("check"):
-            graphs = run.check_merged(graphs, {})
-            copies = orphan_copies(run, copies, {slug_of(n) for n in graphs})
-        summary.articles = [run.names[slug_of(n)] for n in sorted(graphs, key=str)]
-        summary.store_quarantined = list(summary.quarantined)
-        return finish(run, {**graphs, **copies}, report_file)
+        writer = BuildWriter(new_build_dir(Path(settings.store)))
+        try:
+            return _build_into(run, writer, unique, copies, n_process, progress, report_file)
+        finally:
+            if not summary.published:
+                writer.abandon()
+
+
+def _build_into(
+    run: Run,
+    writer: BuildWriter,
+    unique: Sequence[Article],
+    copies: Dataset,
+    n_process: int | None,
+    progress: bool,
+    report_file: Path | None,
+) -> BuildSummary:
+    """Extract ``unique`` into ``writer``'s store, check what articles share, and publish."""
+    summary = run.summary
+    with run.timer.stage("extract"):
+        run.extract_into(writer, unique, n_process, progress)
+    with run.timer.stage("check"):
+        run.check_written(writer)
+        copies = orphan_copies(run, copies, {slug_of(n) for n in writer.names})
+    summary.articles = [run.names[slug_of(n)] for n in sorted(writer.names, key=str)]
+    summary.store_quarantined = list(summary.quarantined)
+
+    def write() -> None:
+        with run.timer.stage("write"):
+            writer.add_graphs({**copies, **fixed_graphs(run.settings, run.run)})
+            summary.graphs = len(writer.names) + len(copies) + 3
+            seal(writer.target, writer.close, run.settings, summary, run.stories)
+
+    return finish(run, dict.fromkeys(writer.names), report_file, write)
 
 
 def orphan_copies(run: Run, copies: Dataset, present: set[str]) -> Dataset:

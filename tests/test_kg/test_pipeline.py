@@ -14,6 +14,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg import pipeline
+from kg.build_writer import BuildWriter
 from kg.ingest import ingest
 from kg.namespaces import PEN
 from kg.settings import Settings
@@ -184,12 +185,13 @@ def test_a_crash_while_writing_leaves_the_live_build(
     assert pipeline.build(settings, seeds=folder, reasoner=False, progress=False).exit_code == 0
     live = current_build(settings.store)
 
-    def disk_full(build: Path, quads: object) -> tuple[int, int]:
-        (build / "partial").write_text("half a database")
+    def disk_full(writer: BuildWriter) -> None:
+        (writer.target / "partial").write_text("half a database")
         raise OSError(28, "No space left on device")
 
-    # the disk cannot be filled for real in a test; the failure is injected where it would occur
-    monkeypatch.setattr(pipeline, "write_build", disk_full)
+    # the disk cannot be filled for real in a test; the failure is injected where it would
+    # occur: the build's store takes what was extracted in bulk writes
+    monkeypatch.setattr(BuildWriter, "flush", disk_full)
     with pytest.raises(OSError, match="No space left"):
         pipeline.build(settings, seeds=folder, reasoner=False, progress=False)
     assert current_build(settings.store) == live
