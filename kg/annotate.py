@@ -264,6 +264,16 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+def doc_text(doc: Doc) -> str:
+    """The text of ``doc``. spaCy's ``Doc.text`` joins every token again on each call (a
+    quarter of extraction's time once, called per sentence); this is computed once per
+    document and kept in its ``user_data``."""
+    text = doc.user_data.get("pen_text")
+    if text is None:
+        text = doc.user_data["pen_text"] = doc.text
+    return str(text)
+
+
 def is_abbreviation(text: str) -> bool:
     """Whether a token is an abbreviation whose stop does not end a sentence.
 

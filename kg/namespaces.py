@@ -7,6 +7,7 @@ the same thing gets the same IRI on every build.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -41,8 +42,10 @@ GAF = Namespace("http://groundedannotationframework.org/gaf#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: 'Chung Eui-yong' → 'chung-eui-yong'."""
+    """Lower-case ASCII words joined by hyphens: 'Chung Eui-yong' → 'chung-eui-yong'
+    (cached: the same names and offsets are slugified again and again)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 

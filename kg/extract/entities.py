@@ -28,6 +28,7 @@ import re
 from rdflib import URIRef
 from spacy.tokens import Doc, Span
 
+from kg.annotate import doc_text
 from kg.extract.bodies import BODY_HEADS, Body, body_spans, inner_states, link_body
 from kg.extract.mentions import ArticleMentions, sentence_span, sentences_back, text_span, trim_span
 from kg.extract.names import (
@@ -89,6 +90,7 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
     for body in body_at.values():
         taken.update(range(body.span.start, body.span.end))
 
+    in_entities = {i for e in doc.ents for i in range(e.start, e.end)}  # entities never overlap
     for ent in doc.ents:
         if ent.label_ not in _KEPT_LABELS or any(i in taken for i in range(ent.start, ent.end)):
             continue
@@ -100,7 +102,7 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         if place is not None and place.end not in taken:
             span, label = place, "FAC"
         elif label == "PERSON" or (label in ("NORP", "GPE", "LOC", "ORG") and title_before(span)):
-            extended = extend_person(span, {t.i for e in doc.ents if e is not ent for t in e})
+            extended = extend_person(span, in_entities - set(range(ent.start, ent.end)))
             if label == "PERSON" or extended.end > span.end or not linker.state(span.text):
                 span = extended
                 label = "PERSON" if not linker.state(span.text) else label
@@ -110,7 +112,7 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         taken.update(range(span.start, span.end))
 
     # weapon designations of the right shape that no entity covers ('Hwansong 12')
-    for match in WEAPON_SHAPE.finditer(doc.text):
+    for match in WEAPON_SHAPE.finditer(doc_text(doc)):
         wspan = doc.char_span(match.start(), match.end(), alignment_mode="contract")
         if wspan is None or any(i in taken for i in range(wspan.start, wspan.end)):
             continue
@@ -248,7 +250,7 @@ def _not_a_name(span: Span, label: str) -> bool:
     are none: a hashtag or handle ('#NorthKorea'), a compound modifier ('Cabinet-level',
     'Moon-era'), a unit before its number ('Mach 10')."""
     doc = span.doc
-    before = doc.text[span.start_char - 1] if span.start_char > 0 else ""
+    before = doc_text(doc)[span.start_char - 1] if span.start_char > 0 else ""
     if before in "#@":
         return True
     after = doc[span.end] if span.end < len(doc) else None

@@ -14,6 +14,7 @@ from datetime import date
 
 from spacy.tokens import Span, Token
 
+from kg.annotate import doc_text
 from kg.dates import DateSpan, find_dates, resolve
 from kg.extract.entities import ArticleMentions, sentence_span
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, clause_verb, coordinated_head, state_of, subject
@@ -254,7 +255,7 @@ _SCHEDULED = {"meeting", "summit", "talks", "call", "visit"}
 
 
 def _since(sent: Span, d: DateSpan) -> bool:
-    before = sent.doc.text[max(sent.start_char, d.begin - 7) : d.begin].lower().split()
+    before = doc_text(sent.doc)[max(sent.start_char, d.begin - 7) : d.begin].lower().split()
     return d.text.lower().startswith("since") or (bool(before) and before[-1] == "since")
 
 
@@ -262,7 +263,7 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     """The events one sentence tells, with their modality and date."""
     sb, se = sentence_span(sent)
     future = is_future(sent)
-    text = sent.doc.text[sent.start_char : sent.end_char]
+    text = doc_text(sent.doc)[sent.start_char : sent.end_char]
     dates = [
         DateSpan(d.begin + sent.start_char, d.end + sent.start_char, d.text, d.value, d.start, d.end_value)
         for d in find_dates(text, published, tense_past=not future)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from rdflib import URIRef
 from spacy.tokens import Token
 
+from kg.annotate import doc_text
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
     NUMBERS,
@@ -252,7 +253,7 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             if head.pos_ in ("VERB", "AUX") and head.lemma_ in _DO_VERBS:
                 actor_toks = subject(head)
     first, last = min(t.idx for t in scope), max(t.idx + len(t) for t in scope)
-    text = s.sent.doc.text[first:last]
+    text = doc_text(s.sent.doc)[first:last]
     classes = weapon_classes_in(text)
     if not verb and trig.lemma_ in ("test", "testing") and "nuclear" in {t.lower_ for t in trig.children}:
         return None  # a nuclear test, told by nuclear_test_event

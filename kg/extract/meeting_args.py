@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from spacy.tokens import Token
 
+from kg.annotate import doc_text
 from kg.extract.anaphora import pair_entities_in
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
@@ -208,7 +209,7 @@ def _written(s: Sent, toks: list[Token], e: Entity) -> str:
     for t in toks:
         m = s.mentions.at(t)
         if m is not None and m.entity.iri == e.iri:
-            return s.sent.doc.text[m.span.begin : m.span.end]
+            return doc_text(s.sent.doc)[m.span.begin : m.span.end]
     return ""
 
 

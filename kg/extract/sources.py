@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
+from kg.annotate import doc_text
 from kg.extract.entities import ArticleMentions, sentence_span
 from kg.extract.types import Entity, Source, TextSpan
 from kg.link import Linker
@@ -78,7 +79,7 @@ def _unnamed_body(head: Token, mentions: ArticleMentions) -> Source:
         phrase.pop()
     sb, se = sentence_span(head.sent)
     begin, end = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
-    return Source(description=head.doc.text[begin:end], span=TextSpan(begin, end, sb, se))
+    return Source(description=doc_text(head.doc)[begin:end], span=TextSpan(begin, end, sb, se))
 
 
 def _head(tokens: Sequence[Token]) -> Token | None:
@@ -138,7 +139,7 @@ def source_of(tokens: Sequence[Token], mentions: ArticleMentions, linker: Linker
     end = phrase[-1].idx + len(phrase[-1].text)
     if phrase[-1].is_punct:
         end = phrase[-2].idx + len(phrase[-2].text) if len(phrase) > 1 else end
-    text = head.doc.text[begin:end]
+    text = doc_text(head.doc)[begin:end]
     return Source(
         description=text,
         anonymous=anonymous,

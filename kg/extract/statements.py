@@ -11,6 +11,7 @@ import re
 from rdflib import URIRef
 from spacy.tokens import Token
 
+from kg.annotate import doc_text
 from kg.extract.anaphora import pair_entities_in
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, prep_objects, subject
 from kg.extract.sources import source_of
@@ -262,7 +263,7 @@ def _speaker(s: Sent, ev: EventFact, subj: list[Token]) -> bool:
             skip = {t.i for c in head.children if c.dep_ in ("relcl", "acl", "appos") for t in c.subtree}
             phrase = [t for t in head.subtree if t.i not in skip and not t.is_punct]
             span = s.phrase_span(phrase)
-            src = Source(description=s.sent.doc.text[span.begin : span.end], anonymous=True, span=span)
+            src = Source(description=doc_text(s.sent.doc)[span.begin : span.end], anonymous=True, span=span)
         ev.speaker_source = src
         return True
     src = source_of(subj, s.mentions, s.linker)
