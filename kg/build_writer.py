@@ -1,5 +1,5 @@
 """The next build's store, written as the articles pass their own checks, so that a build's
-memory does not grow with the corpus (docs/decisions/0012).
+memory does not grow with the corpus (docs/decisions/0013).
 
 :class:`BuildWriter` opens the new build folder's store when extraction starts. Each article
 graph that passes its own check goes straight into it, as its named graph and into the

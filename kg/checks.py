@@ -78,7 +78,7 @@ class GraphChecks:
     ontology_dir: Path
     context: Graph
     reasoner: bool = True
-    engine: str = "native"  # or "reference": pySHACL and HermiT on every check (docs/decisions/0012)
+    engine: str = "native"  # or "reference": pySHACL and HermiT on every check (docs/decisions/0013)
     _ontology: Graph = field(init=False, repr=False)
     _shapes: Graph = field(init=False, repr=False)
     _core: Graph = field(init=False, repr=False)

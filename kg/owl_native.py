@@ -1,5 +1,5 @@
 """OWL consistency of article graphs, decided in this process for the fragment of OWL our
-ontology is written in (docs/decisions/0012).
+ontology is written in (docs/decisions/0013).
 
 HermiT costs about five seconds to start and a quarter of a millisecond per triple: on ten
 thousand articles, hours. Our ontology uses only named classes with ``rdfs:subClassOf`` and

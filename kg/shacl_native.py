@@ -1,5 +1,5 @@
 """SHACL Core, evaluated in this process for the shapes this project writes, a hundred times
-faster than pySHACL on one article graph (docs/decisions/0012).
+faster than pySHACL on one article graph (docs/decisions/0013).
 
 pySHACL is the reference: ``kg validate`` and the whole-dataset checks use it. A build checks
 every article graph on its own, where pySHACL's cost (about a third of a millisecond per

@@ -1,5 +1,5 @@
 """The native OWL check decides consistency as HermiT does, on our test sets and on a
-planted case of each kind of clash (docs/decisions/0012)."""
+planted case of each kind of clash (docs/decisions/0013)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The native SHACL evaluator reports what pySHACL, the reference, reports: on the article
-graphs of our test sets and on thousands of mutations of them (docs/decisions/0012)."""
+graphs of our test sets and on thousands of mutations of them (docs/decisions/0013)."""
 
 from __future__ import annotations
 
