@@ -2,8 +2,8 @@
 
 - **Validators tied to the build.** ``build_info()`` names the build being served and
   when it was published; ``etag()`` hashes it with the request's path, query, chosen
-  format and encoding (and the code's version, so that a new release of the pages is not
-  taken for the old one). ``not_modified()`` answers 304 to ``If-None-Match`` /
+  format and encoding, and the release (and, for HTML, the server process, whose templates
+  made the page), so that new code is not taken for the old. ``not_modified()`` answers 304 to ``If-None-Match`` /
   ``If-Modified-Since`` *before* any query runs; ``cacheable()`` adds ``ETag``,
   ``Last-Modified`` and ``Cache-Control`` to a response.
 - **gzip on request.** ``gzip_body()`` compresses a body in memory when the client sent
@@ -45,7 +45,7 @@ __all__ = [
 
 GZIP_MIN_BYTES = 1024  # below this gzip gains little and costs a round of CPU
 MAX_AGE_S = 300  # clients revalidate after 5 minutes: a new build may be published any time
-_CODE_VERSION = "0.1.0"
+_STARTED = str(time.time_ns())  # HTML pages also change with the templates of this process
 _first_seen: dict[str, float] = {}
 _first_seen_lock = threading.Lock()
 
@@ -110,10 +110,22 @@ def accepts_gzip() -> bool:
     return request.accept_encodings["gzip"] > 0
 
 
-def etag(info: BuildInfo, *parts: str) -> str:
-    """A strong validator for one representation of this request's resource in this build."""
+def _code_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("peninsula-kg")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def etag(info: BuildInfo, representation: str, *parts: str) -> str:
+    """A strong validator for one representation of this request's resource in this build
+    and release (for HTML, of this server process, whose templates made it)."""
     digest = hashlib.sha256()
-    for part in (_CODE_VERSION, info.build, request.path, request.query_string.decode("latin-1"), *parts):
+    code = _code_version() + (_STARTED if representation == "html" else "")
+    query = request.query_string.decode("latin-1")
+    for part in (code, info.build, request.path, query, representation, *parts):
         digest.update(part.encode("utf-8", "replace") + b"\0")
     return digest.hexdigest()[:32]
 

@@ -5,6 +5,7 @@ VoID description of the dataset (``/void``). Both are built as rdflib graphs fro
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html import escape
 
 from flask import Response, request
@@ -93,29 +94,48 @@ def _named_graphs(g: Graph, dataset: BNode) -> None:
 
 
 def service_description_response() -> Response:
-    """The service description in the negotiated format (HTML for browsers)."""
-    return _graph_response(service_description())
+    """The service description in the negotiated format (HTML for browsers), serialised
+    once per build and format."""
+    state = endpoint_state()
+    build = state.engine.run(StatsJob(), timeout_s=state.settings.query_timeout_s)["build"]
+    return _graph_response(service_description, ("sd", build))
 
 
-def _graph_response(graph: Graph) -> Response:
+def _graph_response(make: Callable[[], Graph], key: tuple[object, ...]) -> Response:
+    """``make()``'s graph in the negotiated format; the bytes are kept under ``key`` (and
+    the format), with only the last build's kept."""
     accept = request.accept_mimetypes
     rdf = [f.media_type for f in FORMATS if "graph" in f.kinds]
-    if (
+    html = (
         not request.args.get("format")
         and accept.best_match(["text/html", *rdf]) == "text/html"
-        and accept.quality("text/html")
-    ):
-        text = graph.serialize(format="turtle")
-        page = f"<!doctype html><html lang=en><meta charset=utf-8><title>Peninsula KG</title><pre>{escape(text)}</pre></html>"
-        response = Response(page, content_type="text/html; charset=utf-8")
-    else:
-        fmt = negotiate("graph", accept, request.args.get("format"))
-        response = Response(
-            graph.serialize(format=fmt.rdflib_format, encoding="utf-8"), content_type=fmt.content_type
-        )
+        and bool(accept.quality("text/html"))
+    )
+    fmt = None if html else negotiate("graph", accept, request.args.get("format"))
+    caches = endpoint_state().caches
+    cache_key = ("described", *key, fmt.name if fmt else "html")
+    body = caches.get(cache_key)
+    if not isinstance(body, bytes):
+        graph = make()
+        if fmt is None:
+            text = graph.serialize(format="turtle")
+            page = f"<!doctype html><html lang=en><meta charset=utf-8><title>Peninsula KG</title><pre>{escape(text)}</pre></html>"
+            body = page.encode("utf-8")
+        else:
+            body = graph.serialize(format=fmt.rdflib_format, encoding="utf-8")
+        for old in [k for k in caches if isinstance(k, tuple) and k[:2] == cache_key[:2] and k != cache_key]:
+            if _key_build(old) != _key_build(cache_key):
+                del caches[old]
+        caches[cache_key] = body
+    response = Response(body, content_type="text/html; charset=utf-8" if fmt is None else fmt.content_type)
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _key_build(key: tuple[object, ...]) -> object:
+    """The build a cache key names (its third element)."""
+    return key[2] if len(key) > 2 else None
 
 
 # --------------------------------------------------------------------- VoID
@@ -298,5 +318,8 @@ def _linksets(g: Graph, ds: URIRef, base: str) -> None:
 
 
 def void_response() -> Response:
-    """The VoID description in the negotiated format (HTML for browsers)."""
-    return _graph_response(void_graph())
+    """The VoID description in the negotiated format (HTML for browsers), serialised once
+    per build, public URL and format."""
+    state = endpoint_state()
+    build = state.engine.run(StatsJob(), timeout_s=state.settings.query_timeout_s)["build"]
+    return _graph_response(void_graph, ("void", build, _root()))

@@ -287,6 +287,29 @@ def test_service_description_names_the_named_graphs(client: FlaskClient) -> None
     assert names == {URIRef(r["g"]["value"]) for r in rows} and len(names) == 3
 
 
+def test_service_description_bounds_its_named_graphs(settings: Settings, tmp_path: Path) -> None:
+    from server.void import NAMED_GRAPHS_LISTED
+
+    data = tmp_path / "graphs.trig"
+    count = NAMED_GRAPHS_LISTED + 3
+    data.write_text(
+        "\n".join(
+            f'<{BASE}graph/article/a{i:05d}> {{ <{RES}x{i}> <{RDFS_LABEL}> "x" . }}' for i in range(count)
+        ),
+        encoding="utf-8",
+    )
+    app = create_app(settings.with_(query_workers=1, short_query_workers=0), data=[data])
+    try:
+        body = app.test_client().get("/sparql", headers={"Accept": "text/turtle"}).data
+    finally:
+        close_app(app)
+    g = _graph(body, "text/turtle")
+    names = sorted(str(g.value(n, SD.name)) for n in g.objects(None, SD.namedGraph))
+    assert len(names) == NAMED_GRAPHS_LISTED and names[0] == f"{BASE}graph/article/a00000"
+    notes = [str(o) for o in g.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))]
+    assert any(f"{NAMED_GRAPHS_LISTED} of {count} named graphs" in n for n in notes)
+
+
 # --------------------------------------------------------------------- real servers
 
 
