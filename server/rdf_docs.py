@@ -197,12 +197,23 @@ def serialize(
     if fmt.name == "jsonld":
         return _jsonld(items, base, ontology_dir, context_url)
     engine = getattr(ox.RdfFormat, fmt.engine_format)
-    names = {**(extra_prefixes or {}), **prefixes(base)} if fmt.name in ("ttl", "trig", "rdf") else None
+    names = (
+        _used({**(extra_prefixes or {}), **prefixes(base)}, items)
+        if fmt.name in ("ttl", "trig", "rdf")
+        else None
+    )
     if fmt.name in ("trig", "nq"):
         quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in items]
         return ox.serialize(quads, format=engine, prefixes=names) or b""
     plain = [q.triple if isinstance(q, ox.Quad) else q for q in items]
     return ox.serialize(plain, format=engine, prefixes=names) or b""
+
+
+def _used(names: dict[str, str], items: list[Any]) -> dict[str, str]:
+    """The prefixes whose namespace some IRI of ``items`` is in."""
+    iris = {t.value for q in items for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode)}
+    iris |= {q.object.datatype.value for q in items if isinstance(q.object, ox.Literal)}
+    return {p: ns for p, ns in names.items() if any(i.startswith(ns) for i in iris)}
 
 
 def _jsonld(items: list[Any], base: str, ontology_dir: Path, context_url: str) -> bytes:
