@@ -16,7 +16,8 @@ fuzzy (typos)         0.75 × the similarity (rapidfuzz's ``ratio``, 0-100) of
                       "Hwasong-12", "blinkn" → "Antony Blinken")
 ====================  =====================================================
 
-An entity scores its best name; ties go to labels before aliases, then shorter labels.
+An entity scores its best name; ties go to the entity the articles mention most, then to
+labels before aliases, then to shorter labels.
 Answers are JSON (the shape of Wikidata's ``wbsearchentities`` and of the Reconciliation
 API's candidates: ``id``, ``label``, ``types``, ``score``, ``match``) or HTML.
 """
@@ -55,6 +56,8 @@ SELECT ?s ?name ?kind (GROUP_CONCAT(DISTINCT STR(?type); SEPARATOR=" ") AS ?type
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), PREFIX))
   OPTIONAL { ?s a ?type }
 } GROUP BY ?s ?name ?kind"""
+_MENTIONS_QUERY = """
+SELECT ?s (COUNT(?m) AS ?n) WHERE { ?s <ONTOLOGYdenotedBy> ?m } GROUP BY ?s"""
 
 
 def normalise(text: str) -> str:
@@ -81,6 +84,7 @@ class Hit:
     score: float
     matched: str
     kind: str  # 'label' or 'alias'
+    mentions: int = 0
 
     def as_json(self, page: str) -> dict[str, Any]:
         """The hit as the JSON answer gives it (``page``: where a browser reads it)."""
@@ -101,7 +105,9 @@ def _local(iri: str) -> str:
 class LookupIndex:
     """The names of every labelled resource of one build, searchable by ``search``."""
 
-    def __init__(self, rows: list[tuple[str, str, str, list[str]]]) -> None:
+    def __init__(
+        self, rows: list[tuple[str, str, str, list[str]]], mentions: dict[str, int] | None = None
+    ) -> None:
         entities: dict[str, _Entity] = {}
         names: list[str] = []
         owners: list[tuple[str, str, str]] = []  # (iri, name as written, kind)
@@ -115,6 +121,7 @@ class LookupIndex:
                 names.append(key)
                 owners.append((iri, name, kind))
         self.entities = entities
+        self.mentions = mentions or {}
         self.names = names
         self.owners = owners
         # the start of each name and of each of its words, for typo-tolerant prefixes
@@ -173,14 +180,23 @@ class LookupIndex:
             entity = self.entities[iri]
             if types and not (entity.types & types):
                 continue
-            hit = Hit(iri, entity.label or name, tuple(sorted(entity.types)), round(score, 1), name, kind)
+            label = entity.label or name
+            hit = Hit(
+                iri,
+                label,
+                tuple(sorted(entity.types)),
+                round(score, 1),
+                name,
+                kind,
+                self.mentions.get(iri, 0),
+            )
             if iri not in best or _rank(hit) < _rank(best[iri]):
                 best[iri] = hit
         return sorted(best.values(), key=_rank)[:limit]
 
 
-def _rank(hit: Hit) -> tuple[float, int, int, str]:
-    return (-hit.score, hit.kind != "label", len(hit.label), hit.iri)
+def _rank(hit: Hit) -> tuple[float, int, int, int, str]:
+    return (-hit.score, -hit.mentions, hit.kind != "label", len(hit.label), hit.iri)
 
 
 # --------------------------------------------------------------------- per build
@@ -210,7 +226,9 @@ def current_index() -> LookupIndex:
             )
             for b in json.loads(body)["results"]["bindings"]
         ]
-        index = LookupIndex(rows)
+        text = _MENTIONS_QUERY.replace("ONTOLOGY", state.settings.base_iri + "ontology#")
+        counts = json.loads(run(text, output=FORMATS[0].output).body)["results"]["bindings"]
+        index = LookupIndex(rows, {b["s"]["value"]: int(b["n"]["value"]) for b in counts})
         for old in [k for k in state.caches if isinstance(k, tuple) and k and k[0] == "lookup"]:
             del state.caches[old]
         state.caches[key] = index

@@ -109,3 +109,19 @@ def test_live_lookup(live_server: LiveServer) -> None:
     assert top["id"] == RES + "person/antony-blinken"
     page = requests.get(top["url"], headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200 and "Antony Blinken" in page.text
+
+
+def test_ties_go_to_the_most_mentioned() -> None:
+    rows = [
+        (RES + "weapon/hwasong-5", "Hwasong-5", "label", []),
+        (RES + "weapon/hwasong-17", "Hwasong-17", "label", []),
+        (RES + "weapon/hwasong-12", "Hwasong-12", "label", []),
+    ]
+    quiet = LookupIndex(rows)
+    assert quiet.search("hwasnog")[0].iri == RES + "weapon/hwasong-5"  # the shortest label
+    busy = LookupIndex(rows, {RES + "weapon/hwasong-17": 40, RES + "weapon/hwasong-12": 3})
+    assert [h.iri.rsplit("/", 1)[1] for h in busy.search("hwasnog")] == [
+        "hwasong-17",
+        "hwasong-12",
+        "hwasong-5",
+    ]
