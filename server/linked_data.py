@@ -306,6 +306,7 @@ def jsonld_context() -> Response:
     info = hc.file_info(source)
 
     def make() -> Response:
+        """The context, generated from the ontology."""
         body = context(settings.base_iri, Path(settings.ontology_dir))
         return Response(json.dumps(body, indent=2), content_type="application/ld+json; charset=utf-8")
 

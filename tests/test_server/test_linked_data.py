@@ -371,3 +371,28 @@ def test_live_validators_change_with_a_new_build(
     assert "Nippon" in after.text
     dump_after = requests.get(dump, headers={"If-None-Match": dump_before.headers["ETag"]}, timeout=60)
     assert dump_after.status_code == 200 and b"Nippon" in dump_after.content
+
+
+def test_live_ontology_versions_void_and_dumps(live_server: LiveServer) -> None:
+    core = Graph().parse(ROOT / "ontology" / "peninsula.ttl")
+    version = str(core.value(URIRef(BASE + "ontology"), OWL.versionIRI))
+    for iri in (version, BASE + "ontology/alignments"):
+        got = requests.get(
+            live_server.url + iri[len(BASE) :], headers={"Accept": "application/rdf+xml"}, timeout=30
+        )
+        assert got.status_code == 200 and got.headers["Content-Type"] == "application/rdf+xml; charset=utf-8"
+        assert (None, RDF_TYPE, OWL.Ontology) in Graph().parse(data=got.text, format="xml")
+    void = Graph().parse(
+        data=requests.get(live_server.url + "void", headers={"Accept": "text/turtle"}, timeout=30).text,
+        format="turtle",
+    )
+    ds = URIRef(BASE + "void#dataset")
+    assert void.value(ds, VOID.sparqlEndpoint) == URIRef(live_server.url + "sparql")
+    assert {URIRef(BASE + "graph/reference")} <= set(void.objects(ds, VOID.subset))
+    dump = requests.get(live_server.url + "dump/ttl", timeout=60)  # requests asks for gzip
+    assert (
+        dump.headers["Content-Encoding"] == "gzip"
+        and dump.headers["Content-Type"] == "text/turtle; charset=utf-8"
+    )
+    g = Graph().parse(data=dump.text, format="turtle")
+    assert (URIRef(RES + "state/japan"), RDFS_LABEL, Literal("Japan")) in g
