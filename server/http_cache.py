@@ -73,7 +73,8 @@ def build_info() -> BuildInfo:
     """The build being served. For a read-only server over a store: the build ``current``
     points at (one readlink), published when the link was made; for ``--data`` files: the
     files' newest modification; otherwise (an update server's private copy, whose id
-    changes with each update) when this process first saw the engine's build id."""
+    changes with each update, over a store or files) when this process first saw the
+    engine's build id."""
     from kg.workers import FilesSource, StatsJob, StoreSource
     from server.sparql import endpoint_state
 
@@ -88,7 +89,7 @@ def build_info() -> BuildInfo:
         except OSError:
             name, published, created = "none", _seen("none"), _seen("none")
         return BuildInfo(name, _utc(min(created, published)), _utc(published))
-    if isinstance(source, FilesSource):
+    if isinstance(source, FilesSource) and not state.settings.update_token:
         times = [Path(p).stat().st_mtime for p in source.paths if Path(p).exists()] or [_seen("files")]
         name = "data:" + ",".join(
             f"{Path(p).name}@{int(t)}" for p, t in zip(source.paths, times, strict=False)

@@ -396,3 +396,28 @@ def test_live_ontology_versions_void_and_dumps(live_server: LiveServer) -> None:
     )
     g = Graph().parse(data=dump.text, format="turtle")
     assert (URIRef(RES + "state/japan"), RDFS_LABEL, Literal("Japan")) in g
+
+
+def test_an_update_changes_the_validators(tmp_path: Path) -> None:
+    """On an update server the private copy changes with each update: so do the ETags."""
+    settings = Settings.load({"update_token": "s3cret", "query_workers": 1, "store": str(tmp_path)}, env={})
+    app = create_app(settings, data=[FIXTURE])
+    try:
+        client = app.test_client()
+        before = client.get("/resource/state/japan", headers={"Accept": "text/turtle"})
+        # into the default graph, which descriptions read (an update writes what it names: decision 0001)
+        update = f'INSERT DATA {{ <{RES}state/japan> <{RDFS_LABEL}> "Nihon" }}'
+        done = client.post(
+            "/sparql",
+            data=update,
+            content_type="application/sparql-update",
+            headers={"Authorization": "Bearer s3cret"},
+        )
+        assert done.status_code == 204
+        after = client.get(
+            "/resource/state/japan",
+            headers={"Accept": "text/turtle", "If-None-Match": before.headers["ETag"]},
+        )
+        assert after.status_code == 200 and b"Nihon" in after.data
+    finally:
+        close_app(app)
