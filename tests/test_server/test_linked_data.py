@@ -200,6 +200,8 @@ def test_link_headers_name_every_format_and_the_description(client: FlaskClient)
     for media, target in alternates.items():
         got = client.get(target.removeprefix("http://127.0.0.1:8000"))
         assert got.status_code == 200 and got.mimetype == media, target
+    head = response.get_data(as_text=True).split("</head>")[0]
+    assert '<link rel="alternate" type="application/ld+json" href="?format=jsonld">' in head
     described = [t for t, p in links if p["rel"] == "describedby"]
     assert described and described[0].startswith("http://127.0.0.1:8000/resource/state/north-korea")
 
