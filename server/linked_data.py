@@ -329,9 +329,11 @@ def dump(name: str) -> Response:
     info = hc.build_info()
     gz = hc.accepts_gzip()
     tag = hc.etag(info, name, "gzip" if gz else "")
+    described = hc.link_header([(public_root() + "void", {"rel": "describedby", "type": "text/turtle"})])
     unchanged = hc.not_modified(tag, info, "Accept-Encoding")
     if unchanged is not None:
         unchanged.headers.update(CORS)
+        unchanged.headers["Link"] = described
         return unchanged
     path = _dump_file(name, fmt, info.build)
     if gz:
@@ -352,6 +354,7 @@ def dump(name: str) -> Response:
         response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     response.headers.update(CORS)
+    response.headers["Link"] = described  # the dataset's VoID and DCAT description
     return response
 
 

@@ -262,13 +262,6 @@ def _access(g: Graph, ds: URIRef, root: str) -> None:
         g.add((url, RDF.type, DCAT.Distribution))
         g.add((url, DCAT.downloadURL, url))
         g.add((url, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + media)))
-        g.add(
-            (
-                url,
-                DCAT.compressFormat,
-                URIRef("https://www.iana.org/assignments/media-types/application/gzip"),
-            )
-        )
 
 
 def _statistics(g: Graph, ds: URIRef, base: str) -> None:

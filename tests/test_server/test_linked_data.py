@@ -242,6 +242,9 @@ def test_turtle_dump_has_prefixes_and_one_charset(client: FlaskClient) -> None:
     assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
     assert data.startswith(b"@prefix") and b"pen:" in data
     assert "ETag" in response.headers and "Last-Modified" in response.headers
+    assert _links(response.headers["Link"]) == [
+        ("http://127.0.0.1:8000/void", {"rel": "describedby", "type": "text/turtle"})
+    ]
     unchanged = client.get("/dump/ttl", headers={"If-None-Match": response.headers["ETag"]})
     assert unchanged.status_code == 304
 
