@@ -426,3 +426,35 @@ def test_an_update_changes_the_validators(tmp_path: Path) -> None:
         assert after.status_code == 200 and b"Nihon" in after.data
     finally:
         close_app(app)
+
+
+def test_a_kept_earlier_version_keeps_resolving(settings: Settings, engine: object, tmp_path: Path) -> None:
+    """After a version bump, the previous file kept in the folder answers its version IRI
+    (the one the new version names as owl:priorVersion) and the ontology IRI the new one."""
+    import shutil
+
+    folder = tmp_path / "ontology"
+    shutil.copytree(ROOT / "ontology", folder)
+    old = (folder / "peninsula.ttl").read_text(encoding="utf-8")
+    current = str(Graph().parse(data=old, format="turtle").value(URIRef(BASE + "ontology"), OWL.versionIRI))
+    (folder / "versions").mkdir()
+    (folder / "versions" / "peninsula-previous.ttl").write_text(old, encoding="utf-8")
+    bumped = old.replace(
+        f"owl:versionIRI <{current}>",
+        f"owl:versionIRI <{BASE}ontology/99.0.0> ; owl:priorVersion <{current}>",
+    )
+    assert bumped != old
+    (folder / "peninsula.ttl").write_text(bumped, encoding="utf-8")
+    app = create_app(settings.with_(ontology_dir=folder), engine=engine)  # type: ignore[arg-type]
+    try:
+        client = app.test_client()
+        newest = _graph(client.get("/ontology", headers={"Accept": "text/turtle"}).data, "text/turtle")
+        assert newest.value(URIRef(BASE + "ontology"), OWL.priorVersion) == URIRef(current)
+        assert client.get("/ontology/99.0.0", headers={"Accept": "text/turtle"}).status_code == 200
+        prior = client.get("/" + current[len(BASE) :], headers={"Accept": "text/turtle"})
+        assert prior.status_code == 200
+        assert _graph(prior.data, "text/turtle").value(URIRef(BASE + "ontology"), OWL.versionIRI) == URIRef(
+            current
+        )
+    finally:
+        close_app(app)
