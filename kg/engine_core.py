@@ -169,10 +169,11 @@ def dump(store: ox.Store, job: DumpJob) -> str:
     N-Quads, the default graph for triple formats."""
     fmt = rdf_format(job.engine_format)
     tmp = job.path + ".part"
+    prefixes = dict(job.prefixes) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     if job.named_graphs_only:
         quads = (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
-        ox.serialize(quads, output=tmp, format=fmt)
+        ox.serialize(quads, output=tmp, format=fmt, prefixes=prefixes)
     else:
-        store.dump(output=tmp, format=fmt, from_graph=ox.DefaultGraph())
+        store.dump(output=tmp, format=fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
     os.replace(tmp, job.path)
     return job.path

@@ -131,11 +131,13 @@ class StatsJob:
 
 @dataclass(frozen=True)
 class DumpJob:
-    """Write the dataset to ``path``: the named graphs (``named_graphs_only``) or the default graph."""
+    """Write the dataset to ``path``: the named graphs (``named_graphs_only``) or the default
+    graph; ``prefixes`` abbreviate IRIs in the formats that have them (Turtle, TriG)."""
 
     engine_format: str
     path: str
     named_graphs_only: bool
+    prefixes: Mapping[str, str] = field(default_factory=dict)
 
 
 Job = QueryJob | UpdateJob | GraphGetJob | GraphWriteJob | StatsJob | DumpJob

@@ -183,6 +183,18 @@ SETTINGS: tuple[Setting, ...] = (
         "Space-separated endpoint IRIs that SERVICE may call; empty refuses all SERVICE clauses.",
     ),
     Setting(
+        "dataset_license",
+        str,
+        "https://creativecommons.org/licenses/by/4.0/",
+        "Licence of the dataset, as an IRI, in its VoID and DCAT description.",
+    ),
+    Setting(
+        "publisher",
+        str,
+        "The Peninsula KG developers",
+        "Name of the dataset's publisher, in its VoID and DCAT description.",
+    ),
+    Setting(
         "max_article_bytes",
         int,
         2_000_000,

@@ -83,7 +83,10 @@ class Dataset:
     @property
     def build_id(self) -> str:
         if isinstance(self.source, FilesSource):
-            return "data:" + ",".join(Path(p).name for p in self.source.paths)
+            name = "data:" + ",".join(Path(p).name for p in self.source.paths)
+            # a reader of an updatable pool reads the writer's latest checkpoint: name it,
+            # so that the id changes with each update (HTTP validators follow it)
+            return name + "@" + Path(self.key).name if self.key and self.key != "files" else name
         return Path(self.key).name if self.key else "none"
 
     def handle(self, job: Job) -> Any:

@@ -2,8 +2,10 @@
 settings. Blueprints, by owner:
 
 - ``server.sparql``      the SPARQL 1.1 Protocol endpoint, Graph Store Protocol, /health
-- ``server.linked_data`` IRI dereferencing, /ontology, /void, /dump
+- ``server.linked_data`` IRI dereferencing (resources, graphs, ontology documents),
+                         /context.jsonld, /void, /dump
 - ``server.canned``      /queries and /queries/<name>
+- ``server.lookup``      /lookup: entities by label or alias
 - ``server.ui``          /, the editor, gallery, entity and article pages, timeline, network
 
 The app's query engine (``kg.workers``) lives in ``app.extensions["peninsula"]``
@@ -54,14 +56,14 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
 
-    from server import canned, linked_data, sparql, ui
+    from server import canned, linked_data, lookup, sparql, ui
     from server.errors import register_error_handlers
     from server.hardening import install
 
     app.extensions["peninsula"] = sparql.EndpointState(
         settings, engine or make_engine(settings, data), owns_engine=engine is None
     )
-    for module in (sparql, linked_data, canned, ui):
+    for module in (sparql, linked_data, canned, lookup, ui):
         app.register_blueprint(module.bp)
     register_error_handlers(app)
     install(app)

@@ -106,10 +106,12 @@ _CACHEABLE_ACCEPT_CHARS = 512
 def negotiate(kind: Kind | str, accept: MIMEAccept, format_param: str | None = None) -> Format:
     """The format for a result of ``kind``. Raises ``NotAcceptable`` (406) naming what is
     offered when neither the ``format`` parameter nor ``Accept`` fits."""
-    items = tuple(accept)
+    # media-type parameters (JSON-LD's profile=...) do not change the format: werkzeug
+    # would match them exactly, so that 'application/ld+json;profile=…' matched nothing
+    items = tuple((value.split(";", 1)[0].strip(), q) for value, q in accept)
     if sum(len(value) for value, _ in items) + len(format_param or "") <= _CACHEABLE_ACCEPT_CHARS:
         return _negotiate_cached(kind, items, format_param)
-    return _negotiate(kind, accept, format_param)
+    return _negotiate(kind, MIMEAccept(items), format_param)
 
 
 @functools.lru_cache(maxsize=256)

@@ -114,7 +114,7 @@ def local_href(iri: str, base: str) -> str:
     """Where a browser should go for an IRI: this server for our own resources and ontology
     terms, the IRI itself for other ``http(s):`` IRIs, and nowhere ("") for any other
     scheme: an IRI in the data such as ``javascript:…`` is never rendered as a link."""
-    if iri.startswith(base + "resource/"):
+    if iri.startswith((base + "resource/", base + "graph/", base + "ontology/")):
         return "/" + iri[len(base) :]
     if iri.startswith(base + "ontology#"):
         return "/ontology#" + iri[len(base + "ontology#") :]

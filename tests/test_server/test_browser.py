@@ -199,3 +199,27 @@ def test_canned_query_form_shows_a_results_table(page: object) -> None:
     expect(table).to_contain_text("North Korea cruise missile launch, 2021-03-21")
     expect(table).to_contain_text("Antony Blinken and Chung Eui-yong meeting, 2021-03-18")
     _shot(page, "canned-query")
+
+
+def test_search_box_suggests_entities_despite_typos(page: object) -> None:
+    """The header's search box asks /lookup as one types: a misspelt name is suggested,
+    a suggestion opens the entity; Enter opens the results page."""
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto("/timeline")
+    box = page.get_by_role("searchbox", name="Find an entity by name")
+    box.press_sequentially("blinkn", delay=30)
+    suggestions = page.locator("#site-search-suggestions")
+    person = suggestions.get_by_role("link", name="Antony Blinken — Person")
+    expect(person).to_be_visible(timeout=10_000)
+    expect(suggestions.get_by_role("link").first).to_have_accessible_name("Antony Blinken — Person")
+    assert _shot(page, "lookup-suggestions").stat().st_size > 0
+    person.click()
+    expect(page).to_have_url(re.compile(r"/resource/person/antony-blinken$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Antony Blinken")
+    box = page.get_by_role("searchbox", name="Find an entity by name")
+    box.fill("hwasnog")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/lookup\?q=hwasnog"))
+    expect(page.locator(".lookup-results li").first).to_contain_text("Hwasong-12")
