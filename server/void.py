@@ -96,6 +96,17 @@ _CLASSES = "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?clas
 _ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
 _GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g LIMIT 1000"
 _EXAMPLES = "SELECT DISTINCT ?s ?base WHERE { ?s a ?c FILTER(STRSTARTS(STR(?s), ?base)) } LIMIT 5"
+# Links to other data sets (identity of individuals, exact matches of concepts), counted by
+# link predicate for each target whose IRIs start with ?space.
+_LINKS = (
+    "SELECT ?p ?space (COUNT(*) AS ?n) WHERE { VALUES ?p { <http://www.w3.org/2002/07/owl#sameAs> "
+    "<http://www.w3.org/2004/02/skos/core#exactMatch> } ?s ?p ?o FILTER(STRSTARTS(STR(?o), ?space)) } GROUP BY ?p ?space"
+)
+# target data set → the namespace of its entity IRIs
+LINK_TARGETS = {
+    "wikidata": ("https://www.wikidata.org/", "http://www.wikidata.org/entity/"),
+    "geonames": ("https://www.geonames.org/", "https://sws.geonames.org/"),
+}
 
 
 def _rows(text: str, **bindings: object) -> list[dict[str, str]]:
@@ -149,8 +160,34 @@ def void_graph() -> Graph:
         g.add((sub, RDF.type, VOID.Dataset))
         g.add((sub, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer)))
         g.add((sub, SD.name, sub))
+    _linksets(g, ds, root)
     state.caches[key] = g
     return g
+
+
+def _linksets(g: Graph, ds: URIRef, root: str) -> None:
+    """One void:Linkset per target data set and link predicate, with its count."""
+    for name, (target, space) in LINK_TARGETS.items():
+        g.add((URIRef(target), RDF.type, VOID.Dataset))
+        g.add((URIRef(target), VOID.uriSpace, Literal(space)))
+        for row in _rows(_LINKS, space=Literal(space)):
+            predicate = URIRef(row["p"])
+            links = URIRef(f"{root}/void#links-{name}-{predicate.split('#')[-1]}")
+            g.add((ds, VOID.subset, links))
+            g.add((links, RDF.type, VOID.Linkset))
+            g.add((links, VOID.subjectsTarget, ds))
+            g.add((links, VOID.objectsTarget, URIRef(target)))
+            g.add((links, VOID.linkPredicate, predicate))
+            g.add((links, VOID.triples, Literal(int(row["n"]), datatype=XSD.integer)))
+            g.add(
+                (
+                    links,
+                    DCTERMS.description,
+                    Literal(
+                        "Links from the reference data; kg/reference/*.yaml records the source of each identifier."
+                    ),
+                )
+            )
 
 
 def void_response() -> Response:
