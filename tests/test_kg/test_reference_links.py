@@ -116,7 +116,11 @@ def test_labels_and_aliases_are_english(graph: Graph) -> None:
 
 
 def test_officials_native_names_are_sourced_and_in_their_script(graph: Graph) -> None:
-    scripts = {"ko": r"[\uac00-\ud7a3 ]+", "ja": r"[\u3040-\u30ff\u4e00-\u9fff]+", "zh-Hans": r"[\u4e00-\u9fff]+"}
+    scripts = {
+        "ko": r"[\uac00-\ud7a3 ]+",
+        "ja": r"[\u3040-\u30ff\u4e00-\u9fff]+",
+        "zh-Hans": r"[\u4e00-\u9fff]+",
+    }
     persons = [e for e in load_entries() if e.cls == "Person" and e.native_names]
     assert persons
     for e in persons:
