@@ -279,9 +279,10 @@ class _Builder:
                 )
             )
 
-    def officials(self, data: Mapping[str, Any]) -> tuple[tuple[Post, ...], tuple[Holding, ...]]:
+    def _posts(self, records: list[dict[str, Any]]) -> dict[tuple[str, str], Post]:
+        """The posts of officials.yaml by (owner's label, title)."""
         post_by_key: dict[tuple[str, str], Post] = {}
-        for r in data.get("posts", []):
+        for r in records:
             where = f"officials.yaml post {r.get('title')}"
             title = _require(r, "title", where)
             post_in = self.ref(_require(r, "in", where), where)
@@ -302,6 +303,10 @@ class _Builder:
             if (owner, title) in post_by_key:
                 raise ReferenceDataError(f"{where}: duplicate post")
             post_by_key[(owner, title)] = post
+        return post_by_key
+
+    def officials(self, data: Mapping[str, Any]) -> tuple[tuple[Post, ...], tuple[Holding, ...]]:
+        post_by_key = self._posts(data.get("posts", []))
 
         holdings: list[Holding] = []
         kin: list[tuple[str, str, Any, str, str]] = []  # (person IRI, relation, relative, source, where)
@@ -360,6 +365,12 @@ class _Builder:
                         source=h.get("source") or person.source,
                     )
                 )
+        self._relatives(kin)
+        return tuple(post_by_key.values()), tuple(holdings)
+
+    def _relatives(self, kin: list[tuple[str, str, Any, str, str]]) -> None:
+        """Resolve the recorded kinship (person IRI, relation, relative's name, source,
+        where) to IRIs now that every person is known."""
         # relatives may be listed before the record of the person they are related to; a
         # relation's own source is added to the person's
         by_person: dict[str, list[tuple[str, str]]] = {}
@@ -375,7 +386,6 @@ class _Builder:
             self.entries[person_iri] = replace(
                 self.entries[person_iri], relatives=tuple(relatives), source=source
             )
-        return tuple(post_by_key.values()), tuple(holdings)
 
 
 def _optional(name: str) -> Any:

@@ -142,21 +142,26 @@ def reference_graph(base: str = DEFAULT_BASE) -> Graph:
         g.add((s, PEN.role, URIRef(p.roles[0])))
         g.add((s, DCTERMS.source, _lit(p.source)))
     for h in data.holdings:
-        s = URIRef(h.iri)
-        g.add((s, RDF.type, PEN.PostHolding))
-        g.add((s, RDFS.label, _en(h.label)))
-        g.add((s, PEN.holder, URIRef(h.person)))
-        g.add((s, PEN.post, URIRef(h.post)))
-        start = _date_literal(h.start, h.start_precision, end=False)
-        end = _date_literal(h.end, h.end_precision, end=True)
-        if start is not None:
-            g.add((s, PEN.startDate, start))
-        if end is not None:
-            g.add((s, PEN.endDate, end))
-        earliest, latest = holding_bounds(h)
-        if earliest is not None:
-            g.add((s, PEN.earliest, _day(earliest)))
-        if latest is not None:
-            g.add((s, PEN.latest, _day(latest)))
-        g.add((s, DCTERMS.source, _lit(h.source)))
+        _holding(g, h)
     return g
+
+
+def _holding(g: Graph, h: Holding) -> None:
+    """A term of office: holder, post, dates typed by precision and their day bounds."""
+    s = URIRef(h.iri)
+    g.add((s, RDF.type, PEN.PostHolding))
+    g.add((s, RDFS.label, _en(h.label)))
+    g.add((s, PEN.holder, URIRef(h.person)))
+    g.add((s, PEN.post, URIRef(h.post)))
+    start = _date_literal(h.start, h.start_precision, end=False)
+    end = _date_literal(h.end, h.end_precision, end=True)
+    if start is not None:
+        g.add((s, PEN.startDate, start))
+    if end is not None:
+        g.add((s, PEN.endDate, end))
+    earliest, latest = holding_bounds(h)
+    if earliest is not None:
+        g.add((s, PEN.earliest, _day(earliest)))
+    if latest is not None:
+        g.add((s, PEN.latest, _day(latest)))
+    g.add((s, DCTERMS.source, _lit(h.source)))
