@@ -434,7 +434,7 @@ def test_cli_validates_the_published_store(
     del store
     (store_dir / "current").symlink_to(build)
     assert main(["validate", "--store", str(store_dir)]) == 0
-    assert "Validated 153 triples: conforms" in capsys.readouterr().out
+    assert "Validated 155 triples: conforms" in capsys.readouterr().out
 
 
 def test_cli_without_a_store_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
