@@ -86,7 +86,7 @@ def run_graph(run: ExtractionRun, base: str, ended: str | None = None) -> Graph:
     node = run_iri(run, base)
     g.add((node, RDF.type, PEN.ExtractionRun))
     g.add((node, RDF.type, PROV.Activity))
-    g.add((node, RDFS.label, Literal(f"extraction run {run.key}")))
+    g.add((node, RDFS.label, Literal(f"extraction run {run.key}", lang="en")))
     g.add((node, PEN.softwareVersion, Literal(run.software_version)))
     g.add((node, PEN.modelName, Literal(run.model_name)))
     g.add((node, PEN.modelVersion, Literal(run.model_version)))
@@ -326,7 +326,7 @@ class _Builder:
 
     def entity(self, ent: Entity) -> URIRef:
         self.add(ent.iri, RDF.type, ent.cls)
-        self.add(ent.iri, RDFS.label, Literal(ent.label))
+        self.add(ent.iri, RDFS.label, Literal(ent.label, lang="en"))
         if ent.minted and ent.part_of is not None:
             self.add(ent.iri, PEN.partOf, ent.part_of)
         # (a state's territory, a meeting's venue, is described in the reference graph)
@@ -338,14 +338,14 @@ class _Builder:
         a = self.article
         n = self.node
         self.add(n, RDF.type, PEN.Article)
-        self.add(n, RDFS.label, Literal(a.title or lead_label(a.body) or a.slug))
+        self.add(n, RDFS.label, Literal(a.title or lead_label(a.body) or a.slug, lang="en"))
         if a.title:
             self.add(n, PEN.title, Literal(a.title))
         if a.publisher:
             outlet = resource_iri("org", a.publisher, base=self.base)
             self.add(n, PEN.publisher, outlet)
             self.add(outlet, RDF.type, PEN.NewsOutlet)
-            self.add(outlet, RDFS.label, Literal(a.publisher))
+            self.add(outlet, RDFS.label, Literal(a.publisher, lang="en"))
         if a.published:
             self.add(n, PEN.published, _day(a.published))
         self.add(n, PEN.dateStatus, _DATE_STATUS[a.date_status])
@@ -375,13 +375,13 @@ class _Builder:
                 holding = resource_iri("holding", p.person.label, where, title, base=self.base)
                 post = resource_iri("post", where, title, base=self.base)
                 self.add(post, RDF.type, PEN.Post)
-                self.add(post, RDFS.label, Literal(f"{title[:1].upper()}{title[1:]} of {where}"))
+                self.add(post, RDFS.label, Literal(f"{title[:1].upper()}{title[1:]} of {where}", lang="en"))
                 if p.post_in is not None:
                     self.add(post, PEN.postIn, self.entity(p.post_in))
                 self.add(post, PEN.role, p.role)
                 self.add(holding, PEN.post, post)
                 self.add(holding, PEN.holder, person)
-                self.add(holding, RDFS.label, Literal(f"{p.person.label}, {title} of {where}"))
+                self.add(holding, RDFS.label, Literal(f"{p.person.label}, {title} of {where}", lang="en"))
             self.add(holding, RDF.type, PEN.PostHolding)
             self.add(holding, PEN.title, Literal(title))
             self.add(holding, PEN.reportedIn, self.node)
@@ -409,7 +409,7 @@ class _Builder:
                 if speaker is not None:
                     self.add(node, PEN.speaker, speaker)
             self.add(node, RDF.type, ev.cls)
-            self.add(node, RDFS.label, Literal(_event_label(ev)))
+            self.add(node, RDFS.label, Literal(_event_label(ev), lang="en"))
             self.add(node, PEN.modality, _MODALITY[ev.modality])
             self.add(node, PEN.reportedIn, self.node)
             self.grounded(node, [*ev.spans, *ev.back_refs], ev.confidence)
@@ -458,7 +458,7 @@ class _Builder:
         self.add(node, RDF.type, PEN.AnonymousSource if src.anonymous else PEN.Group)
         self.add(node, PEN.anonymous, Literal(src.anonymous))
         self.add(node, PEN.description, Literal(src.description))
-        self.add(node, RDFS.label, Literal(src.description))
+        self.add(node, RDFS.label, Literal(src.description, lang="en"))
         if src.affiliation is not None:
             self.add(node, PEN.affiliation, self.entity(src.affiliation))
         if src.count is not None:

@@ -23,12 +23,14 @@ from kg.namespaces import PEN, resource_iri
 from kg.reference_model import (
     CLASSES,
     KINSHIP,
+    LINK_SCHEMES,
     ORG_CLASSES,
     PLACE_CLASSES,
     ROLES,
     WEAPON_CLASSES,
     Entry,
     Holding,
+    Link,
     Post,
     Precision,
     ReferenceData,
@@ -77,6 +79,31 @@ def _dedupe(names: Iterable[str], exclude: Iterable[str] = ()) -> tuple[str, ...
             seen.add(n)
             out.append(n)
     return tuple(out)
+
+
+def _links(record: Mapping[str, Any], where: str) -> tuple[Link, ...]:
+    """The ``links`` of a record: ``{scheme: {id, source, checked}}``; every id needs a source."""
+    out = []
+    for scheme, value in (record.get("links") or {}).items():
+        if scheme not in LINK_SCHEMES:
+            raise ReferenceDataError(
+                f"{where}: unknown link scheme {scheme!r} (one of {sorted(LINK_SCHEMES)})"
+            )
+        ident = str(_require(value, "id", f"{where} {scheme}"))
+        if not re.fullmatch(LINK_SCHEMES[scheme][0], ident):
+            raise ReferenceDataError(f"{where}: {ident!r} is no {scheme} id")
+        source = _require(value, "source", f"{where} {scheme}")
+        out.append(Link(scheme, ident, str(source), str(value.get("checked") or "")))
+    return tuple(out)
+
+
+def _native(record: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``native_names`` ({language tag: name}) and their source, as Entry fields."""
+    names = record.get("native_names") or {}
+    if not names:
+        return {}
+    source = _require(record, "native_names_source", where)
+    return {"native_names": tuple((str(k), str(v)) for k, v in names.items()), "native_names_source": source}
 
 
 def _parse_date(value: Any, *, end: bool, where: str) -> tuple[date | None, Precision]:
@@ -158,6 +185,8 @@ class _Builder:
                     iso_code=_require(r, "iso3", where),
                     capital=capital_iri,
                     source=_require(r, "source", where),
+                    links=_links(r, where),
+                    **_native(r, where),
                 )
             )
         self._capitals = capitals
@@ -179,6 +208,8 @@ class _Builder:
                     aliases=_dedupe(_strs(r.get("aliases")), [name]),
                     state=self.ref(r.get("state"), where, ["State"]),
                     source=_require(r, "source", where),
+                    links=_links(r, where),
+                    **_native(r, where),
                 )
             )
 
@@ -244,12 +275,14 @@ class _Builder:
                     weapon_class=str(PEN[wclass]),
                     range_km=float(range_km) if range_km is not None else None,
                     source=_require(r, "source", where),
+                    links=_links(r, where),
                 )
             )
 
-    def officials(self, data: Mapping[str, Any]) -> tuple[tuple[Post, ...], tuple[Holding, ...]]:
+    def _posts(self, records: list[dict[str, Any]]) -> dict[tuple[str, str], Post]:
+        """The posts of officials.yaml by (owner's label, title)."""
         post_by_key: dict[tuple[str, str], Post] = {}
-        for r in data.get("posts", []):
+        for r in records:
             where = f"officials.yaml post {r.get('title')}"
             title = _require(r, "title", where)
             post_in = self.ref(_require(r, "in", where), where)
@@ -270,6 +303,10 @@ class _Builder:
             if (owner, title) in post_by_key:
                 raise ReferenceDataError(f"{where}: duplicate post")
             post_by_key[(owner, title)] = post
+        return post_by_key
+
+    def officials(self, data: Mapping[str, Any]) -> tuple[tuple[Post, ...], tuple[Holding, ...]]:
+        post_by_key = self._posts(data.get("posts", []))
 
         holdings: list[Holding] = []
         kin: list[tuple[str, str, Any, str, str]] = []  # (person IRI, relation, relative, source, where)
@@ -283,6 +320,8 @@ class _Builder:
                 aliases=_dedupe(_strs(r.get("aliases")), [name]),
                 state=self.ref(r.get("state"), where, ["State"]),
                 source=_require(r, "source", where),
+                links=_links(r, where),
+                **_native(r, where),
             )
             self.add(person)
             for k in r.get("relatives", []):
@@ -326,6 +365,12 @@ class _Builder:
                         source=h.get("source") or person.source,
                     )
                 )
+        self._relatives(kin)
+        return tuple(post_by_key.values()), tuple(holdings)
+
+    def _relatives(self, kin: list[tuple[str, str, Any, str, str]]) -> None:
+        """Resolve the recorded kinship (person IRI, relation, relative's name, source,
+        where) to IRIs now that every person is known."""
         # relatives may be listed before the record of the person they are related to; a
         # relation's own source is added to the person's
         by_person: dict[str, list[tuple[str, str]]] = {}
@@ -341,7 +386,6 @@ class _Builder:
             self.entries[person_iri] = replace(
                 self.entries[person_iri], relatives=tuple(relatives), source=source
             )
-        return tuple(post_by_key.values()), tuple(holdings)
 
 
 def _optional(name: str) -> Any:

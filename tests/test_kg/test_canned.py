@@ -59,6 +59,7 @@ EXTRA_QUERIES = {
     "cq-wikidata-holdings",
     "cq-source-disagreements",
     "cq-provenance",
+    "cq-holders-on",
 }
 
 # Two articles telling one launch (and disagreeing on its class), a meeting, an official.

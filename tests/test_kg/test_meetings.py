@@ -146,7 +146,7 @@ def test_a_state_as_venue_is_its_territory_located_in_it() -> None:
     talks = next(g.subjects(RDF.type, PEN.Talks))
     assert (talks, PEN.place, sweden) in g
     assert (sweden, RDF.type, PEN.Place) in g
-    assert (sweden, RDFS.label, Literal("Sweden")) in g
+    assert (sweden, RDFS.label, Literal("Sweden", lang="en")) in g
     # where the territory lies is reference knowledge, not the article's word
     assert (sweden, PEN.locatedIn, None) not in g
     assert (sweden, PEN.locatedIn, resource_iri("state", "Sweden")) in reference_graph()

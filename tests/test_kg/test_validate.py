@@ -32,6 +32,7 @@ BAD = DATA / "example-bad.ttl"
 PREFIXES = """
 PREFIX pen: <https://w3id.org/peninsula/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 LAUNCH = "<https://w3id.org/peninsula/resource/launch/2021-03-21-north-korea-cruise-missile>"
@@ -72,10 +73,40 @@ SHACL_CASES = [
         "has at least one rdfs:label",
     ),
     (
-        "label-with-language-tag",
-        f'DELETE WHERE {{ {JAPAN} rdfs:label ?l }} ; INSERT DATA {{ {JAPAN} rdfs:label "Japan"@en }}',
+        "label-without-language-tag",
+        f'DELETE WHERE {{ {JAPAN} rdfs:label ?l }} ; INSERT DATA {{ {JAPAN} rdfs:label "Japan" }}',
         JAPAN,
-        "a plain string without a language tag",
+        "an English (@en) string",
+    ),
+    (
+        "label-in-another-language",
+        f'DELETE WHERE {{ {JAPAN} rdfs:label ?l }} ; INSERT DATA {{ {JAPAN} rdfs:label "日本"@ja }}',
+        JAPAN,
+        "an English (@en) string",
+    ),
+    (
+        "holding-bounds-reversed",
+        f'DELETE WHERE {{ {HOLDING} pen:latest ?d }} ; INSERT DATA {{ {HOLDING} pen:latest "2019-01-01"^^xsd:date }}',
+        HOLDING,
+        "A post holding has at most one pen:earliest",
+    ),
+    (
+        "holding-bound-not-a-day",
+        f'DELETE WHERE {{ {HOLDING} pen:earliest ?d }} ; INSERT DATA {{ {HOLDING} pen:earliest "2019-09"^^xsd:gYearMonth }}',
+        HOLDING,
+        "A post holding has at most one pen:earliest",
+    ),
+    (
+        "alias-without-language-tag",
+        f'INSERT DATA {{ {JAPAN} skos:altLabel "Nippon" }}',
+        JAPAN,
+        "An alternative label (skos:altLabel) carries a language tag",
+    ),
+    (
+        "two-preferred-labels-in-one-language",
+        f'INSERT DATA {{ {JAPAN} skos:prefLabel "日本"@ja, "日本国"@ja }}',
+        JAPAN,
+        "at most one per language",
     ),
     (
         "begin-after-end",
@@ -403,7 +434,7 @@ def test_cli_validates_the_published_store(
     del store
     (store_dir / "current").symlink_to(build)
     assert main(["validate", "--store", str(store_dir)]) == 0
-    assert "Validated 153 triples: conforms" in capsys.readouterr().out
+    assert "Validated 155 triples: conforms" in capsys.readouterr().out
 
 
 def test_cli_without_a_store_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

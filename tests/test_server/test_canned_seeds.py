@@ -26,6 +26,7 @@ Row = dict[str, ox.NamedNode | ox.Literal]
 class Seeds:
     def __init__(self, store: ox.Store, settings: Settings) -> None:
         self.store = store
+        self.settings = settings
         self.queries = canned.load_queries(settings.queries_dir)
         self.articles: dict[str, str] = {}
         for row in store.query(f"SELECT ?a ?f WHERE {{ ?a a <{PEN}Article> ; <{PEN}sourceFile> ?f }}"):  # type: ignore[union-attr]
@@ -542,3 +543,33 @@ def test_provenance_of_the_launching_state(seeds: Seeds) -> None:
     assert {seeds.label(r["object"]) for r in rows} == {"North Korea"}
     assert {n for r in rows for n in seeds.seed_numbers(r.get("article"))} == {"000"}
     assert any(r["sentence"].value.startswith("Two missiles were fired") for r in rows if "sentence" in r)
+
+
+def test_holders_on_a_day_compare_partial_dates_by_their_bounds(seeds: Seeds) -> None:
+    # cq-holders-on (README "Comparable time") answers as kg.reference.holders() does, on
+    # the first day of every month of 2017-2024 and on each recorded bound, including the
+    # terms whose start or end is known only to the month or the year.
+    from datetime import date
+
+    from kg.reference import post_holdings
+
+    holdings = post_holdings(seeds.settings.base_iri)
+    partial = [h for h in holdings if h.start_precision != "day" or h.end_precision != "day"]
+    assert partial
+    days = {date(y, m, 1) for y in range(2017, 2025) for m in range(1, 13)}
+    days |= {d for h in partial for d in (h.start, h.end) if d is not None}
+    for day in sorted(days):
+        got = {r["holding"].value for r in seeds.rows("cq-holders-on", date=day.isoformat())}
+        assert got == {h.iri for h in holdings if h.start is not None and h.covers(day)}, day
+
+
+def test_a_filter_on_partial_start_dates_drops_terms_the_bounds_keep(seeds: Seeds) -> None:
+    day = "2024-12-01"
+    kept = {r["holding"].value for r in seeds.rows("cq-holders-on", date=day)}
+    naive = seeds.store.query(
+        f"SELECT ?h WHERE {{ ?h a <{PEN}PostHolding> ; <{PEN}startDate> ?s "
+        f'FILTER(?s <= "{day}"^^<http://www.w3.org/2001/XMLSchema#date>) }}'
+    )
+    started = {row[0].value for row in naive}  # type: ignore[union-attr]
+    dropped = kept - started
+    assert dropped  # terms begun by then whose start is an xsd:gYearMonth or xsd:gYear

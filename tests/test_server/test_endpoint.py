@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from live_helpers import BASE, FIXTURE
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from kg.settings import Settings
 from server.app import close_app, create_app
@@ -325,7 +325,14 @@ def test_void(client: FlaskClient, path: str) -> None:
     assert int(g.value(ds, URIRef(void + "classes"))) > 5  # type: ignore[arg-type]
     assert g.value(ds, URIRef(void + "sparqlEndpoint")) == URIRef("http://127.0.0.1:8000/sparql")
     assert len(list(g.objects(ds, URIRef(void + "dataDump")))) == 4
-    assert len(list(g.objects(ds, URIRef(void + "subset")))) == 4  # 3 named graphs, 1 linkset (owl:sameAs)
+    sd_name = URIRef("http://www.w3.org/ns/sparql-service-description#name")
+    subsets = list(g.objects(ds, URIRef(void + "subset")))
+    assert len([s for s in subsets if (s, sd_name, None) in g]) == 3  # the named graphs
+    # the fixture's one owl:sameAs to Wikidata, counted in a linkset
+    linksets = [s for s in subsets if (s, RDF.type, URIRef(void + "Linkset")) in g]
+    assert [int(g.value(s, URIRef(void + "triples"))) for s in linksets] == [1]  # type: ignore[arg-type]
+    target = g.value(linksets[0], URIRef(void + "objectsTarget"))
+    assert str(g.value(target, URIRef(void + "uriSpace"))) == "http://www.wikidata.org/"
     assert list(g.objects(ds, URIRef(void + "exampleResource")))
 
 
