@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
-from kg.incremental import graph_of
+from kg.incremental import graph_of, triples_of
 from kg.namespaces import PEN
 from kg.store import discard_build, quads_of_graph
 
@@ -112,6 +113,11 @@ class BuildWriter:
     def graph(self, name: URIRef) -> Graph:
         self.flush()
         return graph_of(self.store, name)
+
+    def triples(self, name: URIRef) -> list[tuple[Node, Node, Node]]:
+        """The triples of one graph, without building an rdflib graph of them."""
+        self.flush()
+        return triples_of(self.store, name)
 
     def graphs(self, names: Iterable[URIRef]) -> Iterator[tuple[URIRef, Graph]]:
         for name in names:

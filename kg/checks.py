@@ -204,7 +204,7 @@ class GraphChecks:
 
     # -- OWL ---------------------------------------------------------------------------------
 
-    def consistent(self, graphs: Sequence[Graph]) -> bool:
+    def consistent(self, graphs: Sequence[Iterable[tuple[Node, Node, Node]]]) -> bool:
         """Whether the ontology, the context and ``graphs`` are consistent: decided by
         :class:`kg.owl_native.OwlCheck` (by HermiT with the engine "reference"). True when
         the reasoner is switched off."""
@@ -214,7 +214,7 @@ class GraphChecks:
             return not self._owl.clashes(t for graph in graphs for t in graph)
         return self.hermit(graphs)
 
-    def hermit(self, graphs: Sequence[Graph] = ()) -> bool:
+    def hermit(self, graphs: Sequence[Iterable[tuple[Node, Node, Node]]] = ()) -> bool:
         """Whether HermiT finds the ontology, the context and ``graphs`` consistent, with
         no unsatisfiable class (run once per build on the ontology and the context)."""
         data = Graph()
@@ -225,7 +225,7 @@ class GraphChecks:
                 data.add(triple)
         return run_reasoner(data, ontology=self._ontology).ok
 
-    def inconsistent(self, graphs: Mapping[URIRef, Graph]) -> list[URIRef]:
+    def inconsistent(self, graphs: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]) -> list[URIRef]:
         """The graphs that make the batch inconsistent, found by splitting it in halves
         (a graph inconsistent only beside another is found beside it, and both are
         named). Empty when the batch is consistent."""
@@ -234,7 +234,9 @@ class GraphChecks:
             return []
         return self._culprits(names, graphs)
 
-    def _culprits(self, names: list[URIRef], graphs: Mapping[URIRef, Graph]) -> list[URIRef]:
+    def _culprits(
+        self, names: list[URIRef], graphs: Mapping[URIRef, Iterable[tuple[Node, Node, Node]]]
+    ) -> list[URIRef]:
         if len(names) == 1:
             return names
         half = len(names) // 2

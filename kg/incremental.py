@@ -18,6 +18,7 @@ any point leaves a half-written folder that the next publication removes.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from kg.duplicates import StoryIndex
 from kg.namespaces import PEN
@@ -38,9 +40,15 @@ def stories_path(build: Path) -> Path:
     return Path(build).with_name(Path(build).name + ".stories.json")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _iri(value: str) -> URIRef:
+    return URIRef(value)
+
+
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """An Oxigraph term as an rdflib term (IRIs, which repeat, made once)."""
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return _iri(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if term.language:
@@ -90,6 +98,14 @@ def _load_stories(build: Path) -> dict[str, list[object]]:
     except (OSError, ValueError):
         return {}
     return saved if isinstance(saved, dict) else {}
+
+
+def triples_of(store: ox.Store, name: URIRef) -> list[tuple[Node, Node, Node]]:
+    """The triples of one named graph of the store, as rdflib terms, without a graph."""
+    return [
+        (_term(q.subject), _term(q.predicate), _term(q.object))  # type: ignore[arg-type]
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+    ]
 
 
 def graph_of(store: ox.Store, name: URIRef) -> Graph:

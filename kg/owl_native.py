@@ -129,6 +129,8 @@ class OwlCheck:
             (p, self._chain(ontology, c)) for p, c in ontology.subject_objects(OWL.propertyChainAxiom)
         ]
         self.context = list(context)
+        # the properties whose assertions join others (chains, transitivity)
+        self._joined = set(self.transitive) | {prop for _p, steps in self.chains for prop, _inv in steps}
 
     @staticmethod
     def _chain(ontology: Graph, node: Node) -> list[tuple[Node, bool]]:
@@ -183,8 +185,9 @@ class OwlCheck:
                     if q in self.symmetric:
                         new.add((o, q, s))
             done |= todo
-            new |= self._transitive(done | new)
-            new |= self._chained(done | new)
+            relevant = {t for t in done | new if t[1] in self._joined}
+            new |= self._transitive(relevant)
+            new |= self._chained(relevant)
             todo = new - done
         return done
 

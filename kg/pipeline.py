@@ -174,7 +174,7 @@ def _runs_graph(run: ExtractionRun, base: str, ended: str | None = None) -> Grap
 def _context(base: str, run: ExtractionRun) -> Graph:
     """What article graphs are checked beside: the reference data and the run."""
     context = Graph()
-    for graph in (reference_graph(base), _runs_graph(run, base)):
+    for graph in (_reference(base), _runs_graph(run, base)):
         for triple in graph:
             context.add(triple)
     return context
@@ -183,7 +183,14 @@ def _context(base: str, run: ExtractionRun) -> Graph:
 @functools.lru_cache(maxsize=4)
 def reference_subjects(base: str) -> frozenset[URIRef]:
     """The nodes the reference data describes."""
-    return frozenset(s for s in reference_graph(base).subjects() if isinstance(s, URIRef))
+    return frozenset(s for s in _reference(base).subjects() if isinstance(s, URIRef))
+
+
+@functools.lru_cache(maxsize=4)
+def _reference(base: str) -> Graph:
+    """The reference graph, built once per process for reading (3 s on the loaded machine);
+    callers that keep or change it take :func:`kg.reference.reference_graph`'s own copy."""
+    return reference_graph(base)
 
 
 def make_checks(ontology_dir: str, base: str, run: ExtractionRun, reasoner: bool = True) -> GraphChecks:
@@ -392,7 +399,7 @@ class Run:
             writer.remove(blamed)
         names = sorted(writer.names, key=str)
         for i in range(0, len(names), REASONER_BATCH):
-            batch = dict(writer.graphs(names[i : i + REASONER_BATCH]))
+            batch = {name: writer.triples(name) for name in names[i : i + REASONER_BATCH]}
             culprits = checks.inconsistent(batch)
             for name in culprits:
                 self.quarantine(slug_of(name), "reasoner", _REASONER_REASON)

@@ -13,9 +13,9 @@ runs), built once. It supports the constraint components our shapes use —
 - paths: a predicate or an ``sh:alternativePath`` of predicates;
 - on each value: ``sh:datatype`` (ill-typed literals fail), ``sh:class``, ``sh:nodeKind``,
   ``sh:in``, ``sh:minInclusive``/``sh:maxInclusive``/``sh:minExclusive``/``sh:maxExclusive``,
-  ``sh:pattern``/``sh:flags``, ``sh:or`` of such value shapes;
+  ``sh:pattern``/``sh:flags``, ``sh:languageIn``, ``sh:or`` of such value shapes;
 - on the values together: ``sh:minCount``, ``sh:maxCount``, ``sh:hasValue``,
-  ``sh:lessThanOrEquals``; on a node: any of the above and ``sh:or`` of node shapes
+  ``sh:lessThanOrEquals``, ``sh:uniqueLang``; on a node: any of the above and ``sh:or`` of node shapes
 
 — and refuses, when it reads the shapes, any other (:class:`UnsupportedShapeError`), so a
 shape added later can never be skipped in silence. ``tests/test_kg/test_shacl_native.py``
@@ -58,6 +58,7 @@ _DATATYPE, _CLASS, _NODE_KIND, _IN, _PATTERN, _OR = (
     SH.pattern,
     SH["or"],
 )
+_LANGUAGE_IN, _UNIQUE_LANG = SH.languageIn, SH.uniqueLang
 _MIN_COUNT, _MAX_COUNT, _HAS_VALUE, _LESS_OR_EQUAL = (
     SH.minCount,
     SH.maxCount,
@@ -77,6 +78,7 @@ _DESCRIPTIVE = {SH.message, SH.severity, SH.name, SH.description, SH.order, SH.g
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _VALUE_COMPONENTS = {
     SH.datatype,
+    SH.languageIn,
     SH["class"],
     SH.nodeKind,
     SH["in"],
@@ -87,7 +89,7 @@ _VALUE_COMPONENTS = {
     SH.pattern,
     SH["or"],
 }
-_SET_COMPONENTS = {SH.minCount, SH.maxCount, SH.hasValue, SH.lessThanOrEquals}
+_SET_COMPONENTS = {SH.minCount, SH.maxCount, SH.hasValue, SH.lessThanOrEquals, SH.uniqueLang}
 _NODE_KINDS = {
     SH.IRI: (URIRef,),
     SH.BlankNode: (BNode,),
@@ -155,7 +157,8 @@ class _Reader:
             elif p in _VALUE_COMPONENTS:
                 shape.values.append((p, self._argument(p, o)))  # type: ignore[arg-type]
             elif p in _SET_COMPONENTS:
-                shape.sets.append((p, o.toPython() if p in (SH.minCount, SH.maxCount) else o))  # type: ignore[attr-defined, arg-type]
+                value = o.toPython() if p in (SH.minCount, SH.maxCount, SH.uniqueLang) else o  # type: ignore[attr-defined]
+                shape.sets.append((p, value))  # type: ignore[arg-type]
             elif p == SH.flags:
                 continue  # read with sh:pattern
             elif str(p).startswith(str(SH)):
@@ -171,6 +174,8 @@ class _Reader:
     def _argument(self, component: URIRef, value: Node) -> Any:
         if component == SH["in"]:
             return frozenset(self.items(value))
+        if component == SH.languageIn:
+            return tuple(str(tag).lower() for tag in self.items(value))
         if component == SH["or"]:
             return [self.shape(alt, property_shape=False) for alt in self.items(value)]
         if component == SH.nodeKind and value not in _NODE_KINDS:
@@ -396,6 +401,9 @@ def _set_failures(
         return [None] if len(values) > arg else []
     if component == _HAS_VALUE:
         return [] if arg in values else [None]
+    if component == _UNIQUE_LANG:
+        tags = [v.language.lower() for v in values if isinstance(v, Literal) and v.language]
+        return [None] * len({t for t in tags if tags.count(t) > 1}) if arg is True else []
     if component == _LESS_OR_EQUAL:
         others = view.objects(focus, (arg,))
         return [v for v in values if any(not _compare_ok(v, o, lambda a, b: a <= b) for o in others)]
@@ -412,6 +420,9 @@ def _value_ok(component: URIRef, arg: Any, value: Node, view: _View) -> bool:
         return isinstance(value, _NODE_KINDS[arg])
     if component == _IN:
         return value in arg
+    if component == _LANGUAGE_IN:
+        tag = value.language.lower() if isinstance(value, Literal) and value.language else None
+        return tag is not None and any(tag == r or tag.startswith(r + "-") or r == "*" for r in arg)
     if component == _PATTERN:
         return not isinstance(value, BNode) and arg.search(str(value)) is not None
     if component == _OR:

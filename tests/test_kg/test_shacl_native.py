@@ -178,11 +178,11 @@ def test_a_constraint_it_does_not_implement_is_refused_when_the_shapes_are_read(
         data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
         ex:S a sh:NodeShape ; sh:targetClass ex:C ;
-            sh:property [ sh:path ex:p ; sh:uniqueLang true ] .
+            sh:property [ sh:path ex:p ; sh:qualifiedMinCount 1 ] .
         """,
         format="turtle",
     )
-    with pytest.raises(UnsupportedShapeError, match="uniqueLang"):
+    with pytest.raises(UnsupportedShapeError, match="qualifiedMinCount"):
         NativeShapes(shapes, [])
 
 
