@@ -65,6 +65,7 @@ def test_listing_as_json(web: FlaskClient) -> None:
         assert set(ISSUE_QUERIES) <= set(listing)
         cq11 = listing["cq11-events-before"]
         assert cq11["url"] == "/queries/cq11-events-before"
+        assert cq11["key"] == ["item"]  # the column that identifies one answer (one row each)
         assert [(p["name"], p["type"], p["default"]) for p in cq11["params"]] == [
             ("date", "xsd:date", "2021-03-23"),
             ("days", "xsd:nonNegativeInteger", "7"),
