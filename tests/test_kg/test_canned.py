@@ -557,3 +557,7 @@ def test_docs_list_every_query_with_its_variables(queries: dict[str, CannedQuery
     assert set(rows) == set(queries)
     for name, variables in ISSUE_QUERIES.items():
         assert rows[name].rstrip(" |").endswith(", ".join(variables.split())), name
+    for name, query in queries.items():  # title, description and key as the header has them
+        cells = [c.strip() for c in rows[name].strip(" |").split(" | ")]
+        assert cells[1] == f"**{query.title}.** {query.description}", name
+        assert cells[3] == (", ".join(query.key) or "—"), name
