@@ -7,14 +7,19 @@ A canned query is a SPARQL file whose leading comment lines form a header::
     # param: date xsd:date = 2021-03-23 -- the last day of the window
     # param: days xsd:nonNegativeInteger = 7
     # param: subject iri -- no default: left unbound (matches anything) unless given
+    # key: item
     # example: kg query cq11-events-before --param date=2021-03-23 --param days=7
 
 A parameter ``NAME`` is the query variable ``?param_NAME`` (so a parameter may share its
-name with a result variable, as ``date`` does in cq11). This module reads the header
-(:func:`parse_query`, :func:`load_queries`, :func:`find_query`) and binds the parameters
-(:func:`prepare`): how values become RDF terms in a ``VALUES`` block, and why that is
-equivalent to binding and safe, is told in :mod:`kg.canned_params`. Running a prepared
-query and writing its result is :mod:`kg.canned_output`.
+name with a result variable, as ``date`` does in cq11). ``key`` names the result columns
+that identify one answer: a query returns one row per answer, so no two of its rows agree
+on all of them (several values of another column are joined in one cell with "; ").
+
+This module reads the header (:func:`parse_query`, :func:`load_queries`,
+:func:`find_query`) and binds the parameters (:func:`prepare`): how values become RDF
+terms in a ``VALUES`` block, and why that is equivalent to binding and safe, is told in
+:mod:`kg.canned_params`. Running a prepared query and writing its result is
+:mod:`kg.canned_output`.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _PARAM_RE = re.compile(
     r"(?P<name>\S+)\s+(?P<type>\S+)(?:\s*=\s*(?P<default>.*?))?(?:\s+--\s+(?P<help>.*))?\s*$"
 )
+_HEADER_KEYS = {"title", "description", "param", "key", "example"}
 _HEADER_RE = re.compile(r"#\s*(?P<key>[A-Za-z_]+)\s*:\s?(?P<value>.*)$")
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.I)
 
@@ -75,6 +81,7 @@ class CannedQuery:
     description: str = ""
     params: tuple[Param, ...] = ()
     examples: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()
     path: Path | None = None
     prefixes: Mapping[str, str] = field(default_factory=dict)
 
@@ -96,7 +103,8 @@ def _names(params: tuple[Param, ...]) -> str:
 def parse_query(text: str, name: str, path: Path | None = None) -> CannedQuery:
     """Parse the header of a canned query. Header lines are the leading ``# key: value``
     comment lines; a line without a key continues the previous value. Known keys: title,
-    description, param (repeatable), example (repeatable). Raises CannedQueryError."""
+    description, param (repeatable), key (the answer's columns, space-separated), example
+    (repeatable). Raises CannedQueryError."""
     fields: dict[str, str] = {}
     params: list[Param] = []
     examples: list[str] = []
@@ -108,7 +116,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> CannedQuery:
         if not stripped.startswith("#"):
             break
         match = _HEADER_RE.fullmatch(stripped)
-        if match is None or match.group("key").lower() not in {"title", "description", "param", "example"}:
+        if match is None or match.group("key").lower() not in _HEADER_KEYS:
             continuation = stripped.lstrip("#").strip()
             if last in ("title", "description") and continuation:
                 fields[last] += " " + continuation
@@ -121,6 +129,10 @@ def parse_query(text: str, name: str, path: Path | None = None) -> CannedQuery:
             examples.append(value)
         else:
             fields[key] = value
+    key = tuple(fields.get("key", "").split())
+    for column in key:
+        if not _NAME_RE.fullmatch(column):
+            raise CannedQueryError(f"{name}: key column {column!r} must be a variable name without '?'")
     seen: set[str] = set()
     for p in params:
         if p.name in seen:
@@ -133,6 +145,7 @@ def parse_query(text: str, name: str, path: Path | None = None) -> CannedQuery:
         description=fields.get("description", ""),
         params=tuple(params),
         examples=tuple(examples),
+        key=key,
         text=text,
         path=path,
         prefixes={**KNOWN_PREFIXES, **prefixes},

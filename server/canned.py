@@ -59,6 +59,7 @@ def query_listing(query: CannedQuery) -> dict[str, Any]:
             {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
             for p in query.params
         ],
+        "key": list(query.key),
         "example": query.example,
         "url": url_for("canned.run_canned", name=query.name),
         "text": query.text,

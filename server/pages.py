@@ -56,6 +56,7 @@ from server.ui_facts import (
     is_web_link,
     labels_of,
     load_nodes,
+    table_cell,
 )
 
 __all__ = [
@@ -176,7 +177,7 @@ def query_page(
             labels = {}
         table_view = {
             "variables": list(table.variables),
-            "rows": [[cell(v, labels, settings.base_iri) for v in row] for row in table.rows],
+            "rows": [[table_cell(v, labels, settings.base_iri) for v in row] for row in table.rows],
             "truncated": table.truncated,
         }
     return render_template(

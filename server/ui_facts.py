@@ -10,6 +10,7 @@ default graph.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,11 +32,13 @@ __all__ = [
     "highlight",
     "iris_in",
     "is_web_link",
+    "joined_iris",
     "labels_of",
     "load_nodes",
     "local_href",
     "short",
     "store_reader",
+    "table_cell",
 ]
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -165,6 +168,7 @@ def cell(term: Any, labels: Mapping[str, str], base: str) -> dict[str, Any]:
 
 
 def iris_in(rows: Iterable[Iterable[Any]]) -> set[str]:
+    """Every IRI of a table's cells, those of joined cells (:func:`joined_iris`) too."""
     found: set[str] = set()
     for row in rows:
         for t in row:
@@ -172,7 +176,37 @@ def iris_in(rows: Iterable[Iterable[Any]]) -> set[str]:
                 found.add(t.value)
             elif type(t).__name__ == "URIRef":
                 found.add(str(t))
+            else:
+                found.update(joined_iris(t) or ())
     return found
+
+
+_JOINED_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+def joined_iris(term: Any) -> list[str] | None:
+    """The IRIs of a canned query's joined cell — a plain string of absolute IRIs separated
+    by "; " (docs/queries.md, "One row per answer") — or None for any other term."""
+    if not isinstance(term, ox.Literal) or term.datatype.value != XSD + "string" or not term.value:
+        return None
+    parts = term.value.split("; ")
+    if not all(_JOINED_IRI.fullmatch(p) and "://" in p for p in parts):
+        return None
+    try:
+        for p in parts:
+            ox.NamedNode(p)
+    except ValueError:  # not an IRI after all: the text is shown as it is
+        return None
+    return parts
+
+
+def table_cell(term: Any, labels: Mapping[str, str], base: str) -> dict[str, Any]:
+    """A result-table cell: :func:`cell`, except that a joined cell of IRIs is ``kind``
+    'list' with one IRI cell per ``parts``, each shown by its label and linked."""
+    iris = joined_iris(term)
+    if iris is None:
+        return cell(term, labels, base)
+    return {"kind": "list", "parts": [cell(ox.NamedNode(i), labels, base) for i in iris]}
 
 
 # ---------------------------------------------------------------- readable sentences

@@ -199,6 +199,15 @@ def test_canned_query_form_shows_a_results_table(page: object) -> None:
     expect(table).to_contain_text("North Korea cruise missile launch, 2021-03-21")
     expect(table).to_contain_text("Antony Blinken and Chung Eui-yong meeting, 2021-03-18")
     _shot(page, "canned-query")
+    # one row per meeting: its participants in one cell, each by name, each a link
+    page.goto("/queries/cq06-meetings")
+    rows = page.locator("table.results tbody tr")
+    expect(rows).to_have_count(1)
+    participants = rows.first.locator("td").nth(3)
+    expect(participants).to_have_text("Antony Blinken; Chung Eui-yong")
+    expect(participants.get_by_role("link", name="Chung Eui-yong")).to_have_attribute(
+        "href", "/resource/person/chung-eui-yong"
+    )
 
 
 def test_search_box_suggests_entities_despite_typos(page: object) -> None:

@@ -7,6 +7,7 @@ import csv
 import importlib.util
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -65,6 +66,7 @@ def test_listing_as_json(web: FlaskClient) -> None:
         assert set(ISSUE_QUERIES) <= set(listing)
         cq11 = listing["cq11-events-before"]
         assert cq11["url"] == "/queries/cq11-events-before"
+        assert cq11["key"] == ["item"]  # the column that identifies one answer (one row each)
         assert [(p["name"], p["type"], p["default"]) for p in cq11["params"]] == [
             ("date", "xsd:date", "2021-03-23"),
             ("days", "xsd:nonNegativeInteger", "7"),
@@ -138,3 +140,35 @@ def test_html_page_runs_the_query_and_shows_errors(web: FlaskClient) -> None:
     assert bad.status_code == 400
     page = bad.get_data(as_text=True).replace("&#39;", "'").replace("&#x27;", "'")
     assert "parameter 'days'" in page
+
+
+@pytest.mark.parametrize("name", sorted(ISSUE_QUERIES))
+def test_every_query_page_renders_with_no_raw_iri_in_its_table(web: FlaskClient, name: str) -> None:
+    """Each gallery page runs its query; an IRI, alone or in a joined cell, is a link (shown
+    by its label where it has one), never plain text in the cell."""
+    response = web.get(f"/queries/{name}", headers={"Accept": "text/html"})
+    assert response.status_code == 200, name
+    page = response.get_data(as_text=True)
+    table = (
+        page.split('<table class="results">', 1)[1].split("</table>", 1)[0]
+        if '<table class="results">' in page
+        else ""
+    )
+    cells = re.findall(r"<td>(.*?)</td>", table, re.S)
+    assert cells or "No results." in page, name
+    unlinked = [re.sub(r"<[^>]*>", "", re.sub(r"<a [^>]*>.*?</a>", "", cell)) for cell in cells]
+    assert all("://" not in text for text in unlinked), (name, unlinked)
+
+
+def test_a_joined_cell_links_each_of_its_iris(web: FlaskClient) -> None:
+    """cq01 lists the fixture's launch once; the two weapon classes its articles give are
+    one cell of two links to the ontology, in IRI order."""
+    page = web.get("/queries/cq01-launches", headers={"Accept": "text/html"}).get_data(as_text=True)
+    rows = re.findall(r"<tr><td>.*?</tr>", page, re.S)
+    assert len(rows) == 1
+    cell = re.findall(r"<td>(.*?)</td>", rows[0], re.S)[4]  # weapon_class
+    assert re.findall(r'<a href="([^"]+)"', cell) == [
+        "/ontology#CruiseMissile",
+        "/ontology#ShortRangeMissile",
+    ]
+    assert re.sub(r"<[^>]*>", "", cell) == "cruise missile; short-range missile"  # their labels

@@ -281,6 +281,41 @@ def test_query_page_renders_form_table_and_downloads(ui_app: Flask) -> None:
     assert 'href="/queries/cq11-events-before?date=2021-03-25&amp;days=7&amp;format=csv"' in html
 
 
+def test_query_page_links_every_iri_of_a_joined_cell(ui_app: Flask) -> None:
+    """A canned query's list cell ("iri; iri", one row per answer) reads as the labels of
+    its IRIs, each a link to its page, in the cell's order; other text with "; " and IRIs
+    of schemes that are no web links stay as they are."""
+    talks = ox.NamedNode(RES + "talks/fixture")
+    people = ox.Literal(RES + "person/antony-blinken; " + RES + "person/chung-eui-yong")
+    unknown = ox.Literal(RES + "state/north-korea; " + RES + "state/nowhere")
+    text = ox.Literal("hit Guam; reach the mainland")
+    odd = ox.Literal("javascript://alert(1); " + RES + "place/seoul")
+    with ui_app.test_request_context("/queries/cq06-meetings"):
+        html = query_page(
+            name="cq06-meetings",
+            title="Meetings",
+            table=ResultTable(
+                ["meeting", "participants", "states", "capability", "odd"],
+                [[talks, people, unknown, text, odd]],
+            ),
+        )
+    cells = re.findall(r"<td>(.*?)</td>", html, re.S)
+    assert cells[1] == (
+        '<span class="joined"><a href="/resource/person/antony-blinken" title="'
+        + RES
+        + 'person/antony-blinken">Antony Blinken</a>; <a href="/resource/person/chung-eui-yong" title="'
+        + RES
+        + 'person/chung-eui-yong">Chung Eui-yong</a></span>'
+    )
+    # an IRI without a label is linked by its short form
+    assert '">North Korea</a>; <a href="/resource/state/nowhere"' in cells[2]
+    assert cells[3] == '<span class="literal">hit Guam; reach the mainland</span>'
+    assert (
+        'href="javascript' not in cells[4] and '<span class="iri" title="javascript://alert(1)">' in cells[4]
+    )
+    assert '">Seoul</a>' in cells[4]
+
+
 def test_query_page_shows_errors_without_a_table(ui_app: Flask) -> None:
     with ui_app.test_request_context("/"):
         html = query_page(name="cq11", title="t", error="parameter 'date': not a date")
