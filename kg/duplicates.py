@@ -105,11 +105,16 @@ class StoryIndex:
     def __len__(self) -> int:
         return len(self._hashes)
 
-    @staticmethod
-    def _minhash(text: str) -> tuple[MinHash, int]:
+    def _minhash(self, text: str) -> tuple[MinHash, int]:
+        """The signature of ``text`` and its number of shingles; the last one is kept, as
+        a build asks for an article's signature to :meth:`find` and then to :meth:`add`."""
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] == text:
+            return last[1], last[2]
         mh = MinHash(num_perm=_NUM_PERM, scheme=_SCHEME)
         grams = shingles(text)
         mh.update_batch([s.encode("utf-8") for s in grams])
+        self._last = (text, mh, len(grams))
         return mh, len(grams)
 
     def find(self, text: str, *, ignore: str | None = None) -> Match | None:
