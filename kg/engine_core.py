@@ -101,13 +101,15 @@ class Sink:
     """A binary file that pyoxigraph serialises into (it writes 8 KiB at a time). The sink
     gathers the writes into chunks of about ``CHUNK_BYTES``, counts ``marks`` in them (also
     across the joins of chunks: a mark is a few bytes that begins each row of a format),
-    and hands each chunk to ``emit`` as soon as it is full, or keeps it when there is no
-    ``emit``. ``chunks`` are all the chunks made, in order; ``size`` their bytes."""
+    and hands each chunk to ``emit`` as soon as it is full. ``chunks`` are the chunks made,
+    in order, kept when there is no ``emit`` or while ``keep`` (to read the body again when
+    the row cap may have cut it); ``size`` is the bytes made."""
 
     def __init__(self, emit: Emit | None = None) -> None:
         self.emit = emit
         self.chunks: list[bytes] = []
         self.marks: tuple[bytes, ...] = ()
+        self.keep = True
         self.count = 0
         self.size = 0
         self._pending: list[bytes] = []
@@ -147,7 +149,8 @@ class Sink:
                 self.count += (self._tail[-(len(mark) - 1) :] + chunk[: len(mark) - 1]).count(mark)
         self._tail = chunk[-8:]
         self.size += len(chunk)
-        self.chunks.append(chunk)
+        if self.keep or self.emit is None:
+            self.chunks.append(chunk)
         if self.emit is not None:
             self.emit(chunk)
 
@@ -159,8 +162,9 @@ class Sink:
         return Result(tuple(self.chunks), media_type, kind, truncated, max_rows)
 
     def body(self) -> bytes:
-        """Everything written, as one bytes object (a copy)."""
+        """Everything written, as one bytes object (a copy); only while ``keep``."""
         self.close()
+        assert self.keep or self.emit is None, "a body streamed away cannot be read again"
         return b"".join(self.chunks)
 
 
@@ -203,6 +207,7 @@ def _solutions(results: ox.QuerySolutions, job: QueryJob, sink: Sink) -> Result:
     target = _results_format(fmt)
     marks, extra = _ROW_MARKS.get(fmt.engine_format, ((), 0))
     sink.marks = marks if job.limit_applied else ()
+    sink.keep = job.limit_applied  # without our LIMIT no cap can cut it: nothing to read again
     results.serialize(output=sink.file, format=target)
     sink.close()
     bound = sink.count - extra if marks else sink.size
@@ -261,6 +266,7 @@ def _triples(results: ox.QueryTriples, job: QueryJob, sink: Sink) -> Result:
     if target == ox.RdfFormat.TURTLE or target == ox.RdfFormat.TRIG:
         # keep the query's prefixes for a readable document; the row after the last one
         # written tells whether the cap cut the graph
+        sink.keep = False
         first = itertools.islice(results, job.max_rows)
         ox.serialize(first, output=sink.file, format=target, prefixes=dict(job.prefixes))
         more = next(results, None) is not None

@@ -98,6 +98,7 @@ class Dataset:
                 raise GraphNotFoundError(f"no graph <{job.graph}> in the store")
             fmt = rdf_format(job.output.engine_format, job.output.media_type)
             sink = Sink(emit)
+            sink.keep = False
             store.dump(output=sink.file, format=fmt, from_graph=graph_node(job.graph))
             return sink.result(job.output.media_type, "graph", False, None)
         if isinstance(job, StatsJob):

@@ -130,14 +130,17 @@ def test_the_sink_counts_marks_split_between_chunks(piece: int) -> None:
     assert 0 < len(sink.chunks[-1]) < CHUNK_BYTES + piece
 
 
-def test_the_sink_hands_out_each_chunk_once() -> None:
+@pytest.mark.parametrize("keep", [True, False])
+def test_the_sink_hands_out_each_chunk_once(keep: bool) -> None:
     got: list[bytes] = []
     sink = Sink(got.append)
+    sink.keep = keep  # a body no cap can cut is not kept in the worker once sent
     for _ in range(100):
         sink.write(b"a" * 10_000)
     result = sink.result("text/plain", "solutions", False, 5)
     assert result.streamed and result.parts == ()
     assert b"".join(got) == b"a" * 1_000_000 and len(got) == 4
+    assert sink.chunks == (got if keep else [])
 
 
 # --------------------------------------------------------------------- the same bytes
