@@ -142,6 +142,46 @@ def _widen(conn: Any) -> None:
         sock.detach()
 
 
+def _chunk_reader(conn: Any) -> tuple[Callable[[], bytes], Any]:
+    """How the parent reads one chunk message, and the socket it reads it from: where
+    the pipe is a Unix socket pair (Linux, macOS), the framing of ``conn.send_bytes`` (a
+    4-byte big-endian length, then the bytes) read with ``MSG_WAITALL`` on a duplicate of
+    its descriptor, so that a chunk arrives in one bytes object with one copy, where
+    ``recv_bytes`` gathers it in a BytesIO (half the speed, measured on 28 MB); else
+    ``conn.recv_bytes`` (and no socket)."""
+    import socket
+    import struct
+
+    try:
+        sock = socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
+    except (OSError, ValueError, AttributeError):
+        return conn.recv_bytes, None
+    try:
+        stream = sock.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE) == socket.SOCK_STREAM
+    except OSError:  # not a socket: a pipe
+        stream = False
+    if not stream or not hasattr(socket, "MSG_WAITALL"):
+        sock.close()
+        return conn.recv_bytes, None
+
+    def exactly(size: int) -> bytes:
+        data = sock.recv(size, socket.MSG_WAITALL)
+        while len(data) < size:  # a signal cut the wait short
+            more = sock.recv(size - len(data), socket.MSG_WAITALL)
+            if not more:
+                raise EOFError
+            data += more
+        return data
+
+    def read() -> bytes:
+        (size,) = struct.unpack("!i", exactly(4))
+        if size < 0:  # a message of 2 GiB or more: never a chunk
+            raise EOFError
+        return exactly(size) if size else b""
+
+    return read, sock
+
+
 class _Worker:
     def __init__(
         self,
@@ -154,6 +194,7 @@ class _Worker:
         ctx = _context()
         self.conn, child = ctx.Pipe()
         _widen(child)
+        self.read_chunk, self.sock = _chunk_reader(self.conn)
         self.process = ctx.Process(
             target=worker_main,
             args=(child, source, writer_dir, snapshots, memory_limit_mb),
@@ -214,7 +255,7 @@ class _Worker:
             if isinstance(job, STREAMED):
                 while True:
                     watch.wait()
-                    chunk = self._receive(self.conn.recv_bytes)
+                    chunk = self._receive(self.read_chunk)
                     if not chunk:
                         break
                     chunks.append(chunk)
@@ -272,8 +313,11 @@ class _Worker:
         )
 
     def kill(self) -> None:
+        """Stop the worker and close its pipe."""
         with contextlib.suppress(OSError):
             self.conn.close()
+        if self.sock is not None:
+            self.sock.close()
         if self.process.is_alive():
             self.process.kill()
         self.process.join(5)
