@@ -19,11 +19,13 @@ of the named graphs (docs/decisions/0001), so the in-process side queries a stor
 same way (``load_files``) and serialises the same bytes the client gets (SPARQL JSON by
 default): query plus serialisation. (The shared benchmark's own in-process figures query
 with ``use_default_graph_as_union`` and only iterate, which is another evaluation: a triple
-comes once per graph that holds it.) Each HTTP body is checked once against the
-in-process body, byte for byte. The target is HTTP ≤ 1.3 × in-process + 2 ms.
+comes once per graph that holds it; ``--union`` adds that figure for q4 and q7, as a
+column apart.) Each HTTP body is checked once against the in-process body, byte for byte.
+The target is HTTP ≤ 1.3 × in-process + 2 ms.
 
 Usage: .venv/bin/python scripts/bench_results.py [--sizes 100000,1000000] [--runs 9]
        [--format json|xml|csv|tsv] [--bench DIR] [--data SIZE=DIR ...] [--baseline-src DIR]
+       [--union]
 """
 
 from __future__ import annotations
@@ -107,9 +109,15 @@ def timed(run: Callable[[], object]) -> float:
 
 
 def measure(
-    size: str, store: ox.Store, sides: dict[str, Http], todo: dict[str, str], args: argparse.Namespace
+    size: str,
+    store: ox.Store,
+    union: ox.Store | None,
+    sides: dict[str, Http],
+    todo: dict[str, str],
+    args: argparse.Namespace,
 ) -> list[Row]:
-    """Each query ``args.runs`` times on every side, in turns (in-process, then each server)."""
+    """Each query ``args.runs`` times on every side, in turns (in-process, then each server;
+    then, for q4 and q7, the shared benchmark's own way on ``union``)."""
     fmt = FORMATS[args.format][1]
     rows: list[Row] = []
     for name, text in todo.items():
@@ -125,8 +133,10 @@ def measure(
             if body != expected:
                 raise SystemExit(f"{side}: {name} on {size} differs from the in-process body")
             runs[side] = lambda c=client, t=text: c.get(t)
-        first = timed(runs["in-process"])
-        count = args.runs if first < 1.0 else max(3, args.runs // 3)
+        if union is not None and name.startswith("q"):
+            runs["union"] = lambda t=text: sum(1 for _ in union.query(t, use_default_graph_as_union=True))  # type: ignore[union-attr]
+        warm = min(timed(runs["in-process"]) for _ in range(2))  # the first run may be cold
+        count = args.runs if warm < 1.0 else max(3, args.runs // 3)
         row.times = {side: [] for side in runs}
         for _ in range(count):
             for side, run in runs.items():
@@ -170,6 +180,9 @@ def report(rows: list[Row], sides: list[str], args: argparse.Namespace, loads: l
     for side in sides[2:]:
         head += f" {side} ms | {side} / kg serve |"
         rule += "---:|---:|"
+    if args.union:
+        head += " union, iterate only ms |"
+        rule += "---:|"
     print(head)
     print(rule)
     for row in rows:
@@ -182,6 +195,8 @@ def report(rows: list[Row], sides: list[str], args: argparse.Namespace, loads: l
         for side in sides[2:]:
             other = row.median_ms(side)
             line += f" {other:.1f} | {other / http:.2f} |"
+        if args.union:
+            line += f" {row.median_ms('union'):.1f} |" if "union" in row.times else " |"
         print(line)
 
 
@@ -194,6 +209,7 @@ def main() -> None:
     parser.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
     parser.add_argument("--data", action="append", default=[], help="SIZE=DIR: gen.py output to reuse")
     parser.add_argument("--baseline-src", type=Path, help="a source tree to serve from as well, to compare")
+    parser.add_argument("--union", action="store_true", help="also q4, q7 the shared benchmark's way")
     args = parser.parse_args()
     from kg.workers import load_files
 
@@ -207,15 +223,19 @@ def main() -> None:
             data = dataset(size, args.bench, Path(tmp), given)
             store = ox.Store()
             load_files(store, [str(data)])
+            union = None
+            if args.union:
+                union = ox.Store()
+                union.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
             procs = [start(data, None)] + ([start(data, args.baseline_src)] if args.baseline_src else [])
             try:
                 clients = {side: Http(root, accept) for side, (_, root) in zip(sides[1:], procs, strict=True)}
-                rows += measure(f"{size:,}", store, clients, queries(args.bench, size), args)
+                rows += measure(f"{size:,}", store, union, clients, queries(args.bench, size), args)
             finally:
                 for proc, _ in procs:
                     proc.terminate()
                     proc.wait(30)
-            del store
+            del store, union
     loads.append(load())
     report(rows, sides, args, loads)
 
