@@ -294,9 +294,16 @@ class _Worker:
         except (OSError, ValueError, IndexError):
             return 0.0
 
+    def _priority(self) -> int | None:
+        """The worker's nice value, None where it cannot be read."""
+        try:
+            return os.getpriority(os.PRIO_PROCESS, self.process.pid)
+        except (OSError, AttributeError):
+            return None
+
     def _nice(self, value: int) -> bool:
         """Set the worker's nice value; False where that is not allowed (raising it back
-        to 0 needs privileges on most systems: the worker then stays lower, harmlessly)."""
+        needs privileges on most systems: the worker then stays lower, harmlessly)."""
         if not hasattr(os, "setpriority"):
             return False
         try:
@@ -340,7 +347,8 @@ class _Watch:
         self.start = time.monotonic()
         self.deadline = self.start + timeout_s
         self.checked = self.start
-        self.lowered = False
+        self.lowered = self.tried = False
+        self.base: int | None = None  # the worker's nice value before the job was lowered
 
     def wait(self) -> None:
         """Until the worker's next message is there, checking the limits meanwhile."""
@@ -362,17 +370,21 @@ class _Watch:
             raise QueryTimeoutError(
                 f"the query ran longer than this endpoint's limit of {self.timeout_s:g} s and was stopped"
             )
-        if self.lower_after_s is not None and not self.lowered and now - self.start >= self.lower_after_s:
-            self.lowered = worker._nice(_LOW_PRIORITY)
+        if self.lower_after_s is not None and not self.tried and now - self.start >= self.lower_after_s:
+            # lowered to nice 10, and later back to where it was (a server started under
+            # nice 10 or lower stays there: raising it to 0 would put it above its caller)
+            self.tried = True
+            self.base = worker._priority()
+            self.lowered = self.base is not None and self.base < _LOW_PRIORITY and worker._nice(_LOW_PRIORITY)
         if self.cpu_limit_s is not None and worker.cpu_seconds() - self.cpu_start > self.cpu_limit_s:
             raise QueryTimeoutError(
                 f"the query used more than {self.cpu_limit_s:g} s of CPU on the worker kept for short queries"
             )
 
     def end(self) -> None:
-        """Raise the priority back if it was lowered."""
-        if self.lowered:
-            self.worker._nice(0)
+        """Raise the priority back to where it was, if it was lowered."""
+        if self.lowered and self.base is not None:
+            self.worker._nice(self.base)
 
 
 class Engine(Protocol):

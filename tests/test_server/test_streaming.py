@@ -290,3 +290,32 @@ def test_a_time_limit_mid_stream_gives_the_same_error_over_http(
     assert time.monotonic() - started < 5
     again = requests.get(server.sparql, params={"query": "ASK {}"}, timeout=60)
     assert again.status_code == 200 and again.json()["boolean"] is True
+
+
+def test_a_long_job_is_lowered_and_put_back_where_it_was(data: Path) -> None:
+    # decision 0011: past short_s a job on a general worker runs at nice 10, then gets its
+    # own priority back; a server already at nice 10 or lower (as under `nice -n 10`) is
+    # left where it is, never raised above it
+    import os
+    import threading
+
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    with WorkerPool(FilesSource((str(data),)), size=1, short_workers=1, short_s=0.2) as lanes:
+        general = next(w for w in lanes._all if w.lane == "general")
+        seen: list[int] = []
+
+        def slow() -> None:
+            with pytest.raises(QueryTimeoutError):
+                lanes.run(QueryJob("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", RESULTS["json"]), timeout_s=1.5)
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.8)
+        seen.append(os.getpriority(os.PRIO_PROCESS, general.process.pid))
+        thread.join(30)
+        fresh = next(w for w in lanes._all if w.lane == "general")
+        assert seen == [max(base, 10)]
+        lanes.run(
+            QueryJob("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 150000", RESULTS["json"]), timeout_s=30
+        )
+        assert os.getpriority(os.PRIO_PROCESS, fresh.process.pid) in (base, 10)
