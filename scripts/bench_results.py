@@ -6,8 +6,9 @@ one run:
 
 - results of 1,000, 10,000 and 100,000 rows (``GRAPH ?g { ?s ?p ?o }`` in a sub-select with
   that LIMIT: the outer query has none, so the endpoint's row cap of 100,000 applies and is
-  checked, and the largest result sits exactly at it), and the shared benchmark's q4
-  (multi-join + DISTINCT) and q7 (``GRAPH ?g`` + OPTIONAL);
+  checked, and the largest result sits exactly at it), the same with 1 row (what the HTTP
+  path costs apart from the size of the result), and the shared benchmark's q4 (multi-join
+  + DISTINCT) and q7 (``GRAPH ?g`` + OPTIONAL);
 - each in-process on pyoxigraph and over HTTP through a real ``kg serve --data`` process
   on loopback (one keep-alive ``http.client`` connection, the whole body read), run by run
   in turn, so that the load of a shared machine falls on both sides alike;
@@ -60,7 +61,11 @@ ROWS = "SELECT ?g ?s ?p ?o WHERE {{ {{ SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?
 
 def queries(bench: Path, quads: int) -> dict[str, str]:
     """The queries measured on a graph of ``quads`` quads: row counts it can give, q4, q7."""
-    out = {f"{n:,} rows": ROWS.format(n=n) for n in (1_000, 10_000, 100_000) if n <= quads}
+    out = {
+        f"{n:,} row{'s' if n > 1 else ''}": ROWS.format(n=n)
+        for n in (1, 1_000, 10_000, 100_000)
+        if n <= quads
+    }
     for name in ("q4", "q7"):
         out[name] = (bench / "queries" / f"{name}.rq").read_text(encoding="utf-8")
     return out
