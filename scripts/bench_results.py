@@ -80,9 +80,17 @@ class Http:
         self.accept = accept
 
     def get(self, query: str) -> bytes:
-        """The body of GET /sparql for ``query``, read whole."""
-        self.conn.request("GET", "/sparql?" + urlencode({"query": query}), headers={"Accept": self.accept})
-        response = self.conn.getresponse()
+        """The body of GET /sparql for ``query``, read whole; once more on a new connection
+        when the server closed this one (it closes one idle for ``client_timeout_s``, as it
+        is while a slow query runs in-process)."""
+        target = "/sparql?" + urlencode({"query": query})
+        try:
+            self.conn.request("GET", target, headers={"Accept": self.accept})
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, ConnectionError):
+            self.conn.close()
+            self.conn.request("GET", target, headers={"Accept": self.accept})
+            response = self.conn.getresponse()
         body = response.read()
         if response.status != 200:
             raise RuntimeError(f"{response.status}: {body[:300]!r}")
