@@ -19,6 +19,7 @@ from kg.errors import KGError, QueryError, QueryTimeoutError
 from kg.query import OutputFormat
 
 __all__ = [
+    "STREAMED",
     "WRITES",
     "DumpJob",
     "EngineCrashedError",
@@ -142,6 +143,9 @@ class DumpJob:
 
 Job = QueryJob | UpdateJob | GraphGetJob | GraphWriteJob | StatsJob | DumpJob
 WRITES = (UpdateJob, GraphWriteJob)  # the jobs only an updatable pool's writer takes
+# Jobs whose body a worker streams: each chunk in a message of its own as the engine writes
+# it, then an empty message, then the reply (see ``kg.workers``).
+STREAMED = (QueryJob, GraphGetJob)
 
 
 def rdf_format_for_path(path: str | Path) -> ox.RdfFormat:

@@ -62,15 +62,28 @@ class OutputFormat:
 
 @dataclass(frozen=True)
 class Result:
-    """A serialised result. ``truncated`` is True when the row cap cut it (``max_rows``
-    rows of a SELECT, or triples of a CONSTRUCT/DESCRIBE, were kept)."""
+    """A serialised result, as the chunks the engine wrote it in (``body`` joins them).
+    ``truncated`` is True when the row cap cut it (``max_rows`` rows of a SELECT, or triples
+    of a CONSTRUCT/DESCRIBE, were kept). ``streamed`` is True only inside the engine: the
+    chunks went ahead, each in a message of its own (see ``kg.workers``)."""
 
-    body: bytes
+    parts: tuple[bytes, ...]
     media_type: str
     kind: Kind
     truncated: bool = False
     max_rows: int | None = None
     empty_graphs: tuple[str, ...] = ()  # graphs the dataset named that the store does not hold
+    streamed: bool = False
+
+    @property
+    def body(self) -> bytes:
+        """The whole body (one chunk is returned as it is, not copied)."""
+        return self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
+
+    @property
+    def size(self) -> int:
+        """Bytes in the body."""
+        return sum(len(p) for p in self.parts)
 
 
 # --------------------------------------------------------------------- tokenizer

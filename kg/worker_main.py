@@ -7,7 +7,8 @@ writer of an updatable pool holds a :class:`Writer`: a private writable copy tha
 checkpoint (``Store.backup``, hard links, cheap) after each write. :func:`worker_main`
 loads the holder, says ready, and answers jobs from the pipe until it closes; errors go
 back as ``("error", class name, message)`` so the parent (:mod:`kg.workers`) can raise
-them again.
+them again. The body of a query or a graph (``STREAMED`` jobs) goes ahead of the reply as
+the engine writes it, one message per chunk, then an empty message.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.engine_core import dump, evaluate_query, graph_node, load_files, rdf_format, store_query
+from kg.engine_core import Emit, Sink, dump, evaluate_query, graph_node, load_files, rdf_format, store_query
 from kg.engine_jobs import (
+    STREAMED,
     DumpJob,
     FilesSource,
     GraphGetJob,
@@ -89,15 +91,19 @@ class Dataset:
             return name + "@" + Path(self.key).name if self.key and self.key != "files" else name
         return Path(self.key).name if self.key else "none"
 
-    def handle(self, job: Job) -> Any:
+    def handle(self, job: Job, emit: Emit | None = None) -> Any:
+        """Run one job; the body of a query or a graph goes to ``emit`` as it is written."""
         store = self.store
         if isinstance(job, QueryJob):
-            return evaluate_query(store, job)
+            return evaluate_query(store, job, emit)
         if isinstance(job, GraphGetJob):
             if job.graph is not None and not store.contains_named_graph(ox.NamedNode(job.graph)):
                 raise GraphNotFoundError(f"no graph <{job.graph}> in the store")
             fmt = rdf_format(job.output.engine_format, job.output.media_type)
-            return store.dump(format=fmt, from_graph=graph_node(job.graph)) or b""
+            sink = Sink(emit)
+            sink.keep = False
+            store.dump(output=sink.file, format=fmt, from_graph=graph_node(job.graph))
+            return sink.result(job.output.media_type, "graph", False, None)
         if isinstance(job, StatsJob):
             return self.stats()
         if isinstance(job, DumpJob):
@@ -224,10 +230,14 @@ def worker_main(
         if message is None:
             return
         job, snapshot = message
+        streamed = isinstance(job, STREAMED)
         try:
             if isinstance(handler, Dataset):
                 handler.refresh(snapshot)
-            reply: tuple[Any, ...] = ("ok", handler.handle(job))
+                value = handler.handle(job, conn.send_bytes if streamed else None)
+            else:
+                value = handler.handle(job)
+            reply: tuple[Any, ...] = ("ok", value)
         except KGError as exc:
             reply = ("error", type(exc).__name__, str(exc))
         except SyntaxError as exc:
@@ -240,4 +250,6 @@ def worker_main(
                 "EngineCrashedError",
                 f"the engine failed on this request: {type(exc).__name__}: {exc}",
             )
+        if streamed:  # the end of the chunks (none is empty): what follows is the reply
+            conn.send_bytes(b"")
         conn.send(reply)

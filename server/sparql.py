@@ -29,6 +29,7 @@ from kg.query import OutputFormat, QueryLimits, QueryPlan, Result, analyse, anal
 from kg.settings import Settings
 from kg.store import live_report
 from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, StoreSource, UpdateJob
+from server.body import chunks_response
 from server.hardening import TokenThrottle, check_iri
 from server.negotiation import FORMATS, Format, negotiate
 
@@ -146,7 +147,9 @@ def _endpoint_url() -> str:
 
 
 def result_response(result: Result) -> Response:
-    response = Response(result.body, content_type=result.media_type)
+    """The response of a result: its chunks go out one by one, as the engine wrote them
+    (none is joined or copied), with headers for the row cap and empty graphs."""
+    response = chunks_response(result.parts, result.media_type)
     if result.kind != "boolean" and result.max_rows is not None:
         response.headers["X-Peninsula-Max-Rows"] = str(result.max_rows)
     if result.truncated:
@@ -332,8 +335,8 @@ def graphs() -> Response:
     timeout = state.settings.query_timeout_s
     if request.method in ("GET", "HEAD"):
         fmt = negotiate("graph", request.accept_mimetypes, request.args.get("format"))
-        body = state.engine.run(GraphGetJob(graph, fmt.output), timeout_s=timeout)
-        response = Response(body, content_type=fmt.content_type)
+        result = state.engine.run(GraphGetJob(graph, fmt.output), timeout_s=timeout)
+        response = chunks_response(result.parts, fmt.content_type)
         response.vary.add("Accept")
         return response
     _check_token()
