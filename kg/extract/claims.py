@@ -208,24 +208,15 @@ def entity_claims(
 
 
 def merge_entity_claims(claims: Sequence[Claim]) -> list[Claim]:
-    """One claim per source and entity in an article: a later sentence by the same source
+    """One claim per source and subject in an article: a later sentence by the same source
     about the same entity grounds the first claim too ('the CSIS disclosed a report … a
     secret missile base'; 'the CSIS said the base …'), which is hedged only when every
-    telling is, and relayed through the outlet any telling names."""
+    telling is, and relayed through the outlet any telling names. So does a later sentence
+    by the same source about the same event, with the same polarity ('the agency said the
+    missile flew 1,000 km'; 'the agency called it a success')."""
     out: list[Claim] = []
     for c in claims:
-        first = None
-        if c.subject is not None:
-            first = next(
-                (
-                    k
-                    for k in out
-                    if k.subject is not None
-                    and k.subject.iri == c.subject.iri
-                    and same_source(k.source, c.source)
-                ),
-                None,
-            )
+        first = next((k for k in out if _same_claim(k, c)), None)
         if first is None:
             out.append(c)
             continue
@@ -234,3 +225,19 @@ def merge_entity_claims(claims: Sequence[Claim]) -> list[Claim]:
         first.hedged = first.hedged and c.hedged
         first.via = first.via or c.via
     return out
+
+
+def _same_claim(k: Claim, c: Claim) -> bool:
+    """Whether ``c`` tells again what ``k`` asserts: same source and same subject or event."""
+    if not same_source(k.source, c.source):
+        return False
+    if c.subject is not None:
+        return k.subject is not None and k.subject.iri == c.subject.iri
+    return (
+        c.about is not None
+        and k.about is c.about
+        and k.subject is None
+        and k.polarity == c.polarity
+        and k.compliance == c.compliance
+        and k.violates == c.violates
+    )
