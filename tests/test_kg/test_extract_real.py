@@ -17,3 +17,30 @@ def test_one_source_telling_one_event_twice_is_one_claim() -> None:
     kcna = [c for c in f.claims if c.source.entity is not None and "Korean Central" in c.source.entity.label]
     assert len(kcna) == 1
     assert kcna[0].also  # the second telling grounds the same claim
+
+
+def test_this_morning_is_the_day_of_publication() -> None:
+    f = facts(
+        "North Korea fired a cruise missile into the sea earlier this morning.", published=date(2025, 2, 4)
+    )
+    (launch,) = [e for e in f.events if e.kind == "launch"]
+    assert launch.date is not None and launch.date.value == "2025-02-04"
+
+
+def test_this_season_told_before_it_begins_is_the_one_to_come() -> None:
+    from kg.dates import resolve
+
+    value = resolve("this autumn", date(2025, 4, 10))
+    assert value is not None and value.earliest == date(2025, 9, 1)
+
+
+def test_the_same_day_and_that_evening_take_the_day_of_the_event_told_before() -> None:
+    text = (
+        "North Korea fired a ballistic missile on Tuesday. "
+        "South Korea and Japan held emergency talks that evening. "
+        "The two ministers met the same day."
+    )
+    f = facts(text, published=date(2025, 3, 13))
+    dated = {e.kind: e.date.value for e in f.events if e.date is not None}
+    assert dated.get("launch") == "2025-03-11"
+    assert dated.get("talks") == "2025-03-11" or dated.get("meeting") == "2025-03-11"
