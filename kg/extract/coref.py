@@ -208,6 +208,7 @@ class EventMerger:
         """
         if summary:
             ev.definite = True
+        self._bare_test(ev)
         if ev.kind != "statement":
             for old in self.events if summary else reversed(self.events):
                 if ev.definite and ev.date is None and self._background(old):
@@ -226,6 +227,23 @@ class EventMerger:
             return ev  # nothing to refer back to and nothing of its own: not an event
         self.events.append(ev)
         return ev
+
+    def _bare_test(self, ev: EventFact) -> None:
+        """'The test was conducted at dawn', told after a nuclear test and no launch: a
+        definite 'test' naming no weapon refers to the nuclear test, not to a new launch."""
+        if not (
+            ev.kind == "launch"
+            and ev.definite
+            and ev.trigger.lower() in ("test", "tests", "testing")
+            and not ev.weapon_classes
+            and ev.first("weaponSystem") is None
+        ):
+            return
+        latest = next(
+            (e for e in reversed(self.events) if _FAMILY.get(e.kind) in ("launch", "nuclear-test")), None
+        )
+        if latest is not None and latest.kind == "nuclear-test":
+            ev.kind, ev.cls = "nuclear-test", PEN.NuclearTest
 
     def _background(self, ev: EventFact) -> bool:
         """Whether ``ev`` is background: dated before the first event of its family the

@@ -437,9 +437,11 @@ def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
         return None  # 'the Punggye-ri nuclear test site' is a place, not a test
     ev = EventFact("nuclear-test", PEN.NuclearTest, [s.span_of(trig)], trigger=trig.text)
     actor = [t for c in trig.children if c.dep_ in ("poss", "compound") for t in c.subtree]
+    actor += prep_objects(trig, {"by"})  # 'the fifth nuclear test by the North'
     state = state_of(s.entities(actor, ACTOR_CLASSES), s.linker)
-    if state is None and trig.head.pos_ == "VERB":
-        # 'the North conducted its sixth nuclear test': the doer, when 'its' names no one
+    if state is None and trig.head.pos_ == "VERB" and trig.head.lemma_ in _DO_VERBS:
+        # 'the North conducted its sixth nuclear test': the doer, when 'its' names no one;
+        # not who condemned or reported it ('Seoul's president condemned the test')
         state = state_of(s.entities(subject(trig.head), ACTOR_CLASSES), s.linker)
     if state is not None:
         ev.add_role("launchingState", state)

@@ -44,3 +44,20 @@ def test_the_same_day_and_that_evening_take_the_day_of_the_event_told_before() -
     dated = {e.kind: e.date.value for e in f.events if e.date is not None}
     assert dated.get("launch") == "2025-03-11"
     assert dated.get("talks") == "2025-03-11" or dated.get("meeting") == "2025-03-11"
+
+
+def test_who_condemns_a_nuclear_test_is_not_who_made_it() -> None:
+    text = "Japan's prime minister denounced the third nuclear test by North Korea on Sunday."
+    f = facts(text, published=date(2025, 6, 9))
+    (test,) = [e for e in f.events if e.kind == "nuclear-test"]
+    state = test.first("launchingState")
+    assert state is not None and state.label == "North Korea"
+
+
+def test_the_test_told_after_a_nuclear_test_is_that_test() -> None:
+    text = (
+        "Seoul condemned North Korea's nuclear test in a statement. "
+        "The test was carried out at dawn on Sunday, the South's military said."
+    )
+    f = facts(text, published=date(2025, 6, 9))
+    assert [e.kind for e in f.events if e.kind in ("launch", "nuclear-test")] == ["nuclear-test"]
