@@ -171,11 +171,11 @@ _DATE_CUE = re.compile(
 )
 # A dateline: the place, a region or country after it ("CAMP DAVID, Maryland,", "SEOUL,
 # South Korea,"), the date in American or British order ("Aug. 18, 2023", "18 August
-# 2023"), the agency, and a dash.
+# 2023"), the agency, and a dash (some agencies put a full stop before it: "(EFE).-").
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Za-z.'\- ]{1,40}?)(?:,\s+(?P<region>[A-Z][A-Za-z.'\- ]{1,30}?))??"
     r"(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:,?\s+\d{4})?))?"
-    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&'-]{0,40})\))?\s*(?:--|—|–|-)\s*"
+    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&'-]{0,40})\))?\.?\s*(?:--|—|–|-)\s*"
 )
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?$")
 

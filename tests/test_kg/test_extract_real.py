@@ -61,3 +61,11 @@ def test_the_test_told_after_a_nuclear_test_is_that_test() -> None:
     )
     f = facts(text, published=date(2025, 6, 9))
     assert [e.kind for e in f.events if e.kind in ("launch", "nuclear-test")] == ["nuclear-test"]
+
+
+def test_a_dateline_with_a_full_stop_before_its_dash_is_no_event_date() -> None:
+    from kg.read import read_article
+
+    page = "Missile test off the east coast\n\nBUSAN, Jun 3 (Agencia).- North Korea fired a missile into the sea on Tuesday, officials said.\n"
+    article = read_article(page.encode(), name="x.txt", meta={"date": "2025-06-03"})
+    assert article.body.startswith("North Korea fired")
