@@ -82,6 +82,17 @@ def _is_bare(ev: EventFact) -> bool:
     return ev.definite and not ev.roles and not ev.weapon_classes and ev.date is None
 
 
+def _tally(ev: EventFact) -> bool:
+    """'launches on 38 occasions this year': launches told in the plural over a month or a
+    year are a series, not the one launch of a day the article told."""
+    return (
+        not ev.definite
+        and ev.trigger.lower().endswith("s")
+        and ev.date is not None
+        and ev.date.precision in ("month", "year")
+    )
+
+
 def _compatible(old: EventFact, new: EventFact) -> bool:
     if _FAMILY.get(old.kind) != _FAMILY.get(new.kind) or old.modality != new.modality:
         return False
@@ -101,9 +112,12 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
         # an undated launch joins a dated one only when it refers back, or when one
         # sentence tells both ('the attempt to put a satellite into orbit failed on
         # Wednesday when its rocket crashed')
+        if _tally(new) and old.date is not None and old.date.precision == "day":
+            return False
         return (
             (old.date is not None and new.date is not None)
             or new.definite
+            or (new.date is None and new.reported and old.date is not None)
             or (new.date is None and not new.weapon_classes)
             or (new.date is not None and old.date is None and old.definite)
             or _same_sentence(old, new)

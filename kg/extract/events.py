@@ -277,6 +277,7 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     dated = _assign_dates(s, [t for t, _ in found], speech_acts)
     for t, ev in found:
         ev.modality = modality_of(t, scheduled=ev.kind in _SCHEDULED)
+        ev.reported = ev.kind == "launch" and t.pos_ == "VERB" and _told_by_a_source(t)
         d = dated.get(t.i)
         if d is not None and _since(sent, d):
             d = None  # 'has not tested since 2017': the start of an abstention, not the event's date
@@ -293,6 +294,33 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
                 ev.date = d.value
     _link_responses(found)
     return [ev for _, ev in _merge_statements(found)]
+
+
+# words that make a launch another one than the news ('another missile', 'a similar test')
+_OTHER_WORDS = {
+    "another",
+    "similar",
+    "previous",
+    "earlier",
+    "last",
+    "other",
+    "past",
+    "prior",
+    "more",
+    "further",
+}
+
+
+def _told_by_a_source(t: Token) -> bool:
+    """Whether a launch is told as what a source says ('Tokyo's assessment was that two
+    missiles had been fired', '…, according to the military') and nothing marks it as
+    another launch."""
+    if any(w.lower_ in _OTHER_WORDS for w in t.subtree):
+        return False
+    said = any(a.pos_ in ("VERB", "AUX") and a.lemma_ in SPEECH_LEMMAS for a in t.ancestors)
+    return said or any(
+        w.lower_ == "according" and w.nbor().lower_ == "to" for w in t.sent if w.i + 1 < len(w.doc)
+    )
 
 
 def _looking_ahead(d: DateSpan, published: object) -> DateSpan:

@@ -69,3 +69,31 @@ def test_a_dateline_with_a_full_stop_before_its_dash_is_no_event_date() -> None:
     page = "Missile test off the east coast\n\nBUSAN, Jun 3 (Agencia).- North Korea fired a missile into the sea on Tuesday, officials said.\n"
     article = read_article(page.encode(), name="x.txt", meta={"date": "2025-06-03"})
     assert article.body.startswith("North Korea fired")
+
+
+def test_a_launch_a_source_tells_without_a_date_is_the_news_launch() -> None:
+    text = (
+        "North Korea fired a ballistic missile toward the sea on Wednesday, Seoul's military said. "
+        "Japan's defence ministry said two ballistic missiles had been fired."
+    )
+    f = facts(text, published=date(2025, 4, 9))
+    assert len([e for e in f.events if e.kind == "launch"]) == 1
+
+
+def test_another_launch_a_source_tells_stays_apart() -> None:
+    text = (
+        "North Korea fired a ballistic missile toward the sea on Wednesday, Seoul's military said. "
+        "Officials said a similar ballistic missile had been fired from a submarine."
+    )
+    f = facts(text, published=date(2025, 4, 9))
+    assert len([e for e in f.events if e.kind == "launch"]) == 2
+
+
+def test_launches_counted_over_the_year_are_not_the_launch_of_the_day() -> None:
+    text = (
+        "North Korea fired a cruise missile into the sea on Wednesday. "
+        "The North has conducted missile launches on 20 occasions this year."
+    )
+    f = facts(text, published=date(2025, 4, 9))
+    launches = sorted(e.date.value for e in f.events if e.kind == "launch" and e.date is not None)
+    assert launches == ["2025", "2025-04-09"]
