@@ -237,10 +237,31 @@ class EventMerger:
             if last is not None and _same_statement(last, ev):
                 _absorb_statement(last, ev)
                 return last
+        news = self._news_launch(ev) if not summary else None
+        if news is not None:
+            _absorb(news, ev)
+            return news
         if _is_bare(ev):
             return ev  # nothing to refer back to and nothing of its own: not an event
         self.events.append(ev)
         return ev
+
+    def _news_launch(self, ev: EventFact) -> EventFact | None:
+        """The article's first launch, which a launch a source tells without a date of its
+        own and without a word marking it another ('two missiles had been fired, the
+        ministry said') is, when nothing of theirs conflicts; else None."""
+        if not ev.reported or ev.date is not None:
+            return None
+        news = next((e for e in self.events if _FAMILY.get(e.kind) == "launch"), None)
+        if (
+            news is None
+            or news.modality != ev.modality
+            or not _same_or_unknown(news, ev, "launchingState")
+            or not _same_or_unknown(news, ev, "weaponSystem")
+            or not classes_compatible(news.weapon_classes, ev.weapon_classes)
+        ):
+            return None
+        return news
 
     def _bare_test(self, ev: EventFact) -> None:
         """'The test was conducted at dawn', told after a nuclear test and no launch: a

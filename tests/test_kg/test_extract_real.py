@@ -97,3 +97,12 @@ def test_launches_counted_over_the_year_are_not_the_launch_of_the_day() -> None:
     f = facts(text, published=date(2025, 4, 9))
     launches = sorted(e.date.value for e in f.events if e.kind == "launch" and e.date is not None)
     assert launches == ["2025", "2025-04-09"]
+
+
+def test_in_an_undated_article_a_launch_a_source_tells_again_is_the_lead_launch() -> None:
+    text = (
+        "North Korea has fired a ballistic missile toward the sea, the South's military said. "
+        "Hours later, the Japanese government said two ballistic missiles had been fired."
+    )
+    f = facts(text)
+    assert len([e for e in f.events if e.kind == "launch"]) == 1
