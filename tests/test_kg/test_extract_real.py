@@ -106,3 +106,13 @@ def test_in_an_undated_article_a_launch_a_source_tells_again_is_the_lead_launch(
     )
     f = facts(text)
     assert len([e for e in f.events if e.kind == "launch"]) == 1
+
+
+def test_unnamed_state_media_and_the_named_agency_are_one_source() -> None:
+    text = (
+        "North Korea fired a new cruise missile on Sunday, its state media said. "
+        "The missile hit its target after a flight of two hours, the Korean Central News Agency said."
+    )
+    f = facts(text, published=date(2025, 8, 4))
+    sources = [c.source.entity.label if c.source.entity else c.source.description for c in f.claims]
+    assert sources == ["Korean Central News Agency"]
