@@ -32,6 +32,7 @@ from kg.dates import parse_absolute
 __all__ = [
     "DATELINE",
     "FOOTER_HEAD",
+    "LINK_LINE",
     "SENTENCE_END",
     "TAG_HEAD",
     "header_date",
@@ -153,6 +154,13 @@ _CREDIT_END = re.compile(
     r"|\b[A-Z][A-Z.'\-]*(?:\s+[A-Z][A-Z.'\-]*)*/[A-Z][A-Za-z.'/\- ]*"
     r"|\((?:AFP|AP|Reuters|REUTERS|EPA|Yonhap|YONHAP|KCNA|Xinhua|XINHUA)[^)]*\)?"
     r"|(?:photo|image)\s*(?:credit)?\s*:\s*[^.]*)\s*$"
+)
+# A link to another story between or after the paragraphs ("READ MORE: Seoul weighs new
+# sanctions", "Related: Pyongyang slams the accord"): the headline of another page.
+LINK_LINE = re.compile(
+    r"^(?:read\s+more|related(?:\s+(?:articles?|stories|story|news|coverage|content))?|see\s+also"
+    r"|also\s+read|read\s+also|more\s+on\s+this(?:\s+story)?)\s*[:|»>]\s*\S.*$",
+    re.IGNORECASE,
 )
 TAG_HEAD = re.compile(
     r"^(?:tags?|topics?|related\s+topics|filed\s+under|keywords)\s*:?\s*(?P<rest>.*)$", re.I
