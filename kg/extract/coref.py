@@ -19,7 +19,7 @@ from kg.extract.types import EventFact
 from kg.extract.venues import most_specific, places_compatible
 from kg.namespaces import PEN
 
-__all__ = ["EventMerger", "classes_compatible", "family_of"]
+__all__ = ["EventMerger", "absorb", "classes_compatible", "family_of"]
 
 _FAMILY = {
     "launch": "launch",
@@ -145,7 +145,8 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
     return False
 
 
-def _absorb(old: EventFact, new: EventFact) -> None:
+def absorb(old: EventFact, new: EventFact) -> None:
+    """Fold ``new`` into ``old``, which tells the same event: spans, roles, classes, dates."""
     for span in new.spans:
         if span not in old.spans and span not in old.back_refs:
             (old.back_refs if _is_bare(new) else old.spans).append(span)
@@ -230,7 +231,7 @@ class EventMerger:
                 if old.date is None and self._background(ev):
                     continue  # "last met in May" is not the undated talks the news tells
                 if _compatible(old, ev):
-                    _absorb(old, ev)
+                    absorb(old, ev)
                     return old
         else:
             last = next((e for e in reversed(self.events) if e.kind == "statement"), None)
@@ -239,7 +240,7 @@ class EventMerger:
                 return last
         news = self._news_launch(ev) if not summary else None
         if news is not None:
-            _absorb(news, ev)
+            absorb(news, ev)
             return news
         if _is_bare(ev):
             return ev  # nothing to refer back to and nothing of its own: not an event

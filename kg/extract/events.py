@@ -15,6 +15,7 @@ from datetime import date
 from spacy.tokens import Span, Token
 
 from kg.dates import DateSpan, find_dates, resolve
+from kg.extract.coref import absorb, family_of
 from kg.extract.entities import ArticleMentions, sentence_span
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, clause_verb, coordinated_head, state_of, subject
 from kg.extract.launches import (
@@ -293,7 +294,27 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
             else:
                 ev.date = d.value
     _link_responses(found)
+    found = _purpose_meetings(found)
     return [ev for _, ev in _merge_statements(found)]
+
+
+def _purpose_meetings(found: list[tuple[Token, EventFact]]) -> list[tuple[Token, EventFact]]:
+    """'The three leaders met for a summit at Camp David': the meeting noun a meeting verb
+    is held for is that meeting, not a second one (the more specific kind is kept)."""
+    by_token = {t.i: ev for t, ev in found}
+    out: list[tuple[Token, EventFact]] = []
+    for t, ev in found:
+        verb = by_token.get(t.head.head.i) if t.dep_ == "pobj" and t.head.lower_ == "for" else None
+        if (
+            verb is not None
+            and verb is not ev
+            and family_of(ev.kind) == family_of(verb.kind) == "meeting"
+            and ev.modality == verb.modality
+        ):
+            absorb(verb, ev)
+            continue
+        out.append((t, ev))
+    return out
 
 
 # words that make a launch another one than the news ('another missile', 'a similar test')

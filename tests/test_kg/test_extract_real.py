@@ -116,3 +116,24 @@ def test_unnamed_state_media_and_the_named_agency_are_one_source() -> None:
     f = facts(text, published=date(2025, 8, 4))
     sources = [c.source.entity.label if c.source.entity else c.source.description for c in f.claims]
     assert sources == ["Korean Central News Agency"]
+
+
+def test_a_link_to_another_story_is_furniture() -> None:
+    from kg.read import read_article
+
+    page = (
+        "Missile flies 500 km\n\nNorth Korea fired a missile on Monday that flew 500 km, officials said.\n\n"
+        "READ MORE: Seoul studies new sanctions after last year's nuclear test\n\n"
+        "Related: Tokyo protests over the missile\n\n"
+        "The launch was the third this month, the officials said.\n"
+    )
+    article = read_article(page.encode(), name="x.txt")
+    assert "READ MORE" not in article.text and "Related:" not in article.text
+    assert "third this month" in article.text
+
+
+def test_leaders_who_meet_for_a_summit_hold_one_summit() -> None:
+    text = "The presidents of Chile and Peru met for a two-day summit in Lima on Thursday."
+    f = facts(text, published=date(2025, 9, 12))
+    meetings = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
+    assert len(meetings) == 1
