@@ -68,6 +68,11 @@ def _same_or_unknown(a: EventFact, b: EventFact, role: str) -> bool:
 
 
 def _dates_compatible(a: EventFact, b: EventFact) -> bool:
+    # 'the first launch since November 2017' is not the launch of November 2017
+    if a.after is not None and b.date is not None and b.date.latest <= a.after.latest:
+        return False
+    if b.after is not None and a.date is not None and a.date.latest <= b.after.latest:
+        return False
     if a.date is None or b.date is None:
         return True
     return not (a.date.latest < b.date.earliest or b.date.latest < a.date.earliest)
@@ -226,7 +231,7 @@ class EventMerger:
         self._bare_test(ev)
         if ev.kind != "statement":
             for old in self.events if summary else reversed(self.events):
-                if ev.definite and ev.date is None and self._background(old):
+                if (ev.definite or ev.reported) and ev.date is None and self._background(old):
                     continue
                 if old.date is None and self._background(ev):
                     continue  # "last met in May" is not the undated talks the news tells

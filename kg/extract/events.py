@@ -9,6 +9,7 @@ attach to the trigger they depend on. Modality is ``kg.extract.modality``'s.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -254,6 +255,20 @@ def _resumptions(s: Sent, found: list[tuple[Token, EventFact]]) -> list[tuple[To
 _SCHEDULED = {"meeting", "summit", "talks", "call", "visit"}
 
 
+def _since_when(sent: Span, dates: list[DateSpan], triggers: list[Token]) -> dict[int, DateSpan]:
+    """'The first launch since December, when it fired a Hwasong-18': the date after
+    'since' that a 'when' clause follows dates the first event that clause tells."""
+    out: dict[int, DateSpan] = {}
+    text = sent.doc.text
+    for d in dates:
+        if not _since(sent, d) or not re.match(r",?\s*when\b", text[d.end : d.end + 12]):
+            continue
+        after = [t for t in triggers if t.idx >= d.end and t.i not in out]
+        if after:
+            out[after[0].i] = d
+    return out
+
+
 def _since(sent: Span, d: DateSpan) -> bool:
     before = sent.doc.text[max(sent.start_char, d.begin - 7) : d.begin].lower().split()
     return d.text.lower().startswith("since") or (bool(before) and before[-1] == "since")
@@ -276,12 +291,16 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     found += _resumptions(s, found)
     speech_acts = {t.i for t, ev in found if ev.kind == "statement"}
     dated = _assign_dates(s, [t for t, _ in found], speech_acts)
+    since_when = _since_when(sent, dates, [t for t, _ in found])
     for t, ev in found:
         ev.modality = modality_of(t, scheduled=ev.kind in _SCHEDULED)
         ev.reported = ev.kind == "launch" and t.pos_ == "VERB" and _told_by_a_source(t)
         d = dated.get(t.i)
         if d is not None and _since(sent, d):
+            ev.after = d.value
             d = None  # 'has not tested since 2017': the start of an abstention, not the event's date
+        if d is None and t.i in since_when:
+            d = since_when[t.i]  # '… since December, when it fired a Hwasong-18': that launch's
         if d is None and ev.kind == "exercise":
             d = next((x for x in dates if x.is_period), None)
         if d is not None and ev.modality in ("planned", "predicted") and not d.is_period:

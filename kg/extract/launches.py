@@ -300,13 +300,21 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         elif any(w in before for w in ("range", "flew", "travel", "distance")):
             ev.range_km = ev.range_km or d.km
     ev.definite = (
-        _refers_back(trig)
+        (_refers_back(trig) or _said_of_it(trig))
         if not verb
         else any(
             c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN" and _refers_back(c) for c in trig.children
         )
     )
     return ev
+
+
+def _said_of_it(noun: Token) -> bool:
+    """'It was the North's first ICBM launch since December': a launch noun said of 'it'
+    or 'this' by a copula tells again of the launch told before."""
+    if noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return False
+    return any(c.dep_ == "nsubj" and c.lower_ in ("it", "this", "that") for c in noun.head.children)
 
 
 def _refers_back(noun: Token) -> bool:

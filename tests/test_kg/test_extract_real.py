@@ -137,3 +137,16 @@ def test_leaders_who_meet_for_a_summit_hold_one_summit() -> None:
     f = facts(text, published=date(2025, 9, 12))
     meetings = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
     assert len(meetings) == 1
+
+
+def test_a_launch_since_a_date_then_told_by_when_is_two_launches() -> None:
+    text = (
+        "North Korea fired an intercontinental ballistic missile on Monday. "
+        "It was the North's first ICBM launch since July, when it fired a Hwasong-18."
+    )
+    f = facts(text, published=date(2025, 10, 14))
+    launches = {e.date.value if e.date else None: e for e in f.events if e.kind == "launch"}
+    assert set(launches) == {"2025-10-13", "2025-07"}
+    system = launches["2025-07"].first("weaponSystem")
+    assert system is not None and "18" in system.label
+    assert launches["2025-10-13"].first("weaponSystem") is None
