@@ -104,6 +104,8 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
         if t.i not in out and t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.i in out:
             out[t.i] = out[t.head.head.i]
     for d, span in orphans:
+        if _dates_a_thing(span, trig_ids):
+            continue
         free = [t for t in triggers if t.i not in out]
         modified = [t for t in free if _premodifies(span, t)]
         if modified:
@@ -112,6 +114,19 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
             nearest = min(free, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
             out[nearest.i] = d
     return out
+
+
+def _dates_a_thing(span: Span, trig_ids: set[int]) -> bool:
+    """Whether a bare year stands before a noun that is no event ('a 2018 inter-Korean
+    military accord'): it dates that thing, not the sentence's event."""
+    root = span.root
+    return (
+        len(span) == 1
+        and root.dep_ in ("nummod", "compound", "amod", "npadvmod")
+        and root.head.pos_ == "NOUN"
+        and root.head.i > root.i
+        and root.head.i not in trig_ids
+    )
 
 
 def _premodifies(span: Span, t: Token) -> bool:

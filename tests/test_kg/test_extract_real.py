@@ -150,3 +150,9 @@ def test_a_launch_since_a_date_then_told_by_when_is_two_launches() -> None:
     system = launches["2025-07"].first("weaponSystem")
     assert system is not None and "18" in system.label
     assert launches["2025-10-13"].first("weaponSystem") is None
+
+
+def test_a_year_before_a_noun_that_is_no_event_dates_that_noun() -> None:
+    text = "It was the largest drill since the two sides scrapped a 2019 border agreement."
+    f = facts(text, published=date(2025, 3, 10))
+    assert all(e.date is None for e in f.events if e.kind == "exercise")
