@@ -104,6 +104,16 @@ def source_of(tokens: Sequence[Token], mentions: ArticleMentions, linker: Linker
         return _unnamed_body(head, mentions)
     if head.lemma_.lower() not in SOURCE_NOUNS:
         return None
+    named_in_apposition = {
+        m.entity.iri: m.entity
+        for c in head.children
+        if c.dep_ == "appos"
+        for t in c.subtree
+        if (m := mentions.at(t)) is not None and m.entity.cls == PEN.Person
+    }
+    if head.tag_ == "NN" and len(named_in_apposition) == 1:
+        # 'the spokesman of the State Department, Jane Roe': the person the apposition names
+        return Source(entity=next(iter(named_in_apposition.values())))
     phrase = sorted(head.subtree, key=lambda t: t.i)
     # the phrase, and an appositive participle after it ('officials, speaking anonymously')
     sent_text = head.sent.text.lower()

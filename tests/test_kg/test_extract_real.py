@@ -156,3 +156,13 @@ def test_a_year_before_a_noun_that_is_no_event_dates_that_noun() -> None:
     text = "It was the largest drill since the two sides scrapped a 2019 border agreement."
     f = facts(text, published=date(2025, 3, 10))
     assert all(e.date is None for e in f.events if e.kind == "exercise")
+
+
+def test_a_source_named_in_apposition_is_that_person() -> None:
+    text = (
+        "North Korea fired a cruise missile on Sunday. "
+        "The launch broke several resolutions, the spokesman of the State Department, Ned Price, said."
+    )
+    f = facts(text, published=date(2025, 1, 20))
+    labels = [c.source.entity.label for c in f.claims if c.source.entity is not None]
+    assert "Ned Price" in labels
