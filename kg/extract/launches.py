@@ -282,6 +282,8 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     head = trig if verb or not (trig.dep_ == "dobj" or in_flight(trig)) else trig.head
     _launch_site(s, trig, verb, ev)
     for pobj in clause_prep_objects(head, {"into", "over", "toward", "towards", "in", "off"}):
+        if _in_from_phrase(pobj, head):
+            continue  # 'fired from an airfield in North Pyongan': where it left, not where it fell
         toks = list(pobj.subtree)
         ents = [e for e in s.entities(toks, PLACE_CLASSES)]
         if ents:
@@ -307,6 +309,16 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         )
     )
     return ev
+
+
+def _in_from_phrase(pobj: Token, head: Token) -> bool:
+    """Whether a prepositional object sits inside a 'from …' phrase of ``head``."""
+    for a in pobj.ancestors:
+        if a.i == head.i:
+            return False
+        if a.dep_ == "prep" and a.lower_ == "from":
+            return True
+    return False
 
 
 def _said_of_it(noun: Token) -> bool:

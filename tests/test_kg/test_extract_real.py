@@ -166,3 +166,12 @@ def test_a_source_named_in_apposition_is_that_person() -> None:
     f = facts(text, published=date(2025, 1, 20))
     labels = [c.source.entity.label for c in f.claims if c.source.entity is not None]
     assert "Ned Price" in labels
+
+
+def test_a_place_inside_the_launch_site_phrase_is_no_impact_area() -> None:
+    text = (
+        "North Korea fired a missile from an airfield in North Pyongan province on Sunday, the military said."
+    )
+    f = facts(text, published=date(2025, 1, 20))
+    (launch,) = [e for e in f.events if e.kind == "launch"]
+    assert not launch.roles.get("impactArea")
