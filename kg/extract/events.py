@@ -334,11 +334,14 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
 
 def _purpose_meetings(found: list[tuple[Token, EventFact]]) -> list[tuple[Token, EventFact]]:
     """'The three leaders met for a summit at Camp David': the meeting noun a meeting verb
-    is held for is that meeting, not a second one (the more specific kind is kept)."""
+    is held for is that meeting, not a second one, and so is a meeting noun that
+    modifies another ('summit talks'); the more specific kind is kept."""
     by_token = {t.i: ev for t, ev in found}
     out: list[tuple[Token, EventFact]] = []
     for t, ev in found:
         verb = by_token.get(t.head.head.i) if t.dep_ == "pobj" and t.head.lower_ == "for" else None
+        if t.dep_ == "compound":  # 'summit talks': one meeting, of the more specific kind
+            verb = by_token.get(t.head.i)
         if (
             verb is not None
             and verb is not ev

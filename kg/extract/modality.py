@@ -147,6 +147,8 @@ def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
     planners = chain if verb.i != tok.i else chain[1:]
     planned = modal or any(_lemma(v) in _PLAN_VERBS for v in planners)
     planned = planned or (verb.dep_ == "xcomp" and verb.head.lemma_ in _COMMIT_VERBS)
+    # 'Xi is due to meet Trump', 'is set to visit Moscow'
+    planned = planned or (verb.dep_ == "xcomp" and verb.head.lower_ in ("due", "set", "slated", "poised"))
     # 'drills to be held in February', 'talks to take place next week', 'the drills
     # planned for August', 'a meeting scheduled for Friday'
     planned = planned or any(

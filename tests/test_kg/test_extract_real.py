@@ -175,3 +175,17 @@ def test_a_place_inside_the_launch_site_phrase_is_no_impact_area() -> None:
     f = facts(text, published=date(2025, 1, 20))
     (launch,) = [e for e in f.events if e.kind == "launch"]
     assert not launch.roles.get("impactArea")
+
+
+def test_due_to_meet_is_planned_and_its_subject_takes_part() -> None:
+    text = "Chinese President Xi Jinping is due to meet U.S. President Donald Trump in Osaka on Saturday."
+    f = facts(text, published=date(2025, 6, 24))
+    (meeting,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
+    assert meeting.modality == "planned"
+    assert {e.label for e in meeting.roles.get("participant", [])} == {"Xi Jinping", "Donald Trump"}
+
+
+def test_summit_talks_are_one_summit() -> None:
+    text = "Kim Jong Un and Vladimir Putin held summit talks in Vladivostok on Thursday."
+    f = facts(text, published=date(2025, 4, 26))
+    assert [e.kind for e in f.events if e.kind in ("meeting", "summit", "talks")] == ["summit"]
