@@ -189,3 +189,14 @@ def test_summit_talks_are_one_summit() -> None:
     text = "Kim Jong Un and Vladimir Putin held summit talks in Vladivostok on Thursday."
     f = facts(text, published=date(2025, 4, 26))
     assert [e.kind for e in f.events if e.kind in ("meeting", "summit", "talks")] == ["summit"]
+
+
+def test_expressing_regret_or_opposing_a_test_is_a_condemnation() -> None:
+    text = (
+        "North Korea fired a missile on Sunday. "
+        "Japan expressed strong regret. China firmly opposed the launch. "
+        "The minister expressed his thanks to the crew."
+    )
+    f = facts(text, published=date(2025, 5, 12))
+    said = [(e.trigger, e.cls.rsplit("#", 1)[-1]) for e in f.events if e.kind == "statement"]
+    assert said == [("expressed", "Condemnation"), ("opposed", "Condemnation")]
