@@ -194,7 +194,9 @@ def _same_statement(old: EventFact, new: EventFact) -> bool:
     if a is not None and b is not None:
         return a.iri == b.iri
     if a is None and old.speaker_source is not None and old.speaker_source.entity is None:
-        return b is not None
+        # 'the sister of Kim Jong Un said …; Kim Yo Jong said': a person now named, not
+        # another speaker altogether ('a ministry spokesman said …; China opposed …')
+        return b is not None and b.cls == PEN.Person
     return False
 
 

@@ -200,3 +200,12 @@ def test_expressing_regret_or_opposing_a_test_is_a_condemnation() -> None:
     f = facts(text, published=date(2025, 5, 12))
     said = [(e.trigger, e.cls.rsplit("#", 1)[-1]) for e in f.events if e.kind == "statement"]
     assert said == [("expressed", "Condemnation"), ("opposed", "Condemnation")]
+
+
+def test_an_unnamed_body_speaking_and_then_a_state_are_two_statements() -> None:
+    text = (
+        "North Korea fired a missile on Sunday. "
+        "Japan's security council expressed strong regret. China firmly opposed the launch."
+    )
+    f = facts(text, published=date(2025, 5, 12))
+    assert len([e for e in f.events if e.kind == "statement"]) == 2
