@@ -147,6 +147,7 @@ def coordinated_head(tok: Token) -> Token:
 
 
 def subject(verb: Token) -> list[Token]:
+    """The tokens of a verb's subject, or of the verb it hangs from (conjunct, xcomp, acomp)."""
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
             return subtree(c)

@@ -204,6 +204,7 @@ def into_orbit(verb: Token) -> bool:
 
 
 def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
+    """A missile launch told by a verb ('fired a missile') or a noun ('the launch'), or None."""
     if verb:
         if trig.dep_ in ("csubj", "csubjpass") or (
             trig.tag_ == "VBG"
@@ -440,6 +441,7 @@ _SITE_NOUNS = {"site", "ground", "grounds", "range", "facility", "center", "cent
 
 
 def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
+    """A nuclear test told by a noun ('its sixth nuclear test', 'a nuclear explosion')."""
     if (
         trig.pos_ == "NOUN"
         and trig.lemma_.lower() in ("explosion", "blast", "detonation")

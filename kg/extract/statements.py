@@ -301,6 +301,7 @@ def _about(ev: EventFact, toks: list[Token]) -> None:
 
 
 def statement_event(s: Sent, trig: Token) -> EventFact | None:
+    """A speech act told by a verb ('condemned', 'warned', 'expressed regret'), or None."""
     lemma = trig.lemma_
     cls: URIRef | None = STATEMENT_VERBS[lemma]
     dobjs = [c for c in trig.children if c.dep_ == "dobj"]
