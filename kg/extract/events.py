@@ -270,6 +270,15 @@ def _resumptions(s: Sent, found: list[tuple[Token, EventFact]]) -> list[tuple[To
 _SCHEDULED = {"meeting", "summit", "talks", "call", "visit"}
 
 
+# adverbs of a habit: with a verb in the simple present they tell what is done, not a deed
+_HABITUAL = {"routinely", "regularly", "usually", "often", "frequently", "typically", "always", "habitually"}
+
+
+def _habitual(t: Token) -> bool:
+    """A verb in the simple present with an adverb of habit ('routinely calls')."""
+    return t.pos_ == "VERB" and t.tag_ in ("VBZ", "VBP") and any(c.lower_ in _HABITUAL for c in t.children)
+
+
 def _since_when(sent: Span, dates: list[DateSpan], triggers: list[Token]) -> dict[int, DateSpan]:
     """'The first launch since December, when it fired a Hwasong-18': the date after
     'since' that a 'when' clause follows dates the first event that clause tells."""
@@ -301,6 +310,8 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     s = Sent(sent, mentions, linker, dates, published, sb, se)
     found: list[tuple[Token, EventFact]] = []
     for t in sent:
+        if _habitual(t):
+            continue  # 'the North routinely calls the drills a rehearsal': what it does, no event
         for ev in _events_at(s, t):
             found.append((t, ev))
     found += _resumptions(s, found)

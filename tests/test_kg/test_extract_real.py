@@ -209,3 +209,9 @@ def test_an_unnamed_body_speaking_and_then_a_state_are_two_statements() -> None:
     )
     f = facts(text, published=date(2025, 5, 12))
     assert len([e for e in f.events if e.kind == "statement"]) == 2
+
+
+def test_what_a_state_routinely_does_is_no_event() -> None:
+    text = "Pyongyang routinely condemns the allies' drills as a rehearsal for invasion."
+    f = facts(text, published=date(2025, 3, 10))
+    assert not [e for e in f.events if e.kind == "statement"]
