@@ -215,3 +215,15 @@ def test_what_a_state_routinely_does_is_no_event() -> None:
     text = "Pyongyang routinely condemns the allies' drills as a rehearsal for invasion."
     f = facts(text, published=date(2025, 3, 10))
     assert not [e for e in f.events if e.kind == "statement"]
+
+
+def test_a_square_named_after_a_person_is_a_place_and_not_him() -> None:
+    text = (
+        "Kim Jong Un watched the parade in Kim Il Sung Square on Thursday. "
+        "Later Kim met the Russian defence minister Sergei Shoigu."
+    )
+    f = facts(text, published=date(2025, 7, 28))
+    square = [m.entity for m in f.mentions if m.entity.label == "Kim Il Sung Square"]
+    assert square and square[0].cls.rsplit("#", 1)[-1] != "Person"
+    (meeting,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
+    assert "Kim Jong Un" in {e.label for e in meeting.roles.get("participant", [])}
