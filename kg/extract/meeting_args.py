@@ -142,6 +142,10 @@ def _noun_parties(trig: Token) -> list[Token]:
     # 'talks between officials from the two countries' (the parser may hang 'from …' on
     # the noun): the parties are where the officials are from
     toks += prep_objects_direct(trig, {"with", "between", "among", "of", "from"})
+    if not prep_objects_direct(trig, {"with", "between"}):
+        # 'held talks and a joint news conference with Moon': the parser hangs 'with' on
+        # the last conjunct, and it belongs to them all
+        toks += [t for c in trig.conjuncts if c.i > trig.i for t in prep_objects_direct(c, {"with"})]
     head = trig.head
     if trig.dep_ in ("dobj", "nsubjpass") and (
         head.lemma_ in HOLD_VERBS or (head.lemma_ in _CALL_VERBS and prep_objects_direct(trig, {"with"}))
