@@ -38,7 +38,18 @@ _PLAN_VERBS = {"plan", "schedule", "intend", "aim", "prepare", "seek", "hope", "
 # verbs of commitment plan what their infinitive tells ('agreed to hold a summit every
 # year', 'vowed to launch more', 'threatened to fire missiles toward Guam'), but not what
 # they merely govern ('agreed at the summit'); a threat is an intention announced, not a deed
-_COMMIT_VERBS = {"agree", "decide", "pledge", "promise", "vow", "propose", "offer", "resolve", "threaten"}
+_COMMIT_VERBS = {
+    "agree",
+    "decide",
+    "pledge",
+    "promise",
+    "vow",
+    "propose",
+    "offer",
+    "resolve",
+    "threaten",
+    "invite",
+}
 _MODALS = {"will", "would", "could", "may", "might", "shall", "'ll"}
 HEDGES = {
     "appear",

@@ -227,3 +227,16 @@ def test_a_square_named_after_a_person_is_a_place_and_not_him() -> None:
     assert square and square[0].cls.rsplit("#", 1)[-1] != "Person"
     (meeting,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
     assert "Kim Jong Un" in {e.label for e in meeting.roles.get("participant", [])}
+
+
+def test_with_after_the_last_conjunct_names_a_party_of_the_talks() -> None:
+    text = "On Monday, Biden held talks and a joint news conference with Yoon Suk Yeol in Seoul."
+    f = facts(text, published=date(2025, 5, 20))
+    (talks,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
+    assert "Yoon Suk Yeol" in {e.label for e in talks.roles.get("participant", [])}
+
+
+def test_a_visit_someone_is_invited_to_make_is_planned() -> None:
+    f = facts("Trump said he had invited Kim Jong Un to visit the White House.", published=date(2025, 5, 20))
+    (visit,) = [e for e in f.events if e.kind == "visit"]
+    assert visit.modality == "planned"
