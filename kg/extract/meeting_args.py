@@ -93,6 +93,10 @@ def _without_appositions(toks: list[Token]) -> list[Token]:
     return [t for t in toks if t.i not in inside]
 
 
+# verbs of meeting someone that a meeting noun is the purpose of ('greet Kim for talks')
+_GREETING_VERBS = {"greet", "welcome", "receive", "join", "meet"}
+
+
 def _going_to(trig: Token) -> Token | None:
     """The verb of going a meeting noun is the purpose of ('travel … for a summit')."""
     head = trig.head
@@ -154,6 +158,10 @@ def _noun_parties(trig: Token) -> list[Token]:
     going = _going_to(trig)
     if going is not None:
         toks += subject(going)
+    head = trig.head.head
+    if trig.dep_ == "pobj" and trig.head.lower_ == "for" and head.lemma_ in _GREETING_VERBS:
+        # 'crossed the line to greet Kim for a meeting': who greets and who is greeted
+        toks += subject(head) + [t for c in head.children if c.dep_ == "dobj" for t in c.subtree]
     return toks
 
 

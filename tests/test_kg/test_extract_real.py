@@ -240,3 +240,10 @@ def test_a_visit_someone_is_invited_to_make_is_planned() -> None:
     f = facts("Trump said he had invited Kim Jong Un to visit the White House.", published=date(2025, 5, 20))
     (visit,) = [e for e in f.events if e.kind == "visit"]
     assert visit.modality == "planned"
+
+
+def test_who_greets_whom_for_a_meeting_take_part_in_it() -> None:
+    text = "The prime minister walked to the border on Friday to greet Lee Jae-myung for a short meeting."
+    f = facts(text, published=date(2025, 8, 1))
+    (meeting,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
+    assert "Lee Jae-myung" in {e.label for e in meeting.roles.get("participant", [])}
