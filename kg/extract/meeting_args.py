@@ -98,10 +98,19 @@ _GREETING_VERBS = {"greet", "welcome", "receive", "join", "meet"}
 
 
 def _going_to(trig: Token) -> Token | None:
-    """The verb of going a meeting noun is the purpose of ('travel … for a summit')."""
+    """The verb of going a meeting noun is the purpose of ('travel … for a summit', 'arrived
+    in Seoul on a three-day visit', 'landed in Pyongyang at the start of a state visit')."""
     head = trig.head
-    if trig.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_ in _MOTION_VERBS:
-        return head.head
+    if trig.dep_ != "pobj" or head.lower_ not in ("for", "on", "of"):
+        return None
+    verb = head.head
+    if head.lower_ == "of":  # 'at the start of a visit'
+        start = head.head
+        if start.lemma_ not in ("start", "beginning", "outset") or start.head.lower_ != "at":
+            return None
+        verb = start.head.head
+    if verb.lemma_ in _MOTION_VERBS or verb.lemma_ == "land":
+        return verb
     return None
 
 

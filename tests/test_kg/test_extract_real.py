@@ -247,3 +247,11 @@ def test_who_greets_whom_for_a_meeting_take_part_in_it() -> None:
     f = facts(text, published=date(2025, 8, 1))
     (meeting,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
     assert "Lee Jae-myung" in {e.label for e in meeting.roles.get("participant", [])}
+
+
+def test_who_lands_at_the_start_of_a_visit_is_its_visitor() -> None:
+    text = "Prime Minister Shigeru Ishiba landed in Seoul on Monday at the start of a two-day visit."
+    f = facts(text, published=date(2025, 8, 1))
+    (visit,) = [e for e in f.events if e.kind == "visit"]
+    assert [e.label for e in visit.roles.get("visitor", [])] == ["Shigeru Ishiba"]
+    assert [e.label for e in visit.roles.get("host", [])] == ["South Korea"]
