@@ -17,6 +17,7 @@ from rdflib import URIRef
 
 from kg.extract.types import EventFact
 from kg.extract.venues import most_specific, places_compatible
+from kg.model import DateValue
 from kg.namespaces import PEN
 
 __all__ = ["EventMerger", "absorb", "classes_compatible", "family_of"]
@@ -60,6 +61,15 @@ def classes_compatible(a: list[URIRef], b: list[URIRef]) -> bool:
             if y in _VAGUE.get(x, set()) or x in _VAGUE.get(y, set()):
                 return True
     return False
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def _finer(a: DateValue, b: DateValue) -> bool:
+    """Whether date ``a`` is more precise than ``b`` and lies within it."""
+    ra, rb = _PRECISION_RANK.get(a.precision, 9), _PRECISION_RANK.get(b.precision, 9)
+    return ra < rb and b.earliest <= a.earliest and a.latest <= b.latest
 
 
 def _same_or_unknown(a: EventFact, b: EventFact, role: str) -> bool:
@@ -142,6 +152,10 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
         # 'the Singapore talks': a definite meeting told by its place alone is the one held there
         placed = new.definite and not b and bool(new_places)
         return bool(persons_a & persons_b) or (new.definite and bool(a & b)) or placed
+    if new.kind in ("sanction", "resolution"):
+        # 'the new sanctions', or a headline's: the measures told before, by the same body
+        # on the same target
+        return new.definite and _same_or_unknown(old, new, "actor") and _same_or_unknown(old, new, "target")
     if new.kind == "exercise":
         return new.definite or bool(
             {e.iri for e in old.roles.get("participant", [])}
@@ -170,8 +184,8 @@ def absorb(old: EventFact, new: EventFact) -> None:
     precise = [c for c in old.weapon_classes if c not in _VAGUE]
     if precise:
         old.weapon_classes = precise
-    if old.date is None and new.date is not None:
-        old.date, old.date_text = new.date, new.date_text
+    if new.date is not None and (old.date is None or _finer(new.date, old.date)):
+        old.date, old.date_text = new.date, new.date_text  # 'January', then 'on January 6'
     if old.start is None and new.start is not None:
         old.start, old.end = new.start, new.end
     for attr in ("count", "range_km", "altitude_km", "purpose", "quote"):

@@ -255,3 +255,29 @@ def test_who_lands_at_the_start_of_a_visit_is_its_visitor() -> None:
     (visit,) = [e for e in f.events if e.kind == "visit"]
     assert [e.label for e in visit.roles.get("visitor", [])] == ["Shigeru Ishiba"]
     assert [e.label for e in visit.roles.get("host", [])] == ["South Korea"]
+
+
+def test_a_later_day_refines_an_event_told_by_its_month() -> None:
+    text = (
+        "The sanctions follow the January nuclear test. "
+        "The North carried out the nuclear test on January 6, officials said."
+    )
+    f = facts(text, published=date(2025, 3, 2))
+    (test,) = [e for e in f.events if e.kind == "nuclear-test"]
+    assert test.date is not None and test.date.value == "2025-01-06"
+
+
+def test_a_headline_of_sanctions_tells_the_sanctions_of_the_body() -> None:
+    from kg.read import read_article
+
+    page = (
+        "UN Security Council adopts new sanctions on North Korea\n\n"
+        "The United Nations Security Council voted on Wednesday to impose new sanctions on North Korea.\n"
+    )
+    article = read_article(page.encode(), name="x.txt", meta={"date": "2025-03-05"})
+    from kg.annotate import annotate
+    from kg.extract.pipeline import facts_of
+
+    (doc,) = list(annotate([article.text], base="https://w3id.org/peninsula/"))
+    f = facts_of(article, doc, base="https://w3id.org/peninsula/")
+    assert len([e for e in f.events if e.kind == "sanction"]) == 1
