@@ -60,6 +60,7 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
     }
     owners = trig_ids | {t.i for t in s.sent if t.lemma_ in SPEECH_LEMMAS and t.pos_ == "VERB"}
     out: dict[int, DateSpan] = {}
+    said_on: dict[int, DateSpan] = {}  # the dates of speech verbs that are no trigger
     orphans: list[tuple[DateSpan, Span]] = []
     for d in s.dates:
         span = s.sent.doc.char_span(d.begin, d.end, alignment_mode="expand")
@@ -95,6 +96,7 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
         if owner in trig_ids and owner not in out:
             out[owner] = d
         elif owner not in trig_ids:
+            said_on.setdefault(owner, d)
             # 'said on Monday that … and threatened to …': coordinated speech acts share it
             for t in triggers:
                 if t.i in speech_acts and t.dep_ == "conj" and coordinated_head(t).i == owner:
@@ -103,6 +105,7 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
         # 'will travel to Tokyo on Thursday for a summit': the journey's date is the summit's
         if t.i not in out and t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.i in out:
             out[t.i] = out[t.head.head.i]
+    _reported_speech(triggers, speech_acts, said_on, out)
     for d, span in orphans:
         if _dates_a_thing(span, trig_ids):
             continue
@@ -114,6 +117,22 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
             nearest = min(free, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
             out[nearest.i] = d
     return out
+
+
+def _reported_speech(
+    triggers: list[Token], speech_acts: set[int], said_on: dict[int, DateSpan], out: dict[int, DateSpan]
+) -> None:
+    """'Park condemned the test, her office said on Friday': a speech act reported by a
+    speech verb dated to the day was made that day (not one told in the pluperfect, 'had
+    warned', which was earlier)."""
+    for t in triggers:
+        if t.i in out or t.i not in speech_acts or t.pos_ != "VERB":
+            continue
+        if any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children):
+            continue
+        speech = next((a for a in t.ancestors if a.i in said_on), None)
+        if speech is not None and (d := said_on[speech.i]).value is not None and d.value.precision == "day":
+            out[t.i] = d
 
 
 def _dates_a_thing(span: Span, trig_ids: set[int]) -> bool:

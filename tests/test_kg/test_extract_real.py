@@ -281,3 +281,16 @@ def test_a_headline_of_sanctions_tells_the_sanctions_of_the_body() -> None:
     (doc,) = list(annotate([article.text], base="https://w3id.org/peninsula/"))
     f = facts_of(article, doc, base="https://w3id.org/peninsula/")
     assert len([e for e in f.events if e.kind == "sanction"]) == 1
+
+
+def test_a_condemnation_reported_on_a_day_was_made_that_day() -> None:
+    text = "President Yoon Suk Yeol strongly condemned the missile launch by North Korea, his office said on Friday."
+    f = facts(text, published=date(2025, 9, 13))
+    (said,) = [e for e in f.events if e.kind == "statement"]
+    assert said.date is not None and said.date.value == "2025-09-12"
+
+
+def test_a_warning_told_in_the_pluperfect_keeps_no_report_date() -> None:
+    text = "The minister said on Friday that Pyongyang had warned Seoul against the drills."
+    f = facts(text, published=date(2025, 9, 13))
+    assert all(e.date is None for e in f.events if e.kind == "statement")
