@@ -77,6 +77,10 @@ PATTERNS: list[tuple[str, str]] = [
         "period_md_d",
         rf"(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})(?!\d)(?:,?\s+(?P<y>{_YEAR}))?",
     ),
+    (  # 'on February 27 and 28': two days running
+        "period_md_and_d",
+        rf"(?:on\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s+and\s+(?P<d2>{_DAY})(?!\d)(?!\s+(?:{_MONTH}))(?:,?\s+(?P<y>{_YEAR}))?",
+    ),
     (
         "period_dm_dm",
         rf"(?:from\s+)?(?P<d1>{_DAY})\s+(?P<m1>{_MONTH}){_DASH}(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",

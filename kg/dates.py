@@ -193,6 +193,8 @@ def _resolve_match(
         m1 = _month_number(g["m1"])
         m2 = _month_number(g["m2"]) if g.get("m2") else m1
         d1, d2 = _day_number(g["d1"]), _day_number(g["d2"])
+        if kind == "period_md_and_d" and d2 != d1 + 1:
+            d2 = d1  # 'March 3 and 10': two days apart, not a period; the first is dated
         if g.get("y"):
             year = int(g["y"])
             first, last = _safe_date(year, m1, d1), _safe_date(year, m2, d2)

@@ -294,3 +294,13 @@ def test_a_warning_told_in_the_pluperfect_keeps_no_report_date() -> None:
     text = "The minister said on Friday that Pyongyang had warned Seoul against the drills."
     f = facts(text, published=date(2025, 9, 13))
     assert all(e.date is None for e in f.events if e.kind == "statement")
+
+
+def test_two_days_running_joined_by_and_are_a_period() -> None:
+    from kg.dates import find_dates
+
+    (found,) = find_dates("The leaders met in Hanoi on May 27 and 28.", date(2025, 6, 2))
+    assert found.start is not None and found.end_value is not None
+    assert (found.start.value, found.end_value.value) == ("2025-05-27", "2025-05-28")
+    (apart,) = find_dates("Drills were held on May 3 and 10.", date(2025, 6, 2))
+    assert apart.value is not None and apart.value.value == "2025-05-03"
