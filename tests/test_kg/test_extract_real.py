@@ -304,3 +304,17 @@ def test_two_days_running_joined_by_and_are_a_period() -> None:
     assert (found.start.value, found.end_value.value) == ("2025-05-27", "2025-05-28")
     (apart,) = find_dates("Drills were held on May 3 and 10.", date(2025, 6, 2))
     assert apart.value is not None and apart.value.value == "2025-05-03"
+
+
+def test_an_ambassador_named_in_apposition_is_the_source() -> None:
+    text = (
+        "China's ambassador to the United Nations, Zhang Jun, said North Korea had fired a missile on Monday."
+    )
+    f = facts(text, published=date(2025, 1, 28))
+    assert [c.source.entity.label for c in f.claims if c.source.entity is not None] == ["Zhang Jun"]
+
+
+def test_a_leader_whose_name_runs_on_from_the_title_observing_a_test_makes_no_claim() -> None:
+    text = "North Korea tested a hypersonic missile on Tuesday, and the test was observed by the leader Kim Jong Un."
+    f = facts(text, published=date(2025, 1, 28))
+    assert all(c.source.entity is None or c.source.entity.label != "Kim Jong Un" for c in f.claims)
