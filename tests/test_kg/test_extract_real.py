@@ -142,7 +142,7 @@ def test_leaders_who_meet_for_a_summit_hold_one_summit() -> None:
 def test_a_launch_since_a_date_then_told_by_when_is_two_launches() -> None:
     text = (
         "North Korea fired an intercontinental ballistic missile on Monday. "
-        "It was the North's first ICBM launch since July, when it fired a Hwasong-18."
+        "It was the country's first long-range launch since July, when it tested a Hwasong-18."
     )
     f = facts(text, published=date(2025, 10, 14))
     launches = {e.date.value if e.date else None: e for e in f.events if e.kind == "launch"}
@@ -161,11 +161,11 @@ def test_a_year_before_a_noun_that_is_no_event_dates_that_noun() -> None:
 def test_a_source_named_in_apposition_is_that_person() -> None:
     text = (
         "North Korea fired a cruise missile on Sunday. "
-        "The launch broke several resolutions, the spokesman of the State Department, Ned Price, said."
+        "The firing was a breach of council resolutions, the spokesman of the Pentagon, John Kirby, said."
     )
     f = facts(text, published=date(2025, 1, 20))
     labels = [c.source.entity.label for c in f.claims if c.source.entity is not None]
-    assert "Ned Price" in labels
+    assert "John Kirby" in labels
 
 
 def test_a_place_inside_the_launch_site_phrase_is_no_impact_area() -> None:
@@ -178,15 +178,15 @@ def test_a_place_inside_the_launch_site_phrase_is_no_impact_area() -> None:
 
 
 def test_due_to_meet_is_planned_and_its_subject_takes_part() -> None:
-    text = "Chinese President Xi Jinping is due to meet U.S. President Donald Trump in Osaka on Saturday."
+    text = "Prime Minister Fumio Kishida is due to meet President Yoon Suk Yeol in Tokyo on Saturday."
     f = facts(text, published=date(2025, 6, 24))
     (meeting,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
     assert meeting.modality == "planned"
-    assert {e.label for e in meeting.roles.get("participant", [])} == {"Xi Jinping", "Donald Trump"}
+    assert {e.label for e in meeting.roles.get("participant", [])} == {"Fumio Kishida", "Yoon Suk Yeol"}
 
 
 def test_summit_talks_are_one_summit() -> None:
-    text = "Kim Jong Un and Vladimir Putin held summit talks in Vladivostok on Thursday."
+    text = "Kim Jong Un and Vladimir Putin held summit talks in Moscow on Thursday."
     f = facts(text, published=date(2025, 4, 26))
     assert [e.kind for e in f.events if e.kind in ("meeting", "summit", "talks")] == ["summit"]
 
@@ -194,7 +194,7 @@ def test_summit_talks_are_one_summit() -> None:
 def test_expressing_regret_or_opposing_a_test_is_a_condemnation() -> None:
     text = (
         "North Korea fired a missile on Sunday. "
-        "Japan expressed strong regret. China firmly opposed the launch. "
+        "Tokyo expressed deep regret. Beijing strongly opposed the firing. "
         "The minister expressed his thanks to the crew."
     )
     f = facts(text, published=date(2025, 5, 12))
@@ -219,25 +219,27 @@ def test_what_a_state_routinely_does_is_no_event() -> None:
 
 def test_a_square_named_after_a_person_is_a_place_and_not_him() -> None:
     text = (
-        "Kim Jong Un watched the parade in Kim Il Sung Square on Thursday. "
-        "Later Kim met the Russian defence minister Sergei Shoigu."
+        "Kim Jong Un opened a football match at Kim Il Sung Stadium on Thursday. "
+        "Later Kim met the Russian foreign minister Sergei Lavrov."
     )
     f = facts(text, published=date(2025, 7, 28))
-    square = [m.entity for m in f.mentions if m.entity.label == "Kim Il Sung Square"]
+    square = [m.entity for m in f.mentions if m.entity.label == "Kim Il Sung Stadium"]
     assert square and square[0].cls.rsplit("#", 1)[-1] != "Person"
     (meeting,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
     assert "Kim Jong Un" in {e.label for e in meeting.roles.get("participant", [])}
 
 
 def test_with_after_the_last_conjunct_names_a_party_of_the_talks() -> None:
-    text = "On Monday, Biden held talks and a joint news conference with Yoon Suk Yeol in Seoul."
+    text = "On Monday, Biden held talks and a working lunch with Yoon Suk Yeol at the White House."
     f = facts(text, published=date(2025, 5, 20))
     (talks,) = [e for e in f.events if e.kind in ("meeting", "summit", "talks")]
     assert "Yoon Suk Yeol" in {e.label for e in talks.roles.get("participant", [])}
 
 
 def test_a_visit_someone_is_invited_to_make_is_planned() -> None:
-    f = facts("Trump said he had invited Kim Jong Un to visit the White House.", published=date(2025, 5, 20))
+    f = facts(
+        "Putin said he had invited Kim Jong Un to visit Moscow in the autumn.", published=date(2025, 5, 20)
+    )
     (visit,) = [e for e in f.events if e.kind == "visit"]
     assert visit.modality == "planned"
 
@@ -250,11 +252,11 @@ def test_who_greets_whom_for_a_meeting_take_part_in_it() -> None:
 
 
 def test_who_lands_at_the_start_of_a_visit_is_its_visitor() -> None:
-    text = "Prime Minister Shigeru Ishiba landed in Seoul on Monday at the start of a two-day visit."
+    text = "Prime Minister Shigeru Ishiba landed in Canberra at the start of a three-day visit on Monday."
     f = facts(text, published=date(2025, 8, 1))
     (visit,) = [e for e in f.events if e.kind == "visit"]
     assert [e.label for e in visit.roles.get("visitor", [])] == ["Shigeru Ishiba"]
-    assert [e.label for e in visit.roles.get("host", [])] == ["South Korea"]
+    assert [e.label for e in visit.roles.get("host", [])] == ["Australia"]
 
 
 def test_a_later_day_refines_an_event_told_by_its_month() -> None:
@@ -284,7 +286,7 @@ def test_a_headline_of_sanctions_tells_the_sanctions_of_the_body() -> None:
 
 
 def test_a_condemnation_reported_on_a_day_was_made_that_day() -> None:
-    text = "President Yoon Suk Yeol strongly condemned the missile launch by North Korea, his office said on Friday."
+    text = "Yoon Suk Yeol denounced the missile launch as a grave provocation, his spokesman said on Friday."
     f = facts(text, published=date(2025, 9, 13))
     (said,) = [e for e in f.events if e.kind == "statement"]
     assert said.date is not None and said.date.value == "2025-09-12"
