@@ -77,6 +77,10 @@ PATTERNS: list[tuple[str, str]] = [
         "period_md_d",
         rf"(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})(?!\d)(?:,?\s+(?P<y>{_YEAR}))?",
     ),
+    (  # 'on February 27 and 28': two days running
+        "period_md_and_d",
+        rf"(?:on\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s+and\s+(?P<d2>{_DAY})(?!\d)(?!\s+(?:{_MONTH}))(?:,?\s+(?P<y>{_YEAR}))?",
+    ),
     (
         "period_dm_dm",
         rf"(?:from\s+)?(?P<d1>{_DAY})\s+(?P<m1>{_MONTH}){_DASH}(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
@@ -109,7 +113,11 @@ PATTERNS: list[tuple[str, str]] = [
         rf"(?<![\d,.$£€-])(?P<y>{_YEAR})(?!\d|,\d|%|\.\d|\s*(?:km|kilomet|mile|meter|metre|people|troops|soldiers|tons|tonnes|times)\b)",
     ),
     # relative to publication
-    ("rel_day", r"(?P<w>yesterday|today|tomorrow|tonight|last night)"),
+    (
+        "rel_day",
+        r"(?P<w>yesterday|today|tomorrow|tonight|last night"
+        r"|(?:(?:earlier|later)\s+)?this\s+(?:morning|afternoon|evening))",
+    ),
     (
         "weekend",
         r"(?P<w>this past weekend|last weekend|past weekend|over the weekend|the weekend|this weekend|next weekend)",
@@ -126,6 +134,9 @@ PATTERNS: list[tuple[str, str]] = [
         "after_event",
         rf"(?P<n>{_NUM}|a|one)\s+days?\s+(?P<dir>later|earlier)"
         r"|(?:the\s+)?(?P<next>next|following|previous)\s+day"
+        r"|(?P<before>the\s+day\s+before)(?!\s+(?:the|a|an|its|his|her|their|this|that|last)\b)"
+        r"|(?P<same>(?:on\s+)?the\s+same\s+day|(?:earlier|later)\s+(?:that|in\s+the)\s+day"
+        r"|(?:earlier|later)\s+that\s+(?:morning|afternoon|evening|night)|that\s+(?:morning|afternoon|evening))"
         r"|(?P<hours>hours|minutes)\s+(?:later|earlier)",
     ),
     ("ago", rf"(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?P<w>ago|earlier)"),

@@ -30,7 +30,8 @@ Rules (they are what the tests pin down):
   expression                                precision  bounds
   ========================================  =========  ==================================
   "March 18, 2021", "Sept. 15", "on Monday  day        that day
-  evening", "early Tuesday", "yesterday"
+  evening", "early Tuesday", "yesterday",
+  "earlier this morning"
   "last night"                              day        the day before .. publication
   "this past weekend", "over the weekend"   week       its Saturday .. Sunday
   "last week", "this week", "next week"     week       Monday .. Sunday
@@ -53,7 +54,7 @@ Rules (they are what the tests pin down):
   ========================================  =========  ==================================
 
   Dates told after the event the text told last ("the next day", "two days later",
-  "hours later") are found with ``value`` None and resolved by :func:`resolve_after`
+  "hours later", "the same day", "later that day", "that evening", "the day before") are found with ``value`` None and resolved by :func:`resolve_after`
   against that event's day (``kg.extract.pipeline.anchor_relative_dates``). A date that
   names its own anchor ("a day after the launch") is not found: which event it counts
   from, and in which direction, is the parser's to tell, not a pattern's.
@@ -192,6 +193,8 @@ def _resolve_match(
         m1 = _month_number(g["m1"])
         m2 = _month_number(g["m2"]) if g.get("m2") else m1
         d1, d2 = _day_number(g["d1"]), _day_number(g["d2"])
+        if kind == "period_md_and_d" and d2 != d1 + 1:
+            d2 = d1  # 'March 3 and 10': two days apart, not a period; the first is dated
         if g.get("y"):
             year = int(g["y"])
             first, last = _safe_date(year, m1, d1), _safe_date(year, m2, d2)
@@ -283,7 +286,7 @@ def _resolve_match(
 
     if kind == "rel_day":
         w = g["w"].lower()
-        if w in ("today", "tonight"):
+        if w in ("today", "tonight") or "this" in w:  # 'earlier this morning': the day of publication
             return _day(p, text), None, None
         if w == "tomorrow":
             return _day(p + timedelta(days=1), text), None, None
@@ -334,6 +337,8 @@ def _resolve_match(
                 year -= 1
         elif (rel in ("next", "coming") or (not past and rel != "this")) and started <= p:
             year += 1
+        elif rel == "this" and started.year < p.year and first_month != 12:
+            year = p.year  # 'this autumn', told in April: the autumn to come, not last year's
         return _season(season, year, text), None, None
 
     if kind == "end_of":
@@ -442,8 +447,10 @@ def resolve_after(expression: str, anchor: date) -> DateValue | None:
     if found is None or found[0] != "after_event":
         return None
     g = found[1].groupdict()
-    if g.get("hours"):
+    if g.get("hours") or g.get("same"):
         days = 0
+    elif g.get("before"):
+        days = -1
     elif g.get("next"):
         days = -1 if g["next"].lower() == "previous" else 1
     else:

@@ -32,6 +32,7 @@ from kg.dates import parse_absolute
 __all__ = [
     "DATELINE",
     "FOOTER_HEAD",
+    "LINK_LINE",
     "SENTENCE_END",
     "TAG_HEAD",
     "header_date",
@@ -154,6 +155,13 @@ _CREDIT_END = re.compile(
     r"|\((?:AFP|AP|Reuters|REUTERS|EPA|Yonhap|YONHAP|KCNA|Xinhua|XINHUA)[^)]*\)?"
     r"|(?:photo|image)\s*(?:credit)?\s*:\s*[^.]*)\s*$"
 )
+# A link to another story between or after the paragraphs ("READ MORE: Seoul weighs new
+# sanctions", "Related: Pyongyang slams the accord"): the headline of another page.
+LINK_LINE = re.compile(
+    r"^(?:read\s+more|related(?:\s+(?:articles?|stories|story|news|coverage|content))?|see\s+also"
+    r"|also\s+read|read\s+also|more\s+on\s+this(?:\s+story)?)\s*[:|»>]\s*\S.*$",
+    re.IGNORECASE,
+)
 TAG_HEAD = re.compile(
     r"^(?:tags?|topics?|related\s+topics|filed\s+under|keywords)\s*:?\s*(?P<rest>.*)$", re.I
 )
@@ -171,11 +179,11 @@ _DATE_CUE = re.compile(
 )
 # A dateline: the place, a region or country after it ("CAMP DAVID, Maryland,", "SEOUL,
 # South Korea,"), the date in American or British order ("Aug. 18, 2023", "18 August
-# 2023"), the agency, and a dash.
+# 2023"), the agency, and a dash (some agencies put a full stop before it: "(EFE).-").
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Za-z.'\- ]{1,40}?)(?:,\s+(?P<region>[A-Z][A-Za-z.'\- ]{1,30}?))??"
     r"(?:,\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:,?\s+\d{4})?))?"
-    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&'-]{0,40})\))?\s*(?:--|—|–|-)\s*"
+    r"\s*(?:\((?P<agency>[A-Za-z][A-Za-z .&'-]{0,40})\))?\.?\s*(?:--|—|–|-)\s*"
 )
 SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?$")
 

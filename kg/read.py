@@ -60,6 +60,7 @@ from kg.errors import ArticleError
 from kg.furniture import (
     DATELINE,
     FOOTER_HEAD,
+    LINK_LINE,
     SENTENCE_END,
     TAG_HEAD,
     header_date,
@@ -328,6 +329,8 @@ def _clean(
             continue
         if is_widget(line.text):
             drop(line, "widget")
+        elif i > 0 and LINK_LINE.match(line.text):
+            drop(line, "link")
         elif is_caption(line.text) or (
             i > 0
             and content[i - 1].reason in ("caption", "link")

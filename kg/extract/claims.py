@@ -26,6 +26,7 @@ from kg.extract.mentions import sentence_span
 from kg.extract.modality import is_hedged
 from kg.extract.types import Claim, Entity, EventFact, Source, TextSpan
 from kg.link import Linker
+from kg.namespaces import PEN
 
 __all__ = [
     "Attribution",
@@ -208,29 +209,78 @@ def entity_claims(
 
 
 def merge_entity_claims(claims: Sequence[Claim]) -> list[Claim]:
-    """One claim per source and entity in an article: a later sentence by the same source
+    """One claim per source and subject in an article: a later sentence by the same source
     about the same entity grounds the first claim too ('the CSIS disclosed a report … a
     secret missile base'; 'the CSIS said the base …'), which is hedged only when every
-    telling is, and relayed through the outlet any telling names."""
+    telling is, and relayed through the outlet any telling names. So does a later sentence
+    by the same source about the same event, with the same polarity ('the agency said the
+    missile flew 1,000 km'; 'the agency called it a success')."""
     out: list[Claim] = []
     for c in claims:
-        first = None
-        if c.subject is not None:
-            first = next(
-                (
-                    k
-                    for k in out
-                    if k.subject is not None
-                    and k.subject.iri == c.subject.iri
-                    and same_source(k.source, c.source)
-                ),
-                None,
-            )
+        first = next((k for k in out if _same_claim(k, c)), None)
         if first is None:
             out.append(c)
             continue
-        if c.span != first.span and c.span not in first.also:
-            first.also.append(c.span)
-        first.hedged = first.hedged and c.hedged
-        first.via = first.via or c.via
+        _fold(first, c)
+    return _state_voice(out)
+
+
+def _fold(first: Claim, c: Claim) -> None:
+    """``c`` tells again what ``first`` asserts: its words ground ``first``."""
+    if c.span != first.span and c.span not in first.also:
+        first.also.append(c.span)
+    first.hedged = first.hedged and c.hedged
+    first.via = first.via or c.via
+
+
+def _state_voice(claims: list[Claim]) -> list[Claim]:
+    """An unnamed 'state media' source's claim about its state's own launch or test is
+    the claim of that state's news outlet when the article names the outlet telling the
+    same event ('state media said …' and 'KCNA said …' of the North's launch are one
+    source): the outlet's claim keeps both wordings. (A claim by the state itself stays:
+    'North Korea said' names who asserts.)"""
+    out: list[Claim] = []
+    for c in claims:
+        state = c.about.first("launchingState") if c.about is not None else None
+        outlet = None
+        if state is not None and _state_voiced(c):
+            outlet = next(
+                (
+                    k
+                    for k in claims
+                    if k is not c
+                    and k.about is c.about
+                    and k.polarity == c.polarity
+                    and k.source.entity is not None
+                    and k.source.entity.cls == PEN.NewsOutlet
+                    and k.source.entity.state == state.iri
+                ),
+                None,
+            )
+        if outlet is None:
+            out.append(c)
+        else:
+            _fold(outlet, c)
     return out
+
+
+def _state_voiced(c: Claim) -> bool:
+    """Whether the claim's source is a state's media left unnamed ('its state media')."""
+    words = c.source.description.lower()
+    return c.source.entity is None and ("state media" in words or "state news" in words)
+
+
+def _same_claim(k: Claim, c: Claim) -> bool:
+    """Whether ``c`` tells again what ``k`` asserts: same source and same subject or event."""
+    if not same_source(k.source, c.source):
+        return False
+    if c.subject is not None:
+        return k.subject is not None and k.subject.iri == c.subject.iri
+    return (
+        c.about is not None
+        and k.about is c.about
+        and k.subject is None
+        and k.polarity == c.polarity
+        and k.compliance == c.compliance
+        and k.violates == c.violates
+    )

@@ -17,9 +17,10 @@ from rdflib import URIRef
 
 from kg.extract.types import EventFact
 from kg.extract.venues import most_specific, places_compatible
+from kg.model import DateValue
 from kg.namespaces import PEN
 
-__all__ = ["EventMerger", "classes_compatible", "family_of"]
+__all__ = ["EventMerger", "absorb", "classes_compatible", "family_of"]
 
 _FAMILY = {
     "launch": "launch",
@@ -62,12 +63,26 @@ def classes_compatible(a: list[URIRef], b: list[URIRef]) -> bool:
     return False
 
 
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def _finer(a: DateValue, b: DateValue) -> bool:
+    """Whether date ``a`` is more precise than ``b`` and lies within it."""
+    ra, rb = _PRECISION_RANK.get(a.precision, 9), _PRECISION_RANK.get(b.precision, 9)
+    return ra < rb and b.earliest <= a.earliest and a.latest <= b.latest
+
+
 def _same_or_unknown(a: EventFact, b: EventFact, role: str) -> bool:
     x, y = a.first(role), b.first(role)
     return x is None or y is None or x.iri == y.iri
 
 
 def _dates_compatible(a: EventFact, b: EventFact) -> bool:
+    # 'the first launch since November 2017' is not the launch of November 2017
+    if a.after is not None and b.date is not None and b.date.latest <= a.after.latest:
+        return False
+    if b.after is not None and a.date is not None and a.date.latest <= b.after.latest:
+        return False
     if a.date is None or b.date is None:
         return True
     return not (a.date.latest < b.date.earliest or b.date.latest < a.date.earliest)
@@ -80,6 +95,17 @@ def _same_sentence(a: EventFact, b: EventFact) -> bool:
 def _is_bare(ev: EventFact) -> bool:
     """A definite reference with nothing of its own: 'the launches', 'the incident'."""
     return ev.definite and not ev.roles and not ev.weapon_classes and ev.date is None
+
+
+def _tally(ev: EventFact) -> bool:
+    """'launches on 38 occasions this year': launches told in the plural over a month or a
+    year are a series, not the one launch of a day the article told."""
+    return (
+        not ev.definite
+        and ev.trigger.lower().endswith("s")
+        and ev.date is not None
+        and ev.date.precision in ("month", "year")
+    )
 
 
 def _compatible(old: EventFact, new: EventFact) -> bool:
@@ -101,9 +127,12 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
         # an undated launch joins a dated one only when it refers back, or when one
         # sentence tells both ('the attempt to put a satellite into orbit failed on
         # Wednesday when its rocket crashed')
+        if _tally(new) and old.date is not None and old.date.precision == "day":
+            return False
         return (
             (old.date is not None and new.date is not None)
             or new.definite
+            or (new.date is None and new.reported and old.date is not None)
             or (new.date is None and not new.weapon_classes)
             or (new.date is not None and old.date is None and old.definite)
             or _same_sentence(old, new)
@@ -123,6 +152,10 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
         # 'the Singapore talks': a definite meeting told by its place alone is the one held there
         placed = new.definite and not b and bool(new_places)
         return bool(persons_a & persons_b) or (new.definite and bool(a & b)) or placed
+    if new.kind in ("sanction", "resolution"):
+        # 'the new sanctions', or a headline's: the measures told before, by the same body
+        # on the same target
+        return new.definite and _same_or_unknown(old, new, "actor") and _same_or_unknown(old, new, "target")
     if new.kind == "exercise":
         return new.definite or bool(
             {e.iri for e in old.roles.get("participant", [])}
@@ -131,7 +164,8 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
     return False
 
 
-def _absorb(old: EventFact, new: EventFact) -> None:
+def absorb(old: EventFact, new: EventFact) -> None:
+    """Fold ``new`` into ``old``, which tells the same event: spans, roles, classes, dates."""
     for span in new.spans:
         if span not in old.spans and span not in old.back_refs:
             (old.back_refs if _is_bare(new) else old.spans).append(span)
@@ -150,8 +184,8 @@ def _absorb(old: EventFact, new: EventFact) -> None:
     precise = [c for c in old.weapon_classes if c not in _VAGUE]
     if precise:
         old.weapon_classes = precise
-    if old.date is None and new.date is not None:
-        old.date, old.date_text = new.date, new.date_text
+    if new.date is not None and (old.date is None or _finer(new.date, old.date)):
+        old.date, old.date_text = new.date, new.date_text  # 'January', then 'on January 6'
     if old.start is None and new.start is not None:
         old.start, old.end = new.start, new.end
     for attr in ("count", "range_km", "altitude_km", "purpose", "quote"):
@@ -174,7 +208,9 @@ def _same_statement(old: EventFact, new: EventFact) -> bool:
     if a is not None and b is not None:
         return a.iri == b.iri
     if a is None and old.speaker_source is not None and old.speaker_source.entity is None:
-        return b is not None
+        # 'the sister of Kim Jong Un said …; Kim Yo Jong said': a person now named, not
+        # another speaker altogether ('a ministry spokesman said …; China opposed …')
+        return b is not None and b.cls == PEN.Person
     return False
 
 
@@ -208,24 +244,63 @@ class EventMerger:
         """
         if summary:
             ev.definite = True
+        self._bare_test(ev)
         if ev.kind != "statement":
             for old in self.events if summary else reversed(self.events):
-                if ev.definite and ev.date is None and self._background(old):
+                if (ev.definite or ev.reported) and ev.date is None and self._background(old):
                     continue
                 if old.date is None and self._background(ev):
                     continue  # "last met in May" is not the undated talks the news tells
                 if _compatible(old, ev):
-                    _absorb(old, ev)
+                    absorb(old, ev)
                     return old
         else:
             last = next((e for e in reversed(self.events) if e.kind == "statement"), None)
             if last is not None and _same_statement(last, ev):
                 _absorb_statement(last, ev)
                 return last
+        news = self._news_launch(ev) if not summary else None
+        if news is not None:
+            absorb(news, ev)
+            return news
         if _is_bare(ev):
             return ev  # nothing to refer back to and nothing of its own: not an event
         self.events.append(ev)
         return ev
+
+    def _news_launch(self, ev: EventFact) -> EventFact | None:
+        """The article's first launch, which a launch a source tells without a date of its
+        own and without a word marking it another ('two missiles had been fired, the
+        ministry said') is, when nothing of theirs conflicts; else None."""
+        if not ev.reported or ev.date is not None:
+            return None
+        news = next((e for e in self.events if _FAMILY.get(e.kind) == "launch"), None)
+        if (
+            news is None
+            or news.modality != ev.modality
+            or not _same_or_unknown(news, ev, "launchingState")
+            or not _same_or_unknown(news, ev, "weaponSystem")
+            or not classes_compatible(news.weapon_classes, ev.weapon_classes)
+        ):
+            return None
+        return news
+
+    def _bare_test(self, ev: EventFact) -> None:
+        """'The test was conducted at dawn', told after a nuclear test and no launch: a
+        definite 'test' naming no weapon refers to the nuclear test, not to a new launch."""
+        if not (
+            ev.kind == "launch"
+            and ev.definite
+            and ev.trigger.lower() in ("test", "tests", "testing")
+            and not ev.weapon_classes
+            and ev.first("weaponSystem") is None
+        ):
+            return
+        latest = next(
+            (e for e in reversed(self.events) if _FAMILY.get(e.kind) in ("launch", "nuclear-test")), None
+        )
+        if latest is not None and latest.kind == "nuclear-test":
+            ev.kind, ev.cls = "nuclear-test", PEN.NuclearTest
 
     def _background(self, ev: EventFact) -> bool:
         """Whether ``ev`` is background: dated before the first event of its family the

@@ -61,8 +61,38 @@ __all__ = [
 _KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "WEAPON"}
 
 
+# heads of the names of places and things named after a person ('Kim Il Sung Square')
+_NAMED_AFTER = {
+    "square",
+    "university",
+    "stadium",
+    "street",
+    "avenue",
+    "airport",
+    "bridge",
+    "station",
+    "hall",
+    "park",
+    "palace",
+    "mausoleum",
+    "academy",
+    "prize",
+    "award",
+    "foundation",
+    "institute",
+    "library",
+    "museum",
+}
+
+
+# of those, the heads of places
+_PLACE_NAMED_AFTER = _NAMED_AFTER - {"prize", "award", "foundation"}
+
+
 def _mint(linker: Linker, span: Span, label: str) -> Entity | None:
     name = re.sub(r"^the\s+", "", span.text, flags=re.IGNORECASE)
+    if label == "PERSON" and span[-1].lower_ in _PLACE_NAMED_AFTER:
+        label = "FAC"  # 'Kim Il Sung Square': a place named after a person
     if label == "PERSON":
         return linker.mint(PEN.Person, name)
     if label == "ORG":
@@ -283,6 +313,10 @@ def _resolve(span: Span, label: str, linker: Linker, article: ArticleLinker) -> 
             for part in (span[k:], span[: len(span) - k]):
                 if not part[0].is_title or len(part.text) < 3:
                     continue
+                if part.end < span.end and any(
+                    t.lower_ in _NAMED_AFTER for t in span[part.end - span.start :]
+                ):
+                    continue  # 'Kim Il Sung Square' is a place named after a person, not him
                 person = (
                     linker.exact(part.text, ("Person",))
                     or linker.fuzzy(part.text, ("Person",))

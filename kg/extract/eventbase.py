@@ -147,6 +147,7 @@ def coordinated_head(tok: Token) -> Token:
 
 
 def subject(verb: Token) -> list[Token]:
+    """The tokens of a verb's subject, or of the verb it hangs from (conjunct, xcomp, acomp)."""
     for c in verb.children:
         if c.dep_ in ("nsubj", "csubj"):
             return subtree(c)
@@ -156,7 +157,8 @@ def subject(verb: Token) -> list[Token]:
             return subtree(c)
     if verb.dep_ == "conj" and verb.head.i != verb.i:
         return subject(coordinated_head(verb))
-    if verb.dep_ in ("xcomp", "advcl") and verb.head.i != verb.i:
+    # 'is due to meet', 'is ready to launch': the subject of the copula the adjective completes
+    if verb.dep_ in ("xcomp", "advcl", "acomp") and verb.head.i != verb.i:
         return subject(verb.head)
     return []
 

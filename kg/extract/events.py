@@ -9,6 +9,7 @@ attach to the trigger they depend on. Modality is ``kg.extract.modality``'s.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -16,6 +17,7 @@ from spacy.tokens import Span, Token
 
 from kg.annotate import doc_text
 from kg.dates import DateSpan, find_dates, resolve
+from kg.extract.coref import absorb, family_of
 from kg.extract.entities import ArticleMentions, sentence_span
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, clause_verb, coordinated_head, state_of, subject
 from kg.extract.launches import (
@@ -59,6 +61,7 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
     }
     owners = trig_ids | {t.i for t in s.sent if t.lemma_ in SPEECH_LEMMAS and t.pos_ == "VERB"}
     out: dict[int, DateSpan] = {}
+    said_on: dict[int, DateSpan] = {}  # the dates of speech verbs that are no trigger
     orphans: list[tuple[DateSpan, Span]] = []
     for d in s.dates:
         span = s.sent.doc.char_span(d.begin, d.end, alignment_mode="expand")
@@ -94,6 +97,7 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
         if owner in trig_ids and owner not in out:
             out[owner] = d
         elif owner not in trig_ids:
+            said_on.setdefault(owner, d)
             # 'said on Monday that … and threatened to …': coordinated speech acts share it
             for t in triggers:
                 if t.i in speech_acts and t.dep_ == "conj" and coordinated_head(t).i == owner:
@@ -102,7 +106,10 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
         # 'will travel to Tokyo on Thursday for a summit': the journey's date is the summit's
         if t.i not in out and t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.i in out:
             out[t.i] = out[t.head.head.i]
+    _reported_speech(triggers, speech_acts, said_on, out)
     for d, span in orphans:
+        if _dates_a_thing(span, trig_ids):
+            continue
         free = [t for t in triggers if t.i not in out]
         modified = [t for t in free if _premodifies(span, t)]
         if modified:
@@ -111,6 +118,35 @@ def _assign_dates(s: Sent, triggers: list[Token], speech_acts: set[int]) -> dict
             nearest = min(free, key=lambda t: min(abs(t.i - span.start), abs(t.i - span.end)))
             out[nearest.i] = d
     return out
+
+
+def _reported_speech(
+    triggers: list[Token], speech_acts: set[int], said_on: dict[int, DateSpan], out: dict[int, DateSpan]
+) -> None:
+    """'Park condemned the test, her office said on Friday': a speech act reported by a
+    speech verb dated to the day was made that day (not one told in the pluperfect, 'had
+    warned', which was earlier)."""
+    for t in triggers:
+        if t.i in out or t.i not in speech_acts or t.pos_ != "VERB":
+            continue
+        if any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in t.children):
+            continue
+        speech = next((a for a in t.ancestors if a.i in said_on), None)
+        if speech is not None and (d := said_on[speech.i]).value is not None and d.value.precision == "day":
+            out[t.i] = d
+
+
+def _dates_a_thing(span: Span, trig_ids: set[int]) -> bool:
+    """Whether a bare year stands before a noun that is no event ('a 2018 inter-Korean
+    military accord'): it dates that thing, not the sentence's event."""
+    root = span.root
+    return (
+        len(span) == 1
+        and root.dep_ in ("nummod", "compound", "amod", "npadvmod")
+        and root.head.pos_ == "NOUN"
+        and root.head.i > root.i
+        and root.head.i not in trig_ids
+    )
 
 
 def _premodifies(span: Span, t: Token) -> bool:
@@ -254,6 +290,29 @@ def _resumptions(s: Sent, found: list[tuple[Token, EventFact]]) -> list[tuple[To
 _SCHEDULED = {"meeting", "summit", "talks", "call", "visit"}
 
 
+# adverbs of a habit: with a verb in the simple present they tell what is done, not a deed
+_HABITUAL = {"routinely", "regularly", "usually", "often", "frequently", "typically", "always", "habitually"}
+
+
+def _habitual(t: Token) -> bool:
+    """A verb in the simple present with an adverb of habit ('routinely calls')."""
+    return t.pos_ == "VERB" and t.tag_ in ("VBZ", "VBP") and any(c.lower_ in _HABITUAL for c in t.children)
+
+
+def _since_when(sent: Span, dates: list[DateSpan], triggers: list[Token]) -> dict[int, DateSpan]:
+    """'The first launch since December, when it fired a Hwasong-18': the date after
+    'since' that a 'when' clause follows dates the first event that clause tells."""
+    out: dict[int, DateSpan] = {}
+    text = sent.doc.text
+    for d in dates:
+        if not _since(sent, d) or not re.match(r",?\s*when\b", text[d.end : d.end + 12]):
+            continue
+        after = [t for t in triggers if t.idx >= d.end and t.i not in out]
+        if after:
+            out[after[0].i] = d
+    return out
+
+
 def _since(sent: Span, d: DateSpan) -> bool:
     before = doc_text(sent.doc)[max(sent.start_char, d.begin - 7) : d.begin].lower().split()
     return d.text.lower().startswith("since") or (bool(before) and before[-1] == "since")
@@ -271,16 +330,23 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     s = Sent(sent, mentions, linker, dates, published, sb, se)
     found: list[tuple[Token, EventFact]] = []
     for t in sent:
+        if _habitual(t):
+            continue  # 'the North routinely calls the drills a rehearsal': what it does, no event
         for ev in _events_at(s, t):
             found.append((t, ev))
     found += _resumptions(s, found)
     speech_acts = {t.i for t, ev in found if ev.kind == "statement"}
     dated = _assign_dates(s, [t for t, _ in found], speech_acts)
+    since_when = _since_when(sent, dates, [t for t, _ in found])
     for t, ev in found:
         ev.modality = modality_of(t, scheduled=ev.kind in _SCHEDULED)
+        ev.reported = ev.kind == "launch" and t.pos_ == "VERB" and _told_by_a_source(t)
         d = dated.get(t.i)
         if d is not None and _since(sent, d):
+            ev.after = d.value
             d = None  # 'has not tested since 2017': the start of an abstention, not the event's date
+        if d is None and t.i in since_when:
+            d = since_when[t.i]  # '… since December, when it fired a Hwasong-18': that launch's
         if d is None and ev.kind == "exercise":
             d = next((x for x in dates if x.is_period), None)
         if d is not None and ev.modality in ("planned", "predicted") and not d.is_period:
@@ -293,7 +359,57 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
             else:
                 ev.date = d.value
     _link_responses(found)
+    found = _purpose_meetings(found)
     return [ev for _, ev in _merge_statements(found)]
+
+
+def _purpose_meetings(found: list[tuple[Token, EventFact]]) -> list[tuple[Token, EventFact]]:
+    """'The three leaders met for a summit at Camp David': the meeting noun a meeting verb
+    is held for is that meeting, not a second one, and so is a meeting noun that
+    modifies another ('summit talks'); the more specific kind is kept."""
+    by_token = {t.i: ev for t, ev in found}
+    out: list[tuple[Token, EventFact]] = []
+    for t, ev in found:
+        verb = by_token.get(t.head.head.i) if t.dep_ == "pobj" and t.head.lower_ == "for" else None
+        if t.dep_ == "compound":  # 'summit talks': one meeting, of the more specific kind
+            verb = by_token.get(t.head.i)
+        if (
+            verb is not None
+            and verb is not ev
+            and family_of(ev.kind) == family_of(verb.kind) == "meeting"
+            and ev.modality == verb.modality
+        ):
+            absorb(verb, ev)
+            continue
+        out.append((t, ev))
+    return out
+
+
+# words that make a launch another one than the news ('another missile', 'a similar test')
+_OTHER_WORDS = {
+    "another",
+    "similar",
+    "previous",
+    "earlier",
+    "last",
+    "other",
+    "past",
+    "prior",
+    "more",
+    "further",
+}
+
+
+def _told_by_a_source(t: Token) -> bool:
+    """Whether a launch is told as what a source says ('Tokyo's assessment was that two
+    missiles had been fired', '…, according to the military') and nothing marks it as
+    another launch."""
+    if any(w.lower_ in _OTHER_WORDS for w in t.subtree):
+        return False
+    said = any(a.pos_ in ("VERB", "AUX") and a.lemma_ in SPEECH_LEMMAS for a in t.ancestors)
+    return said or any(
+        w.lower_ == "according" and w.nbor().lower_ == "to" for w in t.sent if w.i + 1 < len(w.doc)
+    )
 
 
 def _looking_ahead(d: DateSpan, published: object) -> DateSpan:

@@ -205,6 +205,7 @@ def into_orbit(verb: Token) -> bool:
 
 
 def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
+    """A missile launch told by a verb ('fired a missile') or a noun ('the launch'), or None."""
     if verb:
         if trig.dep_ in ("csubj", "csubjpass") or (
             trig.tag_ == "VBG"
@@ -283,6 +284,8 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     head = trig if verb or not (trig.dep_ == "dobj" or in_flight(trig)) else trig.head
     _launch_site(s, trig, verb, ev)
     for pobj in clause_prep_objects(head, {"into", "over", "toward", "towards", "in", "off"}):
+        if _in_from_phrase(pobj, head):
+            continue  # 'fired from an airfield in North Pyongan': where it left, not where it fell
         toks = list(pobj.subtree)
         ents = [e for e in s.entities(toks, PLACE_CLASSES)]
         if ents:
@@ -301,13 +304,31 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         elif any(w in before for w in ("range", "flew", "travel", "distance")):
             ev.range_km = ev.range_km or d.km
     ev.definite = (
-        _refers_back(trig)
+        (_refers_back(trig) or _said_of_it(trig))
         if not verb
         else any(
             c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN" and _refers_back(c) for c in trig.children
         )
     )
     return ev
+
+
+def _in_from_phrase(pobj: Token, head: Token) -> bool:
+    """Whether a prepositional object sits inside a 'from …' phrase of ``head``."""
+    for a in pobj.ancestors:
+        if a.i == head.i:
+            return False
+        if a.dep_ == "prep" and a.lower_ == "from":
+            return True
+    return False
+
+
+def _said_of_it(noun: Token) -> bool:
+    """'It was the North's first ICBM launch since December': a launch noun said of 'it'
+    or 'this' by a copula tells again of the launch told before."""
+    if noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return False
+    return any(c.dep_ == "nsubj" and c.lower_ in ("it", "this", "that") for c in noun.head.children)
 
 
 def _refers_back(noun: Token) -> bool:
@@ -421,6 +442,7 @@ _SITE_NOUNS = {"site", "ground", "grounds", "range", "facility", "center", "cent
 
 
 def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
+    """A nuclear test told by a noun ('its sixth nuclear test', 'a nuclear explosion')."""
     if (
         trig.pos_ == "NOUN"
         and trig.lemma_.lower() in ("explosion", "blast", "detonation")
@@ -438,9 +460,11 @@ def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
         return None  # 'the Punggye-ri nuclear test site' is a place, not a test
     ev = EventFact("nuclear-test", PEN.NuclearTest, [s.span_of(trig)], trigger=trig.text)
     actor = [t for c in trig.children if c.dep_ in ("poss", "compound") for t in c.subtree]
+    actor += prep_objects(trig, {"by"})  # 'the fifth nuclear test by the North'
     state = state_of(s.entities(actor, ACTOR_CLASSES), s.linker)
-    if state is None and trig.head.pos_ == "VERB":
-        # 'the North conducted its sixth nuclear test': the doer, when 'its' names no one
+    if state is None and trig.head.pos_ == "VERB" and trig.head.lemma_ in _DO_VERBS:
+        # 'the North conducted its sixth nuclear test': the doer, when 'its' names no one;
+        # not who condemned or reported it ('Seoul's president condemned the test')
         state = state_of(s.entities(subject(trig.head), ACTOR_CLASSES), s.linker)
     if state is not None:
         ev.add_role("launchingState", state)

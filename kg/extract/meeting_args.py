@@ -94,11 +94,24 @@ def _without_appositions(toks: list[Token]) -> list[Token]:
     return [t for t in toks if t.i not in inside]
 
 
+# verbs of meeting someone that a meeting noun is the purpose of ('greet Kim for talks')
+_GREETING_VERBS = {"greet", "welcome", "receive", "join", "meet"}
+
+
 def _going_to(trig: Token) -> Token | None:
-    """The verb of going a meeting noun is the purpose of ('travel … for a summit')."""
+    """The verb of going a meeting noun is the purpose of ('travel … for a summit', 'arrived
+    in Seoul on a three-day visit', 'landed in Pyongyang at the start of a state visit')."""
     head = trig.head
-    if trig.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_ in _MOTION_VERBS:
-        return head.head
+    if trig.dep_ != "pobj" or head.lower_ not in ("for", "on", "of"):
+        return None
+    verb = head.head
+    if head.lower_ == "of":  # 'at the start of a visit'
+        start = head.head
+        if start.lemma_ not in ("start", "beginning", "outset") or start.head.lower_ != "at":
+            return None
+        verb = start.head.head
+    if verb.lemma_ in _MOTION_VERBS or verb.lemma_ == "land":
+        return verb
     return None
 
 
@@ -143,6 +156,10 @@ def _noun_parties(trig: Token) -> list[Token]:
     # 'talks between officials from the two countries' (the parser may hang 'from …' on
     # the noun): the parties are where the officials are from
     toks += prep_objects_direct(trig, {"with", "between", "among", "of", "from"})
+    if not prep_objects_direct(trig, {"with", "between"}):
+        # 'held talks and a joint news conference with Moon': the parser hangs 'with' on
+        # the last conjunct, and it belongs to them all
+        toks += [t for c in trig.conjuncts if c.i > trig.i for t in prep_objects_direct(c, {"with"})]
     head = trig.head
     if trig.dep_ in ("dobj", "nsubjpass") and (
         head.lemma_ in HOLD_VERBS or (head.lemma_ in _CALL_VERBS and prep_objects_direct(trig, {"with"}))
@@ -151,6 +168,10 @@ def _noun_parties(trig: Token) -> list[Token]:
     going = _going_to(trig)
     if going is not None:
         toks += subject(going)
+    head = trig.head.head
+    if trig.dep_ == "pobj" and trig.head.lower_ == "for" and head.lemma_ in _GREETING_VERBS:
+        # 'crossed the line to greet Kim for a meeting': who greets and who is greeted
+        toks += subject(head) + [t for c in head.children if c.dep_ == "dobj" for t in c.subtree]
     return toks
 
 

@@ -38,7 +38,18 @@ _PLAN_VERBS = {"plan", "schedule", "intend", "aim", "prepare", "seek", "hope", "
 # verbs of commitment plan what their infinitive tells ('agreed to hold a summit every
 # year', 'vowed to launch more', 'threatened to fire missiles toward Guam'), but not what
 # they merely govern ('agreed at the summit'); a threat is an intention announced, not a deed
-_COMMIT_VERBS = {"agree", "decide", "pledge", "promise", "vow", "propose", "offer", "resolve", "threaten"}
+_COMMIT_VERBS = {
+    "agree",
+    "decide",
+    "pledge",
+    "promise",
+    "vow",
+    "propose",
+    "offer",
+    "resolve",
+    "threaten",
+    "invite",
+}
 _MODALS = {"will", "would", "could", "may", "might", "shall", "'ll"}
 HEDGES = {
     "appear",
@@ -147,6 +158,8 @@ def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
     planners = chain if verb.i != tok.i else chain[1:]
     planned = modal or any(_lemma(v) in _PLAN_VERBS for v in planners)
     planned = planned or (verb.dep_ == "xcomp" and verb.head.lemma_ in _COMMIT_VERBS)
+    # 'Xi is due to meet Trump', 'is set to visit Moscow'
+    planned = planned or (verb.dep_ == "xcomp" and verb.head.lower_ in ("due", "set", "slated", "poised"))
     # 'drills to be held in February', 'talks to take place next week', 'the drills
     # planned for August', 'a meeting scheduled for Friday'
     planned = planned or any(

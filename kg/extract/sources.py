@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from kg.annotate import doc_text
 from kg.extract.entities import ArticleMentions, sentence_span
+from kg.extract.names import COMMON_TITLES
 from kg.extract.types import Entity, Source, TextSpan
 from kg.link import Linker
 from kg.namespaces import PEN
@@ -103,6 +104,23 @@ def source_of(tokens: Sequence[Token], mentions: ArticleMentions, linker: Linker
         return Source(entity=m.entity)
     if head.lemma_.lower() in BODY_NOUNS and head.lemma_.lower() not in SOURCE_NOUNS:
         return _unnamed_body(head, mentions)
+    # an apposition set off by a comma ('the ambassador, Zhang Jun,'), not a title run into
+    # the name ('the leader Kim Jong Un', which another verb than a saying may govern)
+    named_in_apposition = {
+        m.entity.iri: m.entity
+        for c in head.children
+        if c.dep_ == "appos" and c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == ","
+        for t in c.subtree
+        if (m := mentions.at(t)) is not None and m.entity.cls == PEN.Person
+    }
+    if (
+        head.tag_ == "NN"
+        and head.lemma_.lower() in SOURCE_NOUNS | COMMON_TITLES
+        and len(named_in_apposition) == 1
+    ):
+        # 'the spokesman of the State Department, Jane Roe', 'China's ambassador to the
+        # United Nations, Zhang Jun': the person the apposition names
+        return Source(entity=next(iter(named_in_apposition.values())))
     if head.lemma_.lower() not in SOURCE_NOUNS:
         return None
     phrase = sorted(head.subtree, key=lambda t: t.i)

@@ -48,12 +48,25 @@ STATEMENT_VERBS: dict[str, URIRef] = {
     "denounce": PEN.Condemnation,
     "deplore": PEN.Condemnation,
     "slam": PEN.Condemnation,
+    "oppose": PEN.Condemnation,  # 'firmly opposed the test' (with an object only)
+    "express": PEN.Condemnation,  # 'expressed strong regret' (by the feeling expressed)
     "regret": PEN.Statement,
     "reaffirm": PEN.Statement,
     "reiterate": PEN.Statement,
     "announce": PEN.Statement,
     "tell": PEN.Statement,
     "call": PEN.Statement,  # 'called for', 'called on' → appeal; 'called it "unacceptable"'
+}
+# what one expresses in a statement: 'expressed strong regret' condemns, 'expressed
+# concern' is a statement; other objects ('expressed its thanks') are not said here
+_EXPRESSED: dict[str, URIRef] = {
+    "regret": PEN.Condemnation,
+    "opposition": PEN.Condemnation,
+    "outrage": PEN.Condemnation,
+    "indignation": PEN.Condemnation,
+    "displeasure": PEN.Condemnation,
+    "condemnation": PEN.Condemnation,
+    "concern": PEN.Statement,
 }
 # verbs that deny only what they reject is an allegation
 _DENYING_VERBS = {"dismiss", "reject", "refute"}
@@ -289,6 +302,7 @@ def _about(ev: EventFact, toks: list[Token]) -> None:
 
 
 def statement_event(s: Sent, trig: Token) -> EventFact | None:
+    """A speech act told by a verb ('condemned', 'warned', 'expressed regret'), or None."""
     lemma = trig.lemma_
     cls: URIRef | None = STATEMENT_VERBS[lemma]
     dobjs = [c for c in trig.children if c.dep_ == "dobj"]
@@ -304,6 +318,10 @@ def statement_event(s: Sent, trig: Token) -> EventFact | None:
         return None  # what a speaker says someone would do ('… that Seoul would regret it') is content
     if lemma == "call":
         cls = _kind_of_call(trig)
+    elif lemma == "express":
+        cls = next((_EXPRESSED[d.lemma_.lower()] for d in dobjs if d.lemma_.lower() in _EXPRESSED), None)
+    elif lemma == "oppose" and not dobjs:
+        return None
     elif lemma == "announce":
         # announcing sanctions or a test is told by those events; 'announced that …' is a claim
         if not dobjs and trig.dep_ != "acl":

@@ -126,6 +126,11 @@ class EventFact:
     speaker_source: Source | None = None  # an unnamed speaker of a statement
     trigger: str = ""  # the word that told the event (for tests and labels)
     definite: bool = False  # told by a definite noun phrase ('the launches'): may refer back
+    # a launch told as what a source says ('officials said two missiles had been fired'),
+    # with no word marking it another one ('another', 'previous', 'similar')
+    reported: bool = False
+    # 'the first ICBM launch since November 2017': the event falls after that date
+    after: DateValue | None = None
     leaders: bool = False  # a meeting told as one of its party states' leaders (a summit)
     # mentions that refer back to the event ('the launches'); they join its denotedBy
     back_refs: list[TextSpan] = field(default_factory=list)
