@@ -303,7 +303,7 @@ def _since_when(sent: Span, dates: list[DateSpan], triggers: list[Token]) -> dic
     """'The first launch since December, when it fired a Hwasong-18': the date after
     'since' that a 'when' clause follows dates the first event that clause tells."""
     out: dict[int, DateSpan] = {}
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     for d in dates:
         if not _since(sent, d) or not re.match(r",?\s*when\b", text[d.end : d.end + 12]):
             continue
