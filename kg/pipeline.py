@@ -94,6 +94,8 @@ MODEL_NAME = "en_core_web_sm"
 PARALLEL_THRESHOLD = 32
 # Article graphs given to the OWL reasoner at once (a failing batch is split in halves).
 REASONER_BATCH = 500
+# Shared nodes checked together: what every graph says of them is held in memory meanwhile.
+SHARED_CHUNK = 200
 
 Dataset = dict[URIRef, Graph]
 
@@ -386,17 +388,9 @@ class Run:
             raise BuildError(
                 "HermiT finds the ontology and the reference data inconsistent: no article is to blame"
             )
-        prefix = str(article_graph_name("", self.base))
-        for _round in range(3):
-            nodes = writer.shared() - reference_subjects(self.base)
-            described = descriptions(writer.store, nodes, prefix=prefix, skip=set())
-            blamed = blame(checks.shared(described, nodes), described, {})
-            blamed.update({n: [] for n in checks.inconsistent(described) if n not in blamed})
-            if not blamed:
-                break
-            for name, problems in blamed.items():
-                self.quarantine(slug_of(name), "shared", _shared_reason(problems))
-            writer.remove(blamed)
+        nodes = sorted(writer.shared() - reference_subjects(self.base), key=str)
+        for i in range(0, len(nodes), SHARED_CHUNK):
+            self._check_shared(writer, checks, set(nodes[i : i + SHARED_CHUNK]))
         names = sorted(writer.names, key=str)
         for i in range(0, len(names), REASONER_BATCH):
             batch = {name: writer.triples(name) for name in names[i : i + REASONER_BATCH]}
@@ -404,6 +398,20 @@ class Run:
             for name in culprits:
                 self.quarantine(slug_of(name), "reasoner", _REASONER_REASON)
             writer.remove(culprits)
+
+    def _check_shared(self, writer: BuildWriter, checks: GraphChecks, nodes: set[URIRef]) -> None:
+        """The shapes and the OWL check over what every graph says of ``nodes``; the graphs
+        to blame are quarantined and taken out, and the rest checked again."""
+        prefix = str(article_graph_name("", self.base))
+        for _round in range(3):  # each round removes at least one graph; two suffice in practice
+            described = descriptions(writer.store, nodes, prefix=prefix, skip=set())
+            blamed = blame(checks.shared(described, nodes), described, {})
+            blamed.update({n: [] for n in checks.inconsistent(described) if n not in blamed})
+            if not blamed:
+                return
+            for name, problems in blamed.items():
+                self.quarantine(slug_of(name), "shared", _shared_reason(problems))
+            writer.remove(blamed)
 
     def _take(self, outcome: Outcome, graphs: Dataset) -> None:
         if outcome.ok:
