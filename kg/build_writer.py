@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -109,6 +110,51 @@ class BuildWriter:
     def disagreeing(self) -> set[URIRef]:
         """The graphs that date an event other graphs date differently."""
         return {URIRef(g) for by in self.dates.values() if len(set(by.values())) > 1 for g in by}
+
+    def separate(self) -> int:
+        """Keep apart the reports of each event that graphs date differently
+        (:mod:`kg.disagreements`' rule: in each graph that dates it, the event becomes
+        ``<event>-<article id>``), rewriting the quads in the store one graph at a time.
+        Returns the number of graphs rewritten."""
+        self.flush()
+        renames: dict[str, dict[str, str]] = {}  # graph → event → its per-article IRI
+        for event, by in self.dates.items():
+            if len(set(by.values())) > 1:
+                for graph in by:
+                    renames.setdefault(graph, {})[event] = f"{event}-{graph.rstrip('/').rsplit('/', 1)[-1]}"
+        for graph, names in renames.items():
+            self._rename(graph, names)
+            for event, new in names.items():
+                self.dates.setdefault(new, {})[graph] = self.dates[event].pop(graph)
+        return len(renames)
+
+    def _rename(self, graph: str, names: dict[str, str]) -> None:
+        g = ox.NamedNode(graph)
+        old: set[ox.Quad] = set()
+        for event in names:
+            node = ox.NamedNode(event)
+            old.update(self.store.quads_for_pattern(node, None, None, g))
+            old.update(self.store.quads_for_pattern(None, None, node, g))
+
+        def renamed(term: Any) -> Any:
+            return (
+                ox.NamedNode(names[term.value])
+                if isinstance(term, ox.NamedNode) and term.value in names
+                else term
+            )
+
+        for quad in old:
+            self.store.remove(quad)
+        for quad in old:
+            new = ox.Quad(renamed(quad.subject), quad.predicate, renamed(quad.object), g)
+            self.store.add(new)
+            self.store.add(_default(new))
+        for quad in map(_default, old):
+            if not any(
+                not isinstance(q.graph_name, ox.DefaultGraph)
+                for q in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+            ):
+                self.store.remove(quad)
 
     def graph(self, name: URIRef) -> Graph:
         self.flush()

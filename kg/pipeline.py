@@ -378,9 +378,7 @@ class Run:
         """The checks after the merge on a build written as it went: reports that disagree
         on a date kept apart, the shared nodes, then OWL consistency per batch; what fails
         is quarantined and taken out of the store."""
-        disagreeing = writer.disagreeing()
-        if disagreeing:
-            writer.replace(separate_disagreeing_reports(dict(writer.graphs(sorted(disagreeing, key=str)))))
+        writer.separate()
         if not self.checks:
             return
         checks = make_checks(str(self.settings.ontology_dir), self.base, self.run, reasoner=self.reasoner)

@@ -63,3 +63,28 @@ def test_events_dated_differently_by_two_graphs_are_found(tmp_path: Path) -> Non
     writer.add(URIRef(EX + "graph/c"), nt.format(ex=EX, p=PEN.earliest, d=other).encode(), "c")
     assert writer.disagreeing() == {URIRef(EX + f"graph/{g}") for g in "abc"}
     writer.close()
+
+
+def test_reports_that_disagree_are_kept_apart_in_the_store_as_in_memory(tmp_path: Path) -> None:
+    from kg.disagreements import separate_disagreeing_reports
+
+    writer = BuildWriter(tmp_path / "build")
+    launch = f"<{EX}launch/2017-07>"
+    graphs: dict[URIRef, Graph] = {}
+    for g, day in (("a", "04"), ("b", "05"), ("c", None)):
+        lines = f"{launch} <{PEN.label}> \"a launch\" .\n<{EX}{g}/m> <{PEN.denotes}> {launch} .\n"
+        if day:
+            lines += f'{launch} <{PEN.earliest}> "2017-07-{day}"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+        name = URIRef(f"{EX}graph/{g}")
+        writer.add(name, lines.encode(), g)
+        graphs[name] = Graph().parse(data=lines, format="nt")
+    assert writer.separate() == 2  # a and b date it differently; c gives no date and keeps it
+    expected = separate_disagreeing_reports(graphs)
+    for name, graph in expected.items():
+        stored = {
+            (str(q.subject), str(q.predicate), str(q.object))
+            for q in writer.store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
+        }
+        assert stored == {(s.n3(), p.n3(), o.n3()) for s, p, o in graph}
+    assert _default(writer.store) == _union(writer.store)
+    writer.close()
