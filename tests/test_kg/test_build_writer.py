@@ -72,7 +72,7 @@ def test_reports_that_disagree_are_kept_apart_in_the_store_as_in_memory(tmp_path
     launch = f"<{EX}launch/2017-07>"
     graphs: dict[URIRef, Graph] = {}
     for g, day in (("a", "04"), ("b", "05"), ("c", None)):
-        lines = f"{launch} <{PEN.label}> \"a launch\" .\n<{EX}{g}/m> <{PEN.denotes}> {launch} .\n"
+        lines = f'{launch} <{PEN.label}> "a launch" .\n<{EX}{g}/m> <{PEN.denotes}> {launch} .\n'
         if day:
             lines += f'{launch} <{PEN.earliest}> "2017-07-{day}"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
         name = URIRef(f"{EX}graph/{g}")
