@@ -239,7 +239,7 @@ def _graph_rdf(iri: str, fmt: Format) -> Response:
     if _graph_size(iri) is None:
         raise NotFound(f"the dataset has no graph <{iri}>")
     state = endpoint_state()
-    body = state.engine.run(GraphGetJob(iri, _NT), timeout_s=state.settings.query_timeout_s)
+    body = state.engine.run(GraphGetJob(iri, _NT), timeout_s=state.settings.query_timeout_s).body
     name = ox.NamedNode(iri)
     quads = [
         ox.Quad(t.subject, t.predicate, t.object, name) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)

@@ -400,7 +400,7 @@ def test_live_ontology_versions_void_and_dumps(live_server: LiveServer) -> None:
         and dump.headers["Content-Type"] == "text/turtle; charset=utf-8"
     )
     g = Graph().parse(data=dump.text, format="turtle")
-    assert (URIRef(RES + "state/japan"), RDFS_LABEL, Literal("Japan")) in g
+    assert (URIRef(RES + "state/japan"), RDFS_LABEL, Literal("Japan", lang="en")) in g
 
 
 def test_an_update_changes_the_validators(tmp_path: Path) -> None:
