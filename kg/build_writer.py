@@ -14,7 +14,7 @@ quarantine is taken out of it, the default graph kept the union of what remains.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,9 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg.incremental import graph_of, triples_of
+from kg.incremental import triples_of
 from kg.namespaces import PEN
-from kg.store import discard_build, quads_of_graph
+from kg.store import discard_build, prune_default, quads_of_graph
 
 __all__ = ["BuildWriter", "remove_graphs"]
 
@@ -48,13 +48,7 @@ def remove_graphs(store: ox.Store, names: Iterable[URIRef]) -> tuple[int, int]:
         gone.update(_default(q) for q in quads)
         if quads:
             store.remove_graph(old)
-    for quad in gone:
-        if not any(
-            not isinstance(q.graph_name, ox.DefaultGraph)
-            for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
-        ):
-            store.remove(quad)
-            union += 1
+    union += prune_default(store, gone)
     return named, union
 
 
@@ -149,25 +143,12 @@ class BuildWriter:
             new = ox.Quad(renamed(quad.subject), quad.predicate, renamed(quad.object), g)
             self.store.add(new)
             self.store.add(_default(new))
-        for quad in map(_default, old):
-            if not any(
-                not isinstance(q.graph_name, ox.DefaultGraph)
-                for q in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
-            ):
-                self.store.remove(quad)
-
-    def graph(self, name: URIRef) -> Graph:
-        self.flush()
-        return graph_of(self.store, name)
+        prune_default(self.store, map(_default, old))
 
     def triples(self, name: URIRef) -> list[tuple[Node, Node, Node]]:
         """The triples of one graph, without building an rdflib graph of them."""
         self.flush()
         return triples_of(self.store, name)
-
-    def graphs(self, names: Iterable[URIRef]) -> Iterator[tuple[URIRef, Graph]]:
-        for name in names:
-            yield name, self.graph(name)
 
     def remove(self, names: Iterable[URIRef]) -> None:
         """Take graphs out (quarantined after the merge, or to be replaced)."""

@@ -100,6 +100,7 @@ class StoryIndex:
         self._exact: dict[str, str] = {}
         self._lsh = MinHashLSH(threshold=_CANDIDATE_JACCARD, num_perm=_NUM_PERM)
         self._hashes: dict[str, MinHash] = {}
+        self._last: tuple[str, MinHash, int] | None = None  # the signature computed last
         self._sizes: dict[str, int] = {}
 
     def __len__(self) -> int:
@@ -108,7 +109,7 @@ class StoryIndex:
     def _minhash(self, text: str) -> tuple[MinHash, int]:
         """The signature of ``text`` and its number of shingles; the last one is kept, as
         a build asks for an article's signature to :meth:`find` and then to :meth:`add`."""
-        last = getattr(self, "_last", None)
+        last = self._last
         if last is not None and last[0] == text:
             return last[1], last[2]
         mh = MinHash(num_perm=_NUM_PERM, scheme=_SCHEME)

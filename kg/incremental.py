@@ -18,19 +18,18 @@ any point leaves a half-written folder that the next publication removes.
 
 from __future__ import annotations
 
-import functools
 import gc
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, BNode, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 from kg.duplicates import StoryIndex
 from kg.namespaces import PEN
-from kg.store import named_quads, quads_of_graph
+from kg.store import from_ox, named_quads, prune_default, quads_of_graph
 
 __all__ = ["descriptions", "graph_of", "live_articles", "stories_path", "write_next_build"]
 
@@ -38,22 +37,6 @@ __all__ = ["descriptions", "graph_of", "live_articles", "stories_path", "write_n
 def stories_path(build: Path) -> Path:
     """Where the signatures of a build's stories are kept, beside the build."""
     return Path(build).with_name(Path(build).name + ".stories.json")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _iri(value: str) -> URIRef:
-    return URIRef(value)
-
-
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
-    """An Oxigraph term as an rdflib term (IRIs, which repeat, made once)."""
-    if isinstance(term, ox.NamedNode):
-        return _iri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _slug(graph: str) -> str:
@@ -103,7 +86,7 @@ def _load_stories(build: Path) -> dict[str, list[object]]:
 def triples_of(store: ox.Store, name: URIRef) -> list[tuple[Node, Node, Node]]:
     """The triples of one named graph of the store, as rdflib terms, without a graph."""
     return [
-        (_term(q.subject), _term(q.predicate), _term(q.object))  # type: ignore[arg-type]
+        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))  # type: ignore[arg-type]
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
     ]
 
@@ -111,8 +94,8 @@ def triples_of(store: ox.Store, name: URIRef) -> list[tuple[Node, Node, Node]]:
 def graph_of(store: ox.Store, name: URIRef) -> Graph:
     """One named graph of the store, as an rdflib graph."""
     graph = Graph()
-    for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))):
-        graph.add((_term(q.subject), _term(q.predicate), _term(q.object)))  # type: ignore[arg-type]
+    for triple in triples_of(store, name):
+        graph.add(triple)
     return graph
 
 
@@ -132,10 +115,10 @@ def descriptions(
             if graph_name in skip:
                 continue
             graph = out.setdefault(graph_name, Graph())
-            graph.add((_term(q.subject), _term(q.predicate), _term(q.object)))  # type: ignore[arg-type]
+            graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))  # type: ignore[arg-type]
             if isinstance(q.object, ox.NamedNode):
                 for t in store.quads_for_pattern(q.object, rdf_type, None, name):
-                    graph.add((_term(t.subject), RDF.type, _term(t.object)))  # type: ignore[arg-type]
+                    graph.add((from_ox(t.subject), RDF.type, from_ox(t.object)))  # type: ignore[arg-type]
     return out
 
 
@@ -184,13 +167,7 @@ def write_next_build(
                 if quad not in store:
                     store.add(quad)
                     union += 1
-        for quad in gone:  # still in the default graph only if another named graph holds it
-            if not any(
-                not isinstance(q.graph_name, ox.DefaultGraph)
-                for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
-            ):
-                store.remove(quad)
-                union -= 1
+        union -= prune_default(store, gone)
         store.flush()
         if counts is None:
             counts = (

@@ -38,6 +38,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.shacl_bulk import BulkConstraint, constraint_query
+from kg.store import from_ox
 
 __all__ = ["Index", "NativeShapes", "Result", "UnsupportedShapeError"]
 
@@ -242,6 +243,7 @@ class _View:
         self.ctx_f, self.ctx_b = shapes.context_forward, shapes.context_backward
         self.forward, self.backward, self.supers = forward, backward, supers
         self.subjects = list(forward)
+        self.targeted: dict[Node, list[_Shape]] = {}  # node → the shapes that target it
 
     def objects(self, s: Node, path: tuple[URIRef, ...]) -> set[Node]:
         out: set[Node] = set()
@@ -292,7 +294,14 @@ class NativeShapes:
                 self._by_target[(kind, value)].append(shape)
 
     def _shapes_of(self, node: Node, view: _View) -> list[_Shape]:
-        """The shapes that target ``node``, each once, in the shapes' order."""
+        """The shapes that target ``node``, each once, in the shapes' order (kept on the
+        view: the core shapes and the SPARQL constraints both ask)."""
+        known = view.targeted.get(node)
+        if known is None:
+            known = view.targeted[node] = self._find_shapes(node, view)
+        return known
+
+    def _find_shapes(self, node: Node, view: _View) -> list[_Shape]:
         keys = [(_TARGET_CLASS, c) for c in view.classes(node)]
         keys += [(_SUBJECTS_OF, p) for p in view.predicates(node)]
         keys += [(_OBJECTS_OF, p) for p in view.predicates(node, backward=True)]
@@ -335,7 +344,7 @@ class NativeShapes:
             template = str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or "")
             seen: set[Node] = set()
             for row in store.query(constraint_query(shapes, constraint)):  # type: ignore[union-attr]
-                this = _from_ox(row["this"])
+                this = from_ox(row["this"])
                 if this in wanted and this not in seen:
                     seen.add(this)
                     message = template.replace("{$this}", str(this)).replace("{?this}", str(this))
@@ -354,14 +363,6 @@ class NativeShapes:
                         merged[c][_SUBCLASS] |= props[_SUBCLASS]
             supers = _superclasses(merged)
         return _View(self, forward, backward, supers)
-
-
-def _from_ox(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    return Literal(term.value)
 
 
 def _node_results(shape: _Shape, node: Node, view: _View) -> Iterator[Result]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gc
 import json
 import os
@@ -198,6 +199,22 @@ def live_report(store_dir: Path) -> dict[str, Any] | None:
 # --- terms --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _iri(value: str) -> URIRef:
+    return URIRef(value)
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """A pyoxigraph term as an rdflib term (IRIs, which repeat, made once)."""
+    if isinstance(term, ox.NamedNode):
+        return _iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=_iri(term.datatype.value))
+
+
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):
@@ -218,6 +235,21 @@ def quads_of_graph(graph: Graph, name: URIRef | str) -> Iterator[ox.Quad]:
     g = ox.NamedNode(str(name))
     for s, p, o in graph:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), g)  # type: ignore[arg-type]
+
+
+def prune_default(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
+    """Take out of the default graph each of ``quads`` (default-graph quads) that no named
+    graph holds any more, so the default graph stays their union (decision 0001); returns
+    how many went."""
+    removed = 0
+    for quad in quads:
+        if not any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+        ):
+            store.remove(quad)
+            removed += 1
+    return removed
 
 
 def named_quads(store: ox.Store) -> Iterator[ox.Quad]:

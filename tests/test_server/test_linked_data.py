@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -27,6 +26,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from kg.settings import Settings
+from kg.store import from_ox
 from server.app import close_app, create_app
 from server.rdf_docs import IN_CAP
 
@@ -49,18 +49,8 @@ def _graph(data: bytes, media: str) -> Graph:
     assert fmt is not None, media
     g = Graph()
     for q in ox.parse(data, format=fmt):
-        g.add(tuple(_term(t) for t in (q.subject, q.predicate, q.object)))  # type: ignore[arg-type]
+        g.add(tuple(from_ox(t) for t in (q.subject, q.predicate, q.object)))  # type: ignore[arg-type]
     return g
-
-
-def _term(t: Any) -> Any:
-    from rdflib import BNode
-
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    return Literal(t.value, lang=t.language, datatype=None if t.language else URIRef(t.datatype.value))
 
 
 def _links(header: str) -> list[tuple[str, dict[str, str]]]:
