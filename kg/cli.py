@@ -53,7 +53,7 @@ def _publish(command: str, run: Callable[[], Any]) -> int:
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Read, extract, validate and publish; the summary goes to stderr (and, with
     ``--report``, as JSON to a file)."""
-    from kg import pipeline
+    from kg.build import pipeline
 
     report = getattr(args, "report", None)
     return _publish(
@@ -65,7 +65,7 @@ def _stdin_article(max_bytes: int) -> tuple[str, bytes] | None:
     """One article from standard input, read no further than the size limit: a larger
     one is reported and None returned, without holding it in memory."""
     from kg.errors import ArticleError
-    from kg.read import read_bounded
+    from kg.read.article import read_bounded
 
     try:
         return ("-", read_bounded(sys.stdin.buffer, max_bytes, "-"))
@@ -76,7 +76,7 @@ def _stdin_article(max_bytes: int) -> tuple[str, bytes] | None:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Add or replace articles; '-' reads one article from stdin."""
-    from kg.ingest import ingest
+    from kg.build.ingest import ingest
 
     sources: list[Path | tuple[str, bytes]] = []
     for p in args.paths:
@@ -95,7 +95,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve ``--data`` files, or the store (building it first when nothing is published)."""
-    from kg.store import current_build
+    from kg.engine.oxigraph.store import current_build
     from server.serve import serve
 
     data = list(args.data or [])
@@ -113,8 +113,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     """Run a canned query (by name) or a .rq file, with typed parameters bound as RDF
     terms, on the local store or a remote endpoint; write the result to stdout."""
-    from kg import canned
-    from kg.store import open_read_only
+    from kg.canned import catalogue as canned
+    from kg.engine.oxigraph.store import open_read_only
 
     query = canned.find_query(args.query, Path(settings.queries_dir))
     text = canned.prepare(query, canned.parse_assignments(args.param))
@@ -143,8 +143,8 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     """Check RDF files (or, with none, the published store) against the shapes and the OWL
     reasoner; print the report. Exit 0 when the graph conforms, 1 when it does not."""
-    from kg import validate as v  # pySHACL and owlready2 load only for this command
-    from kg.store import open_read_only
+    from kg.engine.oxigraph.store import open_read_only
+    from kg.validate import graph as v  # pySHACL and owlready2 load only for this command
 
     ontology_dir = Path(settings.ontology_dir)
     if args.files:
@@ -162,7 +162,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score the extraction of the gold's articles: a table per fact type and article set,
     or the full report (with every miss) as JSON with ``--json``. Always exits 0 once scored."""
-    from kg.evaluate import evaluate
+    from kg.evaluation.score import evaluate
 
     graph = getattr(args, "graph", None)  # RDF files of an extraction, instead of building
     report = evaluate(args.gold, settings=settings, graph=graph or None)
@@ -175,7 +175,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     import os
     import tempfile
 
-    from kg.store import export, open_read_only
+    from kg.engine.oxigraph.store import export, open_read_only
 
     try:
         store = open_read_only(settings.store)
@@ -204,8 +204,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Counts per class, per graph and of articles in the live build."""
-    from kg.build_report import quarantine_of
-    from kg.store import current_build, live_report, open_read_only, stats
+    from kg.build.report import quarantine_of
+    from kg.engine.oxigraph.store import current_build, live_report, open_read_only, stats
 
     try:
         store = open_read_only(settings.store)

@@ -21,10 +21,10 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.namespaces import PEN
+from kg.rdf.namespaces import PEN, local_name
 from kg.settings import data_dir
 
-__all__ = ["document_terms", "load", "local_name", "main", "render_html"]
+__all__ = ["document_terms", "load", "main", "render_html"]
 
 ONTOLOGY_IRI = URIRef(str(PEN).rstrip("#"))
 _MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
@@ -42,11 +42,6 @@ code { font-size: 0.95em; } a { color: #0645ad; text-decoration: none; } a:hover
 ul.tree, ul.tree ul { list-style: none; padding-left: 1.2rem; } ul.tree { padding-left: 0; }
 nav ul { columns: 2; }
 """
-
-
-def local_name(term: URIRef) -> str:
-    """The part of a ``pen:`` IRI after '#': the term's anchor."""
-    return str(term)[len(str(PEN)) :]
 
 
 def _is_pen(node: Node) -> bool:

@@ -53,7 +53,7 @@ def publish_store(data: Path, store_dir: Path) -> Path:
     """``data`` (N-Quads) published as a build of an on-disk store, as ``kg build`` does."""
     import pyoxigraph as ox
 
-    from kg.store import new_build_dir, publish, write_build
+    from kg.engine.oxigraph.store import new_build_dir, publish, write_build
 
     build = new_build_dir(store_dir)
     write_build(build, ox.parse(path=str(data), format=ox.RdfFormat.N_QUADS))

@@ -2,10 +2,10 @@
 test).
 
 Reads the seeds and our test articles, repeats them under distinct slugs to make a larger
-batch, and times what a build does to each article (``kg.processing.process_articles``:
+batch, and times what a build does to each article (``kg.build.processing.process_articles``:
 extraction, mapping to RDF and the per-article SHACL check) in this process and in two
 worker processes, after one warm-up that loads the model. Prints a markdown table; the
-ratio is what decides ``kg.pipeline.PARALLEL_THRESHOLD``.
+ratio is what decides ``kg.build.pipeline.PARALLEL_THRESHOLD``.
 
     .venv/bin/python scripts/bench_build.py [--copies 8]
 """
@@ -19,11 +19,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from kg.model import Article
-from kg.namespaces import DEFAULT_BASE
-from kg.pipeline import current_run, processor
-from kg.processing import process_articles
-from kg.read import read_article
+from kg.build.pipeline import current_run, processor
+from kg.build.processing import process_articles
+from kg.facts import Article
+from kg.rdf.namespaces import DEFAULT_BASE
+from kg.read.article import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import canned
+from kg.canned import catalogue as canned
+from kg.engine.oxigraph.store import open_read_only
 from kg.settings import Settings
-from kg.store import open_read_only
 
 
 def run_once(store: ox.Store, text: str) -> tuple[float, int]:

@@ -87,9 +87,9 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
 
 def spacy_throughput(folder: Path) -> float:
     """Articles per second of the project's spaCy pipeline alone on the folder's texts."""
-    from kg.annotate import pipeline
-    from kg.inputs import collect_files, read_all
-    from kg.namespaces import DEFAULT_BASE
+    from kg.extract.annotate import pipeline
+    from kg.rdf.namespaces import DEFAULT_BASE
+    from kg.read.inputs import collect_files, read_all
 
     files, _ = collect_files([folder])
     articles, _ = read_all(files, max_bytes=2_000_000)
@@ -106,9 +106,9 @@ def size_of(folder: Path) -> int:
 
 
 def query_medians(store: Path) -> dict[str, float]:
-    from kg import canned
+    from kg.canned import catalogue as canned
+    from kg.engine.oxigraph.store import open_read_only
     from kg.settings import Settings
-    from kg.store import open_read_only
 
     settings = Settings.load({"store": store}, env={})
     reader = open_read_only(store)

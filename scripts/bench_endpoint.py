@@ -480,8 +480,8 @@ def main() -> None:
         "--client", choices=sorted(CLIENTS), default="http.client", help="HTTP client to measure with"
     )
     args = parser.parse_args()
-    from kg.store import new_build_dir, publish, write_build
-    from kg.workers import load_files
+    from kg.engine.oxigraph.pool import load_files
+    from kg.engine.oxigraph.store import new_build_dir, publish, write_build
 
     loads = [load()]
     print(f"{cpus()}; load average {loads[0]}", file=sys.stderr)

@@ -13,7 +13,7 @@ weapon systems with the class the reference gives them (and only in years they w
 flown), real launch sites, seas and capitals. Publishers, bylines, analysts, institutes
 and URLs are invented (``*.example.com`` / ``.org`` / ``.net``).
 
-Articles must never look like copies of each other to :mod:`kg.duplicates` (word
+Articles must never look like copies of each other to :mod:`kg.build.duplicates` (word
 5-shingle containment of 0.8 or more), so the wording is drawn from many templates with
 nested alternatives (``[a|b|c]``), sentences and paragraphs come in varied orders, and
 almost every sentence carries article-specific details (numbers, names, places, dates).

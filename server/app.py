@@ -8,7 +8,7 @@ settings. Blueprints, by owner:
 - ``server.lookup``      /lookup: entities by label or alias
 - ``server.ui``          /, the editor, gallery, entity and article pages, timeline, network
 
-The app's query engine (``kg.workers``) lives in ``app.extensions["peninsula"]``
+The app's query engine (``kg.engine.oxigraph.pool``) lives in ``app.extensions["peninsula"]``
 (``server.sparql.EndpointState``); ``close_app`` stops its worker processes.
 """
 
@@ -19,15 +19,15 @@ from pathlib import Path
 
 from flask import Flask
 
+from kg.engine.oxigraph.pool import Engine, FilesSource, StoreSource, WorkerPool
 from kg.settings import Settings
-from kg.workers import Engine, FilesSource, StoreSource, WorkerPool
 
 __all__ = ["close_app", "create_app", "make_engine"]
 
 
 def make_engine(settings: Settings, data: Sequence[Path] | None = None) -> WorkerPool:
     """The worker pool over ``data`` files, or else the store of ``settings``. Updatable
-    (a private writable copy, see kg.workers) only when an update token is configured."""
+    (a private writable copy, see kg.engine.oxigraph.pool) only when an update token is configured."""
     source = FilesSource(tuple(str(p) for p in data)) if data else StoreSource(str(settings.store))
     return WorkerPool(
         source,

@@ -1,7 +1,7 @@
 """Canned queries over HTTP: ``/queries`` lists them, ``/queries/<name>`` runs one.
 
 Parameters come from the query string (``?date=2021-03-23&days=7``) and are bound as RDF
-terms by ``kg.canned.prepare`` (never pasted into the text); a bad one is a 400 naming it.
+terms by ``kg.canned.catalogue.prepare`` (never pasted into the text); a bad one is a 400 naming it.
 The result format is chosen by ``format=`` or ``Accept`` through ``server.negotiation``,
 and the query runs through ``server.sparql.run`` (the app's engine, time limit and row
 cap). Browsers (who prefer text/html) get the gallery pages of ``server.pages``.
@@ -15,9 +15,9 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from kg.canned import CannedQuery, ParameterError, load_queries, prepare
+from kg.canned.catalogue import CannedQuery, ParameterError, load_queries, prepare
+from kg.engine.query import analyse
 from kg.errors import KGError
-from kg.query import analyse
 from kg.settings import Settings
 from server.errors import error_response, status_of
 from server.negotiation import negotiate

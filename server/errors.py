@@ -14,14 +14,14 @@ from http import HTTPStatus
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
-from kg.workers import (
+from kg.engine.oxigraph.pool import (
     EngineCrashedError,
     GraphNotFoundError,
     QueryMemoryError,
     ReadOnlyError,
     WorkersBusyError,
 )
+from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
 
 __all__ = ["error_response", "register_error_handlers", "status_of"]
 

@@ -4,7 +4,7 @@ parameters), security headers, the public URL used instead of the Host header (i
 redirects too), and the throttle of wrong update tokens.
 
 The HTTP-level guards below the app (slow clients, Content-Length with Transfer-Encoding)
-are in ``server.http_guard``; limits on the query's shape in ``kg.query.check_shape``.
+are in ``server.http_guard``; limits on the query's shape in ``kg.engine.query.check_shape``.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def build_info() -> BuildInfo:
     files' newest modification; otherwise (an update server's private copy, whose id
     changes with each update, over a store or files) when this process first saw the
     engine's build id."""
-    from kg.workers import FilesSource, StatsJob, StoreSource
+    from kg.engine.oxigraph.pool import FilesSource, StatsJob, StoreSource
     from server.sparql import endpoint_state
 
     state = endpoint_state()

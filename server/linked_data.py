@@ -32,7 +32,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
-from kg.workers import DumpJob, GraphGetJob
+from kg.engine.oxigraph.pool import DumpJob, GraphGetJob
 from server import http_cache as hc
 from server.negotiation import FORMATS, Format, negotiate
 from server.ontology_docs import OntologyDoc, file_prefixes, ontology_docs, ontology_triples

@@ -40,8 +40,8 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import current_app, render_template
 
+from kg.engine.query import OutputFormat
 from kg.errors import KGError
-from kg.query import OutputFormat
 from kg.settings import Settings
 from server.ui_facts import (
     FACT_CLASSES,

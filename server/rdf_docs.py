@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.query import OutputFormat
+from kg.engine.query import OutputFormat
 from server.negotiation import Format
 
 __all__ = [

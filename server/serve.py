@@ -1,7 +1,7 @@
 """Serving the app with waitress (see docs/decisions/0003-waitress-in-front-of-a-worker-pool.md).
 
 waitress gives ``server_threads`` request threads in one process; queries run in the
-worker processes of ``kg.workers``, which the threads wait on without holding the GIL.
+worker processes of ``kg.engine.oxigraph.pool``, which the threads wait on without holding the GIL.
 """
 
 from __future__ import annotations

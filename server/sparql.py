@@ -23,12 +23,12 @@ from werkzeug.exceptions import (
     UnsupportedMediaType,
 )
 
-from kg.build_report import quarantine_of
+from kg.build.report import quarantine_of
+from kg.engine.oxigraph.pool import Engine, GraphGetJob, GraphWriteJob, StatsJob, StoreSource, UpdateJob
+from kg.engine.oxigraph.store import live_report
+from kg.engine.query import OutputFormat, QueryLimits, QueryPlan, Result, analyse, analyse_update, run_query
 from kg.errors import KGError
-from kg.query import OutputFormat, QueryLimits, QueryPlan, Result, analyse, analyse_update, run_query
 from kg.settings import Settings
-from kg.store import live_report
-from kg.workers import Engine, GraphGetJob, GraphWriteJob, StatsJob, StoreSource, UpdateJob
 from server.body import chunks_response
 from server.hardening import TokenThrottle, check_iri
 from server.negotiation import FORMATS, Format, negotiate
@@ -381,7 +381,7 @@ def health() -> Response:
     if state.settings.update_token and isinstance(source, StoreSource):
         # the rule for update servers: they serve their private copy of the build they
         # started on, with its updates, until restarted; a newer published build is named
-        from kg.store import current_build
+        from kg.engine.oxigraph.store import current_build
 
         published = current_build(Path(source.store_dir))
         body["copy_of_build"] = origin

@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from kg import canned
+from kg.canned import catalogue as canned
 from kg.errors import KGError
 from kg.settings import Settings
 from server.pages import app_reader, render_article

@@ -12,7 +12,7 @@ from flask import Response, request
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from kg.workers import StatsJob
+from kg.engine.oxigraph.pool import StatsJob
 from server.negotiation import FORMATS, negotiate
 from server.sparql import endpoint_state, run
 

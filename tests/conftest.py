@@ -40,7 +40,7 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The seeds built once into a session-wide store; returns its Settings (read-only use)."""
-    from kg import pipeline
+    from kg.build import pipeline
 
     settings = make_settings(tmp_path_factory.mktemp("built") / "store")
     summary = pipeline.build(settings, reasoner=False, progress=False)

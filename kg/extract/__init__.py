@@ -3,7 +3,7 @@
 ``extract_batch`` is the stage's entry point: it annotates the articles with one cached
 spaCy pipeline (``nlp.pipe``, batched), links their entity mentions, extracts post
 holdings, events and claims, and maps them to each article's named graph. The work is done
-in ``kg.extract.pipeline``; it is imported when first used, so that ``kg.link`` can use
+in ``kg.extract.batch``; it is imported when first used, so that ``kg.extract.link`` can use
 this package's plain fact types without an import cycle.
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import rdflib
 
-    from kg.model import Article, ExtractionRun
+    from kg.facts import Article, ExtractionRun
 
 __all__ = ["extract_batch"]
 
@@ -26,6 +26,6 @@ def extract_batch(
     """For each article, in order, the triples of its named graph (graph-conventions.md):
     the article node with its text, its sentences and mentions, the entities they denote,
     its events, post holdings, claims and sources, all linked to the run."""
-    from kg.extract.pipeline import extract_batch as run_batch
+    from kg.extract.batch import extract_batch as run_batch
 
     return run_batch(articles, base=base, run=run, n_process=n_process)

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
+from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions, sentences_back
-from kg.extract.types import Entity
-from kg.link import Linker
-from kg.namespaces import PEN
+from kg.facts import Entity
+from kg.rdf.namespaces import PEN
 
 __all__ = ["PAIR_NOUNS", "PERSON_PAIR_NOUNS", "pair_entities_in", "pair_phrase", "recent_pair"]
 

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.eventbase import clause_verb
+from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions, sentences_back
 from kg.extract.sources import SOURCE_NOUNS, source_of
-from kg.extract.types import EventFact, Source
-from kg.link import Linker
-from kg.namespaces import PEN
+from kg.facts import EventFact, Source
+from kg.rdf.namespaces import PEN
 
 __all__ = [
     "RELAY_LEMMAS",

@@ -22,11 +22,11 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.attribution import Attribution, Cue, attribution_of, cues_for, same_source, tokens_of
 from kg.extract.compliance import compliance_claims, instrument_of, violation_scopes
+from kg.extract.link import Linker
 from kg.extract.mentions import sentence_span
 from kg.extract.modality import is_hedged
-from kg.extract.types import Claim, Entity, EventFact, Source, TextSpan
-from kg.link import Linker
-from kg.namespaces import PEN
+from kg.facts import Claim, Entity, EventFact, Source, TextSpan
+from kg.rdf.namespaces import PEN
 
 __all__ = [
     "Attribution",

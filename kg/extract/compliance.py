@@ -14,10 +14,10 @@ from collections.abc import Callable, Sequence
 from spacy.tokens import Span, Token
 
 from kg.extract.attribution import Attribution, Cue, cues_for, tokens_of
+from kg.extract.link import Linker
 from kg.extract.mentions import sentence_span
 from kg.extract.modality import is_hedged
-from kg.extract.types import Claim, Entity, EventFact, TextSpan
-from kg.link import Linker
+from kg.facts import Claim, Entity, EventFact, TextSpan
 
 __all__ = ["compliance_claims", "instrument_of", "violation_scopes"]
 

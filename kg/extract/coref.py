@@ -8,17 +8,16 @@ one is, or contains, the other ('in Vietnam' and 'the Hanoi summit'; the more sp
 is kept). A definite noun
 phrase with nothing of its own ('the launches', 'the incident') joins the salient event of
 its kind. Across articles, events meet through their IRIs, which are built from the same
-identifying key (see ``kg.rdf.event_key``).
+identifying key (see ``kg.rdf.mapping.event_key``).
 """
 
 from __future__ import annotations
 
 from rdflib import URIRef
 
-from kg.extract.types import EventFact
 from kg.extract.venues import most_specific, places_compatible
-from kg.model import DateValue
-from kg.namespaces import PEN
+from kg.facts import DateValue, EventFact
+from kg.rdf.namespaces import PEN
 
 __all__ = ["EventMerger", "absorb", "classes_compatible", "family_of"]
 

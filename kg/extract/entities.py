@@ -28,8 +28,9 @@ import re
 from rdflib import URIRef
 from spacy.tokens import Doc, Span
 
-from kg.annotate import doc_text
+from kg.extract.annotate import doc_text
 from kg.extract.bodies import BODY_HEADS, Body, body_spans, inner_states, link_body
+from kg.extract.link import ArticleLinker, Linker, fold, place_class
 from kg.extract.mentions import ArticleMentions, sentence_span, sentences_back, text_span, trim_span
 from kg.extract.names import (
     NOT_NAMES,
@@ -45,10 +46,9 @@ from kg.extract.names import (
     place_name,
     title_before,
 )
-from kg.extract.types import Entity, LinkedMention
-from kg.link import ArticleLinker, Linker, fold, place_class
-from kg.namespaces import PEN
-from kg.reference_model import KINSHIP
+from kg.facts import Entity, LinkedMention
+from kg.rdf.namespaces import PEN
+from kg.reference.model import KINSHIP
 
 __all__ = [
     "TITLE_WORDS",

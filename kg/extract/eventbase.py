@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
-from kg.date_patterns import ONE_TO_TEN
-from kg.dates import DateSpan
+from kg.dates.patterns import ONE_TO_TEN
+from kg.dates.resolve import DateSpan
+from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions
-from kg.extract.types import Entity, TextSpan
-from kg.link import Linker
-from kg.namespaces import PEN
+from kg.facts import Entity, TextSpan
+from kg.rdf.namespaces import PEN
 
 __all__ = [
     "ACTOR_CLASSES",

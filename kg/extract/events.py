@@ -3,7 +3,7 @@ visits, calls), exercises, statements, sanctions and resolutions.
 
 A trigger word (a verb such as 'fired', 'met', 'accused', or a noun such as 'launches',
 'summit', 'exercises') opens an event; its arguments are read from the dependency parse
-around the trigger and from the linked mentions there. Dates come from ``kg.dates`` and
+around the trigger and from the linked mentions there. Dates come from ``kg.dates.resolve`` and
 attach to the trigger they depend on. Modality is ``kg.extract.modality``'s.
 """
 
@@ -15,8 +15,8 @@ from datetime import date
 
 from spacy.tokens import Span, Token
 
-from kg.annotate import doc_text
-from kg.dates import DateSpan, find_dates, resolve
+from kg.dates.resolve import DateSpan, find_dates, resolve
+from kg.extract.annotate import doc_text
 from kg.extract.coref import absorb, family_of
 from kg.extract.entities import ArticleMentions, sentence_span
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, clause_verb, coordinated_head, state_of, subject
@@ -30,6 +30,7 @@ from kg.extract.launches import (
     nuclear_verb_event,
     weapon_classes_in,
 )
+from kg.extract.link import Linker
 from kg.extract.meetings import EXERCISE_NOUNS, MEETING_NOUNS, MEETING_VERBS, exercise_event, meeting_events
 from kg.extract.modality import is_future, modality_of
 from kg.extract.statements import (
@@ -41,9 +42,8 @@ from kg.extract.statements import (
     statement_event,
     statement_noun_event,
 )
-from kg.extract.types import EventFact
-from kg.link import Linker
-from kg.namespaces import PEN
+from kg.facts import EventFact
+from kg.rdf.namespaces import PEN
 
 __all__ = ["SPEECH_LEMMAS", "find_events", "weapon_classes_in"]
 

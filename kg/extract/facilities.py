@@ -29,13 +29,13 @@ from rdflib import URIRef
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.eventbase import PLACE_CLASSES
+from kg.extract.link import fold
 from kg.extract.mentions import ArticleMentions, sentence_span
 from kg.extract.names import headline
 from kg.extract.place_refs import LAND_PLACES
-from kg.extract.types import Attribute, Entity, TextSpan
 from kg.extract.weapons import phrase_text
-from kg.link import fold
-from kg.namespaces import PEN, resource_iri
+from kg.facts import Attribute, Entity, TextSpan
+from kg.rdf.namespaces import PEN, resource_iri
 
 __all__ = [
     "FACILITY_NOUNS",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from rdflib import URIRef
 from spacy.tokens import Token
 
-from kg.annotate import doc_text
+from kg.extract.annotate import doc_text
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
     NUMBERS,
@@ -27,9 +27,9 @@ from kg.extract.eventbase import (
 )
 from kg.extract.measures import distances_in
 from kg.extract.place_refs import place_referred
-from kg.extract.types import EventFact
 from kg.extract.weapons import system_ranges
-from kg.namespaces import PEN
+from kg.facts import EventFact
+from kg.rdf.namespaces import PEN
 
 __all__ = [
     "FLIGHT_VERBS",

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from spacy.tokens import Token
 
-from kg.annotate import doc_text
 from kg.extract.anaphora import pair_entities_in
+from kg.extract.annotate import doc_text
 from kg.extract.eventbase import (
     ACTOR_CLASSES,
     PLACE_CLASSES,
@@ -39,9 +39,9 @@ from kg.extract.eventbase import (
     prep_objects_direct,
     subject,
 )
-from kg.extract.types import Entity
 from kg.extract.venues import event_place
-from kg.namespaces import PEN
+from kg.facts import Entity
+from kg.rdf.namespaces import PEN
 
 __all__ = [
     "HOLD_VERBS",

@@ -35,9 +35,9 @@ from kg.extract.meeting_args import (
     parties,
     visit_parties,
 )
-from kg.extract.types import EventFact
 from kg.extract.venues import most_specific
-from kg.namespaces import PEN
+from kg.facts import EventFact
+from kg.rdf.namespaces import PEN
 
 __all__ = ["EXERCISE_NOUNS", "MEETING_NOUNS", "MEETING_VERBS", "exercise_event", "meeting_events"]
 

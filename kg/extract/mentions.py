@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.types import Entity, LinkedMention, TextSpan
+from kg.facts import Entity, LinkedMention, TextSpan
 
 __all__ = ["ArticleMentions", "sentence_span", "sentences_back", "text_span", "trim_span"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from kg.extract.eventbase import coordinated_head
-from kg.extract.types import Modality
+from kg.facts import Modality
 
 __all__ = ["HEDGES", "is_future", "is_hedged", "modality_of"]
 

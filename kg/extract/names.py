@@ -16,7 +16,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.bodies import state_of_ent
-from kg.link import Linker
+from kg.extract.link import Linker
 
 __all__ = [
     "COMMON_TITLES",

@@ -13,8 +13,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from kg.extract.mentions import ArticleMentions, sentences_back
-from kg.extract.types import Entity
-from kg.namespaces import PEN
+from kg.facts import Entity
+from kg.rdf.namespaces import PEN
 
 __all__ = ["LAND_PLACES", "place_reference", "place_referred"]
 

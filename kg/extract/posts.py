@@ -17,11 +17,11 @@ from datetime import date
 from rdflib import URIRef
 from spacy.tokens import Doc, Span
 
+from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions, sentence_span
 from kg.extract.names import COMMON_TITLES
-from kg.extract.types import Entity, LinkedMention, PostFact, TextSpan
-from kg.link import Linker
-from kg.namespaces import PEN
+from kg.facts import Entity, LinkedMention, PostFact, TextSpan
+from kg.rdf.namespaces import PEN
 
 __all__ = ["TITLE_HEADS", "find_posts", "role_of_title"]
 

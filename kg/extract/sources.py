@@ -8,12 +8,12 @@ from collections.abc import Sequence
 
 from spacy.tokens import Token
 
-from kg.annotate import doc_text
+from kg.extract.annotate import doc_text
 from kg.extract.entities import ArticleMentions, sentence_span
+from kg.extract.link import Linker
 from kg.extract.names import COMMON_TITLES
-from kg.extract.types import Entity, Source, TextSpan
-from kg.link import Linker
-from kg.namespaces import PEN
+from kg.facts import Entity, Source, TextSpan
+from kg.rdf.namespaces import PEN
 
 __all__ = ["BODY_NOUNS", "SOURCE_NOUNS", "source_of"]
 

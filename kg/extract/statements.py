@@ -11,12 +11,12 @@ import re
 from rdflib import URIRef
 from spacy.tokens import Token
 
-from kg.annotate import doc_text
 from kg.extract.anaphora import pair_entities_in
+from kg.extract.annotate import doc_text
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, prep_objects, subject
 from kg.extract.sources import source_of
-from kg.extract.types import EventFact, Source
-from kg.namespaces import PEN
+from kg.facts import EventFact, Source
+from kg.rdf.namespaces import PEN
 
 __all__ = [
     "SPEECH_LEMMAS",

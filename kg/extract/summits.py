@@ -24,8 +24,8 @@ from itertools import combinations
 
 from rdflib import URIRef
 
-from kg.extract.types import Entity, EventFact, PostFact
-from kg.namespaces import DEFAULT_BASE, PEN
+from kg.facts import Entity, EventFact, PostFact
+from kg.rdf.namespaces import DEFAULT_BASE, PEN
 
 __all__ = ["HEAD_ROLES", "Term", "drop_represented_states", "head_terms", "is_summit", "type_summits"]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.extract.eventbase import place_entity
-from kg.extract.types import Entity
-from kg.link import Linker
-from kg.namespaces import PEN, resource_iri
+from kg.extract.link import Linker
+from kg.facts import Entity
+from kg.rdf.namespaces import PEN, resource_iri
 
 __all__ = ["contains", "event_place", "is_territory", "most_specific", "places_compatible", "territory"]
 

@@ -22,8 +22,8 @@ from spacy.tokens import Span, Token
 
 from kg.extract.measures import distances_in
 from kg.extract.mentions import ArticleMentions, sentence_span
-from kg.extract.types import Attribute, Entity, TextSpan
-from kg.namespaces import PEN
+from kg.facts import Attribute, Entity, TextSpan
+from kg.rdf.namespaces import PEN
 
 __all__ = ["phrase_text", "system_ranges", "weapon_attributes"]
 

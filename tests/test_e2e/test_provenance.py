@@ -10,8 +10,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
+from kg.engine.oxigraph.store import open_read_only
 from kg.settings import Settings
-from kg.store import open_read_only
 
 PREFIX = (
     "PREFIX pen: <https://w3id.org/peninsula/ontology#>\n"

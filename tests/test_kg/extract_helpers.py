@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from kg.annotate import pipeline
-from kg.extract.pipeline import facts_of
-from kg.model import Article
-from kg.namespaces import DEFAULT_BASE
-from kg.rdf import ArticleFacts
+from kg.extract.annotate import pipeline
+from kg.extract.batch import facts_of
+from kg.facts import Article
+from kg.rdf.mapping import ArticleFacts
+from kg.rdf.namespaces import DEFAULT_BASE
 
 BASE = DEFAULT_BASE
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
-from kg.build_writer import BuildWriter
-from kg.namespaces import PEN
+from kg.build.writer import BuildWriter
+from kg.rdf.namespaces import PEN
 
 EX = "http://example.org/"
 
@@ -66,7 +66,7 @@ def test_events_dated_differently_by_two_graphs_are_found(tmp_path: Path) -> Non
 
 
 def test_reports_that_disagree_are_kept_apart_in_the_store_as_in_memory(tmp_path: Path) -> None:
-    from kg.disagreements import separate_disagreeing_reports
+    from kg.build.disagreements import separate_disagreeing_reports
 
     writer = BuildWriter(tmp_path / "build")
     launch = f"<{EX}launch/2017-07>"

@@ -14,13 +14,14 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 import pytest
 
-from kg import canned, canned_params
-from kg.canned import CannedQuery, CannedQueryError, ParameterError
-from kg.canned_params import Param
+from kg.canned import catalogue as canned
+from kg.canned import params as canned_params
+from kg.canned.catalogue import CannedQuery, CannedQueryError, ParameterError
+from kg.canned.params import Param
 from kg.cli import main
+from kg.engine.oxigraph.store import new_build_dir, publish, write_build
 from kg.errors import QueryError
 from kg.settings import Settings
-from kg.store import new_build_dir, publish, write_build
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 QUERIES = ROOT / "queries"

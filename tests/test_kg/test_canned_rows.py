@@ -15,10 +15,10 @@ from types import ModuleType
 import pyoxigraph as ox
 import pytest
 
-from kg import canned
-from kg.canned import CannedQuery
+from kg.canned import catalogue as canned
+from kg.canned.catalogue import CannedQuery
+from kg.engine.oxigraph.store import open_read_only
 from kg.settings import Settings
-from kg.store import open_read_only
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 QUERIES = canned.load_queries(ROOT / "queries")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from kg import pipeline
-from kg.build_report import BuildSummary
+from kg.build import pipeline
+from kg.build.report import BuildSummary
+from kg.engine.oxigraph.store import open_read_only
 from kg.settings import Settings
-from kg.store import open_read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [

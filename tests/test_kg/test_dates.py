@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kg.dates import find_dates, parse_absolute, resolve, resolve_after, resolve_period
+from kg.dates.resolve import find_dates, parse_absolute, resolve, resolve_after, resolve_period
 
 # Tuesday 23 March 2021, the publication date of seed 004.
 PUB = date(2021, 3, 23)

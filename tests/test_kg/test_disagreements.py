@@ -8,13 +8,13 @@ from pathlib import Path
 
 from rdflib import XSD, Dataset, Graph, Literal, URIRef
 
-from kg import pipeline
-from kg.disagreements import separate_disagreeing_reports
+from kg.build import pipeline
+from kg.build.disagreements import separate_disagreeing_reports
 from kg.extract import extract_batch
-from kg.model import Article
-from kg.namespaces import DEFAULT_BASE, PEN, graph_iri, resource_iri
+from kg.facts import Article
+from kg.rdf.namespaces import DEFAULT_BASE, PEN, graph_iri, resource_iri
 from kg.settings import Settings
-from kg.validate import validate
+from kg.validate.graph import validate
 
 EVENT = resource_iri("summit", "beijing-a-b")
 CLAIM = resource_iri("claim", "x", "1-2")

@@ -10,11 +10,11 @@ import pytest
 import yaml
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from kg.eval_graph import norm
-from kg.eval_report import EvalReport, Score
-from kg.evaluate import evaluate, score_graph
-from kg.gold import GoldArticle, load_gold, ontology_classes, validate_gold
-from kg.namespaces import PEN, resource_iri
+from kg.evaluation.gold import GoldArticle, load_gold, ontology_classes, validate_gold
+from kg.evaluation.graph import norm
+from kg.evaluation.report import EvalReport, Score
+from kg.evaluation.score import evaluate, score_graph
+from kg.rdf.namespaces import PEN, resource_iri
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,13 +12,13 @@ import pytest
 import yaml
 from extract_helpers import BASE, slug
 
-from kg.annotate import pipeline
+from kg.extract.annotate import pipeline
+from kg.extract.batch import linker
 from kg.extract.claims import attribution_of, sentence_claims
 from kg.extract.coref import EventMerger
 from kg.extract.entities import find_mentions
 from kg.extract.events import find_events
-from kg.extract.pipeline import linker
-from kg.extract.types import Claim, EventFact
+from kg.facts import Claim, EventFact
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent.parent / "data" / "extract" / "claims.yaml").read_text(encoding="utf-8")

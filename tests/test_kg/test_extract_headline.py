@@ -1,5 +1,5 @@
 """The headline as part of the article: read from text whose first line is a headline
-(through kg.read, as the pipeline reads files), its events join the body's that they sum
+(through kg.read.article, as the pipeline reads files), its events join the body's that they sum
 up, and its attribution (", X says", "…: X", "X says …") gives a claim grounded in it.
 Texts written for these tests."""
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from extract_helpers import BASE, slug
 
-from kg.annotate import pipeline
-from kg.extract.pipeline import facts_of
-from kg.rdf import ArticleFacts
-from kg.read import read_article
+from kg.extract.annotate import pipeline
+from kg.extract.batch import facts_of
+from kg.rdf.mapping import ArticleFacts
+from kg.read.article import read_article
 
 BODY = (
     "North Korea launched two cruise missiles off its west coast on Saturday. The missiles "

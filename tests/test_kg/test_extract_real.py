@@ -28,7 +28,7 @@ def test_this_morning_is_the_day_of_publication() -> None:
 
 
 def test_this_season_told_before_it_begins_is_the_one_to_come() -> None:
-    from kg.dates import resolve
+    from kg.dates.resolve import resolve
 
     value = resolve("this autumn", date(2025, 4, 10))
     assert value is not None and value.earliest == date(2025, 9, 1)
@@ -64,7 +64,7 @@ def test_the_test_told_after_a_nuclear_test_is_that_test() -> None:
 
 
 def test_a_dateline_with_a_full_stop_before_its_dash_is_no_event_date() -> None:
-    from kg.read import read_article
+    from kg.read.article import read_article
 
     page = "Missile test off the east coast\n\nBUSAN, Jun 3 (Agencia).- North Korea fired a missile into the sea on Tuesday, officials said.\n"
     article = read_article(page.encode(), name="x.txt", meta={"date": "2025-06-03"})
@@ -119,7 +119,7 @@ def test_unnamed_state_media_and_the_named_agency_are_one_source() -> None:
 
 
 def test_a_link_to_another_story_is_furniture() -> None:
-    from kg.read import read_article
+    from kg.read.article import read_article
 
     page = (
         "Missile flies 500 km\n\nNorth Korea fired a missile on Monday that flew 500 km, officials said.\n\n"
@@ -270,15 +270,15 @@ def test_a_later_day_refines_an_event_told_by_its_month() -> None:
 
 
 def test_a_headline_of_sanctions_tells_the_sanctions_of_the_body() -> None:
-    from kg.read import read_article
+    from kg.read.article import read_article
 
     page = (
         "UN Security Council adopts new sanctions on North Korea\n\n"
         "The United Nations Security Council voted on Wednesday to impose new sanctions on North Korea.\n"
     )
     article = read_article(page.encode(), name="x.txt", meta={"date": "2025-03-05"})
-    from kg.annotate import annotate
-    from kg.extract.pipeline import facts_of
+    from kg.extract.annotate import annotate
+    from kg.extract.batch import facts_of
 
     (doc,) = list(annotate([article.text], base="https://w3id.org/peninsula/"))
     f = facts_of(article, doc, base="https://w3id.org/peninsula/")
@@ -299,7 +299,7 @@ def test_a_warning_told_in_the_pluperfect_keeps_no_report_date() -> None:
 
 
 def test_two_days_running_joined_by_and_are_a_period() -> None:
-    from kg.dates import find_dates
+    from kg.dates.resolve import find_dates
 
     (found,) = find_dates("The leaders met in Hanoi on May 27 and 28.", date(2025, 6, 2))
     assert found.start is not None and found.end_value is not None

@@ -10,10 +10,9 @@ import pytest
 import yaml
 from extract_helpers import facts, slug
 
-from kg.annotate import local_name
-from kg.extract.types import Claim, Entity, EventFact
-from kg.namespaces import PEN
-from kg.rdf import ArticleFacts
+from kg.facts import Claim, Entity, EventFact
+from kg.rdf.mapping import ArticleFacts
+from kg.rdf.namespaces import PEN, local_name
 
 _DATA = Path(__file__).parent.parent / "data" / "extract"
 CASES: list[dict[str, Any]] = [

@@ -17,9 +17,9 @@ from types import ModuleType
 import pytest
 import yaml
 
-from kg.dates import resolve
-from kg.duplicates import NEAR_DUPLICATE_THRESHOLD, containment, shingles
-from kg.read import read_article
+from kg.build.duplicates import NEAR_DUPLICATE_THRESHOLD, containment, shingles
+from kg.dates.resolve import resolve
+from kg.read.article import read_article
 from kg.reference import entry_index, holding_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,6 +151,6 @@ def test_no_two_articles_are_near_duplicates(corpus: tuple[Path, list]) -> None:
         c = len(sets[i] & sets[j]) / min(len(sets[i]), len(sets[j]))
         if c > worst:
             worst, pair = c, (i, j)
-    # the same measure as kg.duplicates, computed once per text here for speed
+    # the same measure as kg.build.duplicates, computed once per text here for speed
     assert containment(generated[pair[0]].text, generated[pair[1]].text) == pytest.approx(worst)
     assert worst < 0.5 < NEAR_DUPLICATE_THRESHOLD

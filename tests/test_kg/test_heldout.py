@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.gold import load_gold, ontology_classes, validate_gold
+from kg.evaluation.gold import load_gold, ontology_classes, validate_gold
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,10 +13,10 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.namespaces import PEN
-from kg.ontodoc import document_terms, load, local_name, render_html
+from kg.ontodoc import document_terms, load, render_html
+from kg.rdf.namespaces import PEN, local_name
 from kg.settings import data_dir
-from kg.validate import run_reasoner
+from kg.validate.graph import run_reasoner
 
 ONTOLOGY_DIR = data_dir("ontology")
 ONTOLOGY_IRI = URIRef("https://w3id.org/peninsula/ontology")

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 
-from kg import pipeline
-from kg.annotate import annotate
-from kg.checks import GraphChecks
-from kg.extract import pipeline as extraction
-from kg.inputs import collect_files, read_all
-from kg.namespaces import PEN
-from kg.owl_native import OwlCheck, UnsupportedAxiomError
-from kg.rdf import article_graph
+from kg.build import pipeline
+from kg.extract import batch as extraction
+from kg.extract.annotate import annotate
+from kg.rdf.mapping import article_graph
+from kg.rdf.namespaces import PEN
+from kg.read.inputs import collect_files, read_all
+from kg.validate.checks import GraphChecks
+from kg.validate.owl_native import OwlCheck, UnsupportedAxiomError
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://w3id.org/peninsula/"

@@ -13,12 +13,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
 
-from kg import pipeline
-from kg.build_writer import BuildWriter
-from kg.ingest import ingest
-from kg.namespaces import PEN
+from kg.build import pipeline
+from kg.build.ingest import ingest
+from kg.build.writer import BuildWriter
+from kg.engine.oxigraph.store import current_build, open_read_only
+from kg.rdf.namespaces import PEN
 from kg.settings import Settings
-from kg.store import current_build, open_read_only
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 PROV_ENDED = "http://www.w3.org/ns/prov#endedAtTime"
@@ -155,7 +155,7 @@ def test_a_batch_of_only_bad_articles_publishes_nothing(tmp_path: Path, settings
 def test_an_article_whose_extraction_raises_is_quarantined_and_the_rest_published(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kg.extract import pipeline as extraction
+    from kg.extract import batch as extraction
 
     folder = _copy_seeds(tmp_path / "in", ["000_97fe8e58a390c542.txt", "004_386a12430256cb01.txt"])
     real = extraction.facts_of

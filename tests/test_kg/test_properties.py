@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from kg import pipeline
-from kg.annotate import annotate
+from kg.build import pipeline
 from kg.errors import ArticleError
-from kg.extract.pipeline import facts_of
-from kg.model import Article
-from kg.rdf import article_graph
-from kg.read import read_article
+from kg.extract.annotate import annotate
+from kg.extract.batch import facts_of
+from kg.facts import Article
+from kg.rdf.mapping import article_graph
+from kg.read.article import read_article
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from kg.article_meta import find_sidecar
 from kg.errors import ArticleError
-from kg.model import Article
-from kg.read import is_article_file, read_article
+from kg.facts import Article
+from kg.read.article import is_article_file, read_article
+from kg.read.meta import find_sidecar
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph
 
-from kg import pipeline
-from kg.annotate import annotate
-from kg.extract.pipeline import facts_of
-from kg.rdf import ArticleFacts, article_graph
-from kg.read import read_article
+from kg.build import pipeline
+from kg.extract.annotate import annotate
+from kg.extract.batch import facts_of
+from kg.rdf.mapping import ArticleFacts, article_graph
+from kg.read.article import read_article
 
 BASE = "https://w3id.org/peninsula/"
 LEAD = "North Korea fired a ballistic missile into the sea on Monday, the South's military said, its third launch this month."
@@ -113,8 +113,8 @@ def test_a_source_the_model_took_for_a_place_states_no_claim() -> None:
 
     from rdflib import URIRef
 
-    from kg.extract.types import Entity
-    from kg.namespaces import PEN
+    from kg.facts import Entity
+    from kg.rdf.namespaces import PEN
 
     facts = _facts(
         "SEOUL, Dec. 18, 2018 -- North Korea fired a missile on Monday, the military said. "

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from kg.namespaces import PEN, resource_iri
+from kg.rdf.namespaces import PEN, resource_iri
 from kg.reference import (
     CLASSES,
     REFERENCE_DIR,
@@ -28,7 +28,7 @@ from kg.reference import (
     reference_graph,
     weapon_spellings,
 )
-from kg.validate import load_ontology, validate
+from kg.validate.graph import load_ontology, validate
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 YAML_FILES = ("states.yaml", "officials.yaml", "weapons.yaml", "organisations.yaml", "places.yaml")
@@ -374,7 +374,7 @@ def test_entry_index_and_base_iri() -> None:
 
 
 def test_relatives_are_recorded_with_their_kinship_and_resolve_one_way() -> None:
-    from kg.extract.pipeline import linker
+    from kg.extract.batch import linker
 
     lk = linker(str(resource_iri("person", "x")).split("resource/")[0])
     kim, yo_jong = URIRef(person("Kim Jong Un")), URIRef(person("Kim Yo Jong"))
@@ -393,8 +393,8 @@ def test_kinship_is_in_the_reference_graph(graph: Graph) -> None:
 
 
 def test_an_unknown_kinship_word_is_refused() -> None:
-    from kg.reference_load import _Builder
-    from kg.reference_model import ReferenceDataError
+    from kg.reference.load import _Builder
+    from kg.reference.model import ReferenceDataError
 
     b = _Builder(str(resource_iri("person", "x")).split("resource/")[0])
     records = [{"name": "A B", "source": "test", "relatives": [{"relation": "cousin", "of": "A B"}]}]

@@ -12,8 +12,8 @@ import yaml
 from rdflib import OWL, RDFS, SKOS, Graph, Literal, URIRef
 
 from kg.reference import REFERENCE_DIR, ReferenceDataError, load_entries, reference_graph
-from kg.reference_load import _links
-from kg.reference_model import LINK_SCHEMES, Entry
+from kg.reference.load import _links
+from kg.reference.model import LINK_SCHEMES, Entry
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"

@@ -18,18 +18,18 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
-from kg import pipeline
-from kg.annotate import annotate
-from kg.duplicates import NEAR_DUPLICATE_THRESHOLD, StoryIndex, containment, jaccard
+from kg.build import pipeline
+from kg.build.duplicates import NEAR_DUPLICATE_THRESHOLD, StoryIndex, containment, jaccard
+from kg.build.ingest import ingest
+from kg.engine.oxigraph.store import current_build, live_report, open_read_only
 from kg.errors import ArticleError
-from kg.extract.pipeline import facts_of
-from kg.ingest import ingest
-from kg.inputs import assign_ids, collect_files, read_all
-from kg.namespaces import PEN
-from kg.rdf import article_graph
-from kg.read import MAX_TEXT_CHARS, read_article, read_bounded
+from kg.extract.annotate import annotate
+from kg.extract.batch import facts_of
+from kg.rdf.mapping import article_graph
+from kg.rdf.namespaces import PEN
+from kg.read.article import MAX_TEXT_CHARS, read_article, read_bounded
+from kg.read.inputs import assign_ids, collect_files, read_all
 from kg.settings import Settings
-from kg.store import current_build, live_report, open_read_only
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = ROOT / "tests" / "data" / "articles"
@@ -420,7 +420,7 @@ def test_the_quarantine_is_shown_by_stats_health_and_the_articles_page(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from kg.cli import main
-    from kg.extract import pipeline as extraction
+    from kg.extract import batch as extraction
     from server.app import close_app, create_app
 
     folder = tmp_path / "in"

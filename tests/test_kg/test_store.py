@@ -16,8 +16,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.errors import BuildError
-from kg.store import (
+from kg.engine.oxigraph.store import (
     build_lock,
     current_build,
     discard_build,
@@ -32,6 +31,7 @@ from kg.store import (
     to_ox,
     write_build,
 )
+from kg.errors import BuildError
 
 EX = "https://example.org/"
 PEN = "https://w3id.org/peninsula/ontology#"
@@ -163,7 +163,7 @@ def test_one_writer_at_a_time(tmp_path: Path) -> None:
 _HOLD = """
 import sys, time
 from pathlib import Path
-from kg.store import build_lock
+from kg.engine.oxigraph.store import build_lock
 with build_lock(Path(sys.argv[1])):
     print("holding", flush=True)
     time.sleep(float(sys.argv[2]))

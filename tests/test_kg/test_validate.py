@@ -1,4 +1,4 @@
-"""kg.validate and `kg validate`: the example graph passes; each way of breaking it is
+"""kg.validate.graph and `kg validate`: the example graph passes; each way of breaking it is
 reported with the shapes' message (or, for an OWL contradiction, by the reasoner)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from kg.cli import main
-from kg.namespaces import PEN
+from kg.rdf.namespaces import PEN
 from kg.settings import data_dir
-from kg.validate import (
+from kg.validate.graph import (
     ReasonerResult,
     ValidationInputError,
     ValidationReport,
@@ -458,11 +458,11 @@ SPARQL_CASES = [
 
 @pytest.mark.parametrize("update", [c[1] for c in SPARQL_CASES], ids=[c[0] for c in SPARQL_CASES])
 def test_bulk_sparql_constraints_give_pyshacls_results(update: str) -> None:
-    """kg.validate evaluates the shapes' SPARQL constraints once over all focus nodes; the
+    """kg.validate.graph evaluates the shapes' SPARQL constraints once over all focus nodes; the
     results must be those pySHACL gives by running them node by node."""
     from rdflib import SH
 
-    from kg.validate import _load_shapes, run_shacl
+    from kg.validate.graph import _load_shapes, run_shacl
 
     data, ontology, shapes = broken(update), load_ontology(ONTOLOGY_DIR), _load_shapes(ONTOLOGY_DIR)
 

@@ -24,8 +24,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from live_helpers import FIXTURE, LiveServer, start_live_server
 
+from kg.engine.oxigraph.pool import FilesSource, WorkerPool
 from kg.settings import Settings
-from kg.workers import FilesSource, WorkerPool
 from server.app import close_app, create_app
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import requests
 
-from kg.store import new_build_dir, publish, write_build
-from kg.workers import load_files
+from kg.engine.oxigraph.pool import load_files
+from kg.engine.oxigraph.store import new_build_dir, publish, write_build
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = DATA / "fixture.trig"

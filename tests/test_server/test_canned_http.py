@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kg.engine.oxigraph.pool import LocalEngine
 from kg.settings import Settings
-from kg.workers import LocalEngine
 from server.app import create_app
 
 

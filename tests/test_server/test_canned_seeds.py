@@ -15,9 +15,9 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from kg import canned
+from kg.canned import catalogue as canned
+from kg.engine.oxigraph.store import open_read_only
 from kg.settings import Settings
-from kg.store import open_read_only
 
 PEN = "https://w3id.org/peninsula/ontology#"
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

@@ -1,4 +1,4 @@
-"""Fuzzing the query guard (``kg.query.check_shape``) with Hypothesis: random operator
+"""Fuzzing the query guard (``kg.engine.query.check_shape``) with Hypothesis: random operator
 chains of random length, in expressions, groups and paths, some wrapped in brackets. Each
 query is either refused by the guard, before the engine, or evaluated by a real worker
 process without crashing it (a result, a syntax error or a timeout are all fine)."""
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.engine.oxigraph.pool import EngineCrashedError, WorkerPool
+from kg.engine.query import OutputFormat, QueryLimits, analyse, run_query
 from kg.errors import QueryError, QueryRefusedError
-from kg.query import OutputFormat, QueryLimits, analyse, run_query
-from kg.workers import EngineCrashedError, WorkerPool
 
 JSON = OutputFormat("application/sparql-results+json", "JSON")
 LIMITS = QueryLimits()  # the defaults of the settings

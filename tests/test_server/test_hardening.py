@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from live_helpers import FIXTURE
 
+from kg.engine.oxigraph.pool import WorkerPool
 from kg.settings import Settings
-from kg.workers import WorkerPool
 from server.app import close_app, create_app
 from server.hardening import CONTENT_SECURITY_POLICY
 from server.serve import token_warning

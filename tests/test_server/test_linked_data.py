@@ -25,8 +25,8 @@ from live_helpers import BASE, FIXTURE, LiveServer, make_store
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
+from kg.engine.oxigraph.store import from_ox
 from kg.settings import Settings
-from kg.store import from_ox
 from server.app import close_app, create_app
 from server.rdf_docs import IN_CAP
 

@@ -13,9 +13,7 @@ import pyoxigraph as ox
 import pytest
 from live_helpers import BASE, FIXTURE, make_store
 
-from kg.errors import QueryError, QueryRefusedError, QueryTimeoutError
-from kg.query import OutputFormat, analyse, analyse_update, run_query, tokenize
-from kg.workers import (
+from kg.engine.oxigraph.pool import (
     EngineCrashedError,
     FilesSource,
     LocalEngine,
@@ -25,6 +23,8 @@ from kg.workers import (
     WorkerPool,
     load_files,
 )
+from kg.engine.query import OutputFormat, analyse, analyse_update, run_query, tokenize
+from kg.errors import QueryError, QueryRefusedError, QueryTimeoutError
 
 JSON = OutputFormat("application/sparql-results+json", "JSON")
 TSV = OutputFormat("text/tab-separated-values", "TSV")

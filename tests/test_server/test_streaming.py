@@ -18,10 +18,17 @@ import pytest
 import requests
 from live_helpers import LiveServer
 
-from kg.engine_core import CHUNK_BYTES, Sink
+from kg.engine.oxigraph.core import CHUNK_BYTES, Sink
+from kg.engine.oxigraph.pool import (
+    FilesSource,
+    LocalEngine,
+    QueryJob,
+    QueryMemoryError,
+    WorkerPool,
+    load_files,
+)
+from kg.engine.query import OutputFormat, run_query
 from kg.errors import QueryTimeoutError
-from kg.query import OutputFormat, run_query
-from kg.workers import FilesSource, LocalEngine, QueryJob, QueryMemoryError, WorkerPool, load_files
 from server.negotiation import FORMATS
 
 EX = "http://example.org/s/"

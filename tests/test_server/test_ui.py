@@ -15,8 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kg.engine.oxigraph.store import new_build_dir, publish, write_build
 from kg.settings import Settings
-from kg.store import new_build_dir, publish, write_build
 from server import create_app
 from server.app import close_app
 from server.pages import (

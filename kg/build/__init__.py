@@ -1,0 +1,1 @@
+"""Building and ingesting: read → deduplicate → extract and check each article → write → publish."""

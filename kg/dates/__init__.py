@@ -1,0 +1,1 @@
+"""Dates in article text: the patterns that find them and their resolution against the publication date."""

@@ -1,0 +1,1 @@
+"""The query engine: jobs, the query core (checks, limits, results), and the Oxigraph store behind it."""

@@ -1,0 +1,528 @@
+"""Reading an article: bytes → checked, cleaned text and what is known of its publication.
+
+:func:`read_article` refuses what is not an English news text (empty, binary, not UTF-8,
+too large, not English) with :class:`~kg.errors.ArticleError`, strips page furniture by
+general rules, and finds the title, the publisher and the publication date.
+
+Page furniture (widgets, captions and credits, tag blocks, comment forms, navigation
+words, the outlet's name, headline repeats; see :mod:`kg.read.furniture`) is recognised by its
+form, never by the strings of particular pages. Furniture is dropped anywhere; short lines
+without sentence punctuation only before the first paragraph of the body and after its last
+one (trailing site text).
+
+The stored ``Article.text`` is the headline, when there is one, then the body: kept lines
+with their whitespace normalised (non-breaking and other Unicode spaces become plain
+spaces), paragraphs separated by one blank line. The headline is the first paragraph
+because it is part of what the article says ("…, White House says"), so facts read from
+it are grounded like any other; ``Article.body_start`` is where the body begins. Every
+dropped line is recorded in ``Article.removed`` as ``"<reason>: <line>"``.
+
+Publication data: a sidecar ``<file>.meta.yaml`` (or ``<stem>.meta.yaml``) or a YAML
+front-matter block (``---`` … ``---``) with ``url``, ``title``, ``publisher``, ``date``
+wins; else a date line in the header ("date 2021-03-23", "Published March 23, 2021") or
+a dateline opening the body ("SEOUL, March 23, 2021 (Yonhap) --"; a dateline without a
+year takes the year of a header date or of the URL); else the date is unknown — never
+today.
+
+Language check: English running text is made of function words ("the", "of", "and",
+"to", ...) for about 40% of its words; other languages written in Latin letters have
+almost none of them, and scripts other than Latin have few ASCII letters. An article is
+English when at least :data:`MIN_FUNCTION_WORD_SHARE` of its words are English function
+words and at least :data:`MIN_ASCII_LETTER_SHARE` of its letters are ASCII.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import stat
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+from urllib.parse import urlparse
+
+from dateutil import parser as date_parser
+
+from kg.errors import ArticleError
+from kg.facts import Article
+from kg.rdf.namespaces import slugify
+from kg.read.furniture import (
+    DATELINE,
+    FOOTER_HEAD,
+    LINK_LINE,
+    SENTENCE_END,
+    TAG_HEAD,
+    header_date,
+    is_body_paragraph,
+    is_caption,
+    is_headline_like,
+    is_outlet,
+    is_sentence_like,
+    is_widget,
+    line_words,
+    repeats,
+    same_headline,
+    split_glued_date,
+)
+from kg.read.meta import (
+    ArticleMeta,
+    date_from_url,
+    find_sidecar,
+    load_sidecar,
+    merge_meta,
+    meta_from,
+    split_front_matter,
+)
+
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "MAX_TEXT_CHARS",
+    "MIN_ASCII_LETTER_SHARE",
+    "MIN_FUNCTION_WORD_SHARE",
+    "is_article_file",
+    "read_article",
+    "read_bounded",
+]
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+# spaCy's nlp.max_length: a longer text raises E088 (and a news article is far shorter).
+MAX_TEXT_CHARS = 1_000_000
+MIN_FUNCTION_WORD_SHARE = 0.12
+MIN_ASCII_LETTER_SHARE = 0.8
+_MIN_WORDS_FOR_LANGUAGE = 8
+_MAX_CONTROL_SHARE = 0.02
+
+_FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "against",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "before",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "might",
+        "more",
+        "most",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "over",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "under",
+        "until",
+        "up",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+    ]
+)
+
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def is_article_file(path: Path) -> bool:
+    """Whether ``path`` is an article file (``*.txt``/``*.md``, not a sidecar or hidden)."""
+    return (
+        path.is_file()
+        and path.suffix.lower() in ARTICLE_SUFFIXES
+        and not path.name.startswith(".")
+        and ".meta." not in path.name
+    )
+
+
+# --- decoding and checks -----------------------------------------------------------------
+
+
+# Byte-order marks, longest first (UTF-32 LE's begins with UTF-16 LE's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _decode(data: bytes, name: str, max_bytes: int) -> str:
+    if len(data) > max_bytes:
+        raise ArticleError(name, f"too large (more than {max_bytes} bytes, the limit)")
+    if not data.strip():
+        raise ArticleError(name, "empty")
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is not None and encoding != "utf-8":
+        # A byte-order mark names the encoding: UTF-16 and UTF-32 text is full of NUL bytes.
+        try:
+            text = data[len(next(b for b, e in _BOMS if e == encoding)) :].decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise ArticleError(
+                name, f"not {encoding.upper()} although it begins with its byte-order mark ({exc.reason})"
+            ) from None
+    else:
+        if b"\x00" in data:
+            raise ArticleError(name, f"binary (NUL byte at offset {data.find(0)})")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad = data[exc.start : exc.start + 1].hex()
+            raise ArticleError(name, f"not UTF-8 (invalid byte 0x{bad} at offset {exc.start})") from None
+    text = text.removeprefix("\ufeff")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    if controls > _MAX_CONTROL_SHARE * len(text):
+        raise ArticleError(name, f"binary ({controls} control characters in {len(text)})")
+    return text
+
+
+def _check_english(text: str, name: str) -> None:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        raise ArticleError(name, "empty (no words after removing page furniture)")
+    ascii_share = sum(1 for ch in letters if ch.isascii()) / len(letters)
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text.lower())
+    function_share = sum(1 for w in words if w in _FUNCTION_WORDS) / len(words)
+    if ascii_share < MIN_ASCII_LETTER_SHARE or (
+        len(words) >= _MIN_WORDS_FOR_LANGUAGE and function_share < MIN_FUNCTION_WORD_SHARE
+    ):
+        raise ArticleError(
+            name,
+            f"not English ({function_share:.0%} English function words, {ascii_share:.0%} ASCII letters)",
+        )
+
+
+# --- the reader -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    text: str
+    keep: bool = True
+    reason: str = ""
+
+
+def _normalise(text: str) -> list[str]:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+
+
+def _unglue_dates(lines: list[str]) -> list[str]:
+    """The lines with a date header glued to the text after it (" date 2024-03-17 People
+    watch …", "Published: 17 March 2024 SEOUL — …") split in two, up to the first body
+    paragraph: pages put the date before a caption or the lead on one line."""
+    out: list[str] = []
+    in_header = True
+    for line in lines:
+        glued = split_glued_date(line) if in_header else None
+        if glued is not None:
+            out += list(glued)
+            line = glued[1]
+        else:
+            out.append(line)
+        in_header = in_header and not is_body_paragraph(line)
+    return out
+
+
+def _clean(
+    raw_lines: list[str], meta: ArticleMeta
+) -> tuple[str, tuple[str, ...], str | None, str | None, date | None, Literal["metadata", "text", "unknown"]]:
+    lines = [_Line(t) for t in _unglue_dates(raw_lines)]
+    content = [ln for ln in lines if ln.text]
+
+    def drop(line: _Line, reason: str) -> None:
+        if line.keep:
+            line.keep, line.reason = False, reason
+
+    # Footer: from a comment form / related-links / copyright marker to the end, when no body
+    # paragraph follows it; such a marker with the body still to come ("© AFP 2023 / …" over
+    # a photo, "READ MORE: …" between paragraphs) is one line of furniture. Tag blocks.
+    last_body = max((i for i, ln in enumerate(content) if is_body_paragraph(ln.text)), default=-1)
+    for i, line in enumerate(content):
+        if FOOTER_HEAD.match(line.text) and i > 0:
+            if i < last_body:
+                drop(line, "link")
+                continue
+            for rest in content[i:]:
+                drop(rest, "footer")
+            break
+        tag = TAG_HEAD.match(line.text)
+        if tag and len(line_words(line.text)) <= 3 + (
+            len(tag.group("rest").split(",")) * 4 if "," in tag.group("rest") else 0
+        ):
+            drop(line, "tags")
+            nxt = content[i + 1] if i + 1 < len(content) else None
+            if (
+                not tag.group("rest")
+                and nxt is not None
+                and "," in nxt.text
+                and not is_sentence_like(nxt.text)
+            ):
+                drop(nxt, "tags")
+
+    # Line-level furniture anywhere.
+    for i, line in enumerate(content):
+        if not line.keep:
+            continue
+        if is_widget(line.text):
+            drop(line, "widget")
+        elif i > 0 and LINK_LINE.match(line.text):
+            drop(line, "link")
+        elif is_caption(line.text) or (
+            i > 0
+            and content[i - 1].reason in ("caption", "link")
+            and not is_sentence_like(line.text)  # a lead that repeats a caption is the lead
+            and repeats(line.text, content[i - 1].text)
+        ):
+            drop(line, "caption")
+
+    kept = [ln for ln in content if ln.keep]
+    first_body = next(
+        (i for i, ln in enumerate(kept) if is_body_paragraph(ln.text)),
+        # a short article: its first sentence, if it has one
+        next((i for i, ln in enumerate(kept) if SENTENCE_END.search(ln.text)), len(kept)),
+    )
+    last_body = max(
+        (i for i, ln in enumerate(kept) if is_sentence_like(ln.text)),
+        default=max((i for i, ln in enumerate(kept) if SENTENCE_END.search(ln.text)), default=-1),
+    )
+    header, footer = kept[:first_body], kept[last_body + 1 :]
+
+    # Header: date line, title, outlet, navigation words.
+    title = meta.title
+    publisher = meta.publisher
+    published, status = meta.published, "metadata" if meta.published else "unknown"
+    header_year: int | None = None
+    text_date: tuple[date, int] | None = None
+    for line in header:
+        found = header_date(line.text)
+        if found is not None:
+            drop(line, "date")
+            header_year = found[0].year
+            if text_date is None or found[1] > text_date[1]:
+                text_date = found
+            continue
+        if title is None and is_headline_like(line.text) and not is_outlet(line.text):
+            title = line.text
+            drop(line, "title")
+            continue
+        if title is not None and same_headline(line.text, title):
+            drop(line, "headline repeat")
+            continue
+        if is_outlet(line.text):
+            publisher = publisher or line.text
+            drop(line, "publisher")
+            continue
+        if not is_sentence_like(line.text) and len(line_words(line.text)) <= 6:
+            drop(line, "navigation")
+    if published is None and text_date is not None:
+        published, status = text_date[0], "text"
+
+    # Repeated headline anywhere in the body (pages often show it twice).
+    if title is not None:
+        for line in kept[first_body:]:
+            if line.keep and same_headline(line.text, title):
+                drop(line, "headline repeat")
+
+    # Trailing site text: short non-sentences after the last sentence.
+    for line in footer:
+        if not is_sentence_like(line.text) and len(line_words(line.text)) <= 8:
+            drop(line, "trailing site text")
+
+    # A dateline opening the body.
+    body_lines = [ln for ln in content if ln.keep]
+    if body_lines:
+        opening = body_lines[0]
+        dl = DATELINE.match(opening.text)
+        if dl and (dl.group("date") or dl.group("place").isupper()):
+            year = re.search(r"\d{4}", dl.group("date") or "")
+            dl_date: date | None = None
+            default_year = (
+                header_year
+                or (published.year if published else None)
+                or (d.year if (d := date_from_url(meta.url)) else None)
+            )
+            if dl.group("date") and (year or default_year):
+                try:
+                    dl_date = date_parser.parse(
+                        dl.group("date"), default=datetime(default_year or 2000, 1, 1)
+                    ).date()
+                except (ValueError, OverflowError):
+                    dl_date = None
+            if published is None and dl_date is not None:
+                published, status = dl_date, "text"
+            if publisher is None and dl.group("agency"):
+                publisher = dl.group("agency").strip()
+            lines.insert(lines.index(opening), _Line(dl.group(0).strip(), keep=False, reason="dateline"))
+            opening.text = opening.text[dl.end() :]
+
+    if published is None:
+        url_date = date_from_url(meta.url)
+        if url_date is not None:
+            published, status = url_date, "metadata"
+
+    removed = tuple(f"{ln.reason}: {ln.text}" for ln in lines if not ln.keep)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if not line.text:
+            if current:
+                paragraphs.append("\n".join(current))
+                current = []
+        elif line.keep:
+            current.append(line.text)
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs), removed, title, publisher, published, status  # type: ignore[return-value]
+
+
+def _slug(name: str, meta: ArticleMeta, title: str | None, text: str) -> str:
+    if meta.url:
+        parsed = urlparse(meta.url)
+        segments = [s for s in parsed.path.split("/") if s]
+        last = re.sub(r"\.(?:s?html?|php|aspx?)$", "", segments[-1]) if segments else parsed.netloc
+        return slugify(last)
+    stem = Path(name).name
+    for suffix in ARTICLE_SUFFIXES:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    if stem and stem not in ("-", "<stdin>", "stdin"):
+        return slugify(stem)
+    if title:
+        return slugify(title)[:80].strip("-")
+    return "article-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def read_bounded(stream: BinaryIO, max_bytes: int, name: str) -> bytes:
+    """At most ``max_bytes`` from ``stream``; raises ArticleError as soon as there is more,
+    without holding more than one byte past the limit in memory."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ArticleError(name, f"too large (more than {max_bytes} bytes, the limit)")
+    return data
+
+
+def read_article(
+    source: Path | bytes,
+    *,
+    name: str | None = None,
+    max_bytes: int = 2_000_000,
+    meta: Mapping[str, Any] | None = None,
+) -> Article:
+    """Read one article from a file or from bytes.
+
+    ``name`` is how errors and the article's ``source_name`` call it (default: the file
+    name; '-' for bytes from stdin). ``meta`` (url, title, publisher, date) overrides the
+    sidecar file and the front matter. Raises :class:`ArticleError` with the reason when
+    the input is empty, binary, not UTF-8, larger than ``max_bytes`` or not English.
+    """
+    sidecar_meta: ArticleMeta | None = None
+    if isinstance(source, Path):
+        name = name or source.name
+        try:
+            info = source.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleError(name, "not a regular file")
+            if info.st_size > max_bytes:
+                raise ArticleError(name, f"too large ({info.st_size} bytes; the limit is {max_bytes})")
+            with source.open("rb") as stream:
+                data = read_bounded(stream, max_bytes, name)
+        except OSError as exc:
+            raise ArticleError(name, f"cannot read ({exc.strerror})") from None
+        sidecar = find_sidecar(source)
+        if sidecar is not None:
+            sidecar_meta = load_sidecar(sidecar, name)
+    else:
+        name = name or "-"
+        data = source
+    text = _decode(data, name, max_bytes)
+    front, text = split_front_matter(text, name)
+    given = meta_from(meta, name) if meta is not None else None
+    merged = merge_meta(given, merge_meta(sidecar_meta, front))
+
+    body, removed, title, publisher, published, status = _clean(_normalise(text), merged)
+    if not body.strip():
+        raise ArticleError(name, "empty (no text left after removing page furniture)")
+    _check_english(body, name)
+    head = f"{title}\n\n" if title else ""
+    if len(head) + len(body) > MAX_TEXT_CHARS:
+        raise ArticleError(
+            name,
+            f"too long for the language model ({len(head) + len(body):,} characters of text; "
+            f"it reads at most {MAX_TEXT_CHARS:,})",
+        )
+    return Article(
+        slug=_slug(name, merged, title, body),
+        text=head + body,
+        body_start=len(head),
+        source_name=name,
+        title=title,
+        publisher=publisher,
+        published=published,
+        date_status=status,
+        url=merged.url,
+        removed=removed,
+    )
