@@ -17,6 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.kinds import sentences
 from kg.settings import Settings
 
 __all__ = [
@@ -238,14 +239,6 @@ EVENT_CLASSES: tuple[str, ...] = (
 )
 """Local names of the ontology's event classes (pen:), most specific first."""
 FACT_CLASSES: tuple[str, ...] = (*EVENT_CLASSES, "PostHolding", "Claim", "ComplianceClaim")
-_STATEMENT_VERBS = {
-    "Accusation": "accused",
-    "Threat": "threatened",
-    "Confirmation": "confirmed to",
-    "Denial": "denied to",
-    "Appeal": "appealed to",
-    "Condemnation": "condemned",
-}
 _MODALITY_NOTES = {
     "Planned": " (planned)",
     "Predicted": " (predicted)",
@@ -341,88 +334,66 @@ def _weapon_words(node: Node, labels: Mapping[str, str], base: str) -> list[Part
     return [{"text": f"{count} missiles" if count > 1 else "a missile"}]
 
 
+# The facts that are no events, told like the event kinds' rows (kg.kinds) tell theirs.
+_OTHER_SENTENCES = (
+    ("PostHolding", "{holder} held the post {post|}{@when}"),
+    ("Claim", "{claimedBy}{@said}[ of {claimAbout}]{@words:gist}"),
+    ("ComplianceClaim", "{claimedBy}{@said}[ of {claimAbout}]{@words:gist}"),
+)
+SENTENCES: tuple[tuple[str, str], ...] = (*sentences(), *_OTHER_SENTENCES)
+"""(class local name, sentence template) pairs, in the order :func:`describe` tries them."""
+_TEMPLATE_PARTS = re.compile(r"\[([^\]]*)\]|\{([^}]*)\}|([^\[{]+)")
+_SLOT = re.compile(r"\{\+?([A-Za-z,]+)")
+
+
+def _slot(slot: str, node: Node, labels: Mapping[str, str], base: str) -> list[Part]:
+    """The words of one ``{slot}`` of a sentence template (kg.kinds says what they mean)."""
+    if slot == "@when":
+        return [{"text": _date_words(node)}]
+    if slot == "@weapons":
+        return _weapon_words(node, labels, base)
+    if slot == "@said":
+        polarity = node.first("polarity")
+        return [{"text": " denied" if polarity is not None and polarity.value == "false" else " said"}]
+    if slot.startswith("@words:"):
+        words = next((w for k in slot[7:].split(",") if (w := node.first(k)) is not None), None)
+        return [{"text": f": “{words.value}”"}] if words is not None else []
+    if slot.startswith("+"):
+        return []
+    keys, _, otherwise = slot.partition("|")
+    terms = [t for k in keys.split(",") for t in node.props.get(k, [])]
+    if terms:
+        return _join(terms, labels, base)
+    if "|" not in slot:
+        return [{"text": "someone"}]
+    return [{"text": otherwise}] if otherwise else []
+
+
+def _fill(template: str, node: Node, labels: Mapping[str, str], base: str) -> list[Part]:
+    """A sentence template filled in with the node's values."""
+    parts: list[Part] = []
+    for optional, slot, text in _TEMPLATE_PARTS.findall(template):
+        if optional:
+            needed = [k for m in _SLOT.finditer(optional) for k in m.group(1).split(",")]
+            if all(node.props.get(k) for k in needed):
+                parts += _fill(optional, node, labels, base)
+        elif slot:
+            parts += _slot(slot, node, labels, base)
+        else:
+            parts.append({"text": text})
+    return parts
+
+
 def describe(node: Node, labels: Mapping[str, str], base: str) -> list[Part]:
     """A fact as an English sentence: 'North Korea launched 2 cruise missiles on
-    2021-03-21 from South Pyongan'. Falls back to the resource's label."""
+    2021-03-21 from South Pyongan', by the template of its most specific class; else the
+    resource's label."""
     kinds = node.kinds()
-    get = node.props.get
-
-    def refs(*keys: str) -> list[Part]:
-        terms = [t for k in keys for t in get(k, [])]
-        return _join(terms, labels, base)
-
-    someone = [{"text": "someone"}]
-    parts: list[Part]
-    if kinds & {"MissileLaunch", "WeaponTest", "NuclearTest"}:
-        actor = refs("launchingState", "actor") or someone
-        if "NuclearTest" in kinds:
-            parts = [*actor, {"text": " conducted a nuclear test"}]
-        else:
-            verb = " launched " if "MissileLaunch" in kinds else " tested "
-            parts = [*actor, {"text": verb}, *_weapon_words(node, labels, base)]
-        parts.append({"text": _date_words(node)})
-        if get("launchSite"):
-            parts += [{"text": " from "}, *refs("launchSite")]
-        if get("impactArea"):
-            parts += [{"text": ", landing in "}, *refs("impactArea")]
-    elif "Visit" in kinds:
-        parts = [
-            *(refs("visitor") or someone),
-            {"text": " visited "},
-            *(refs("host", "place") or [{"text": "?"}]),
-        ]
-        if get("host") and get("place"):
-            parts += [{"text": " ("}, *refs("place"), {"text": ")"}]
-        parts.append({"text": _date_words(node)})
-    elif kinds & {"Meeting", "Summit", "Talks", "PhoneCall"}:
-        who = refs("participant") or someone
-        how = (
-            " spoke by phone"
-            if "PhoneCall" in kinds
-            else " met for a summit"
-            if "Summit" in kinds
-            else " held talks"
-            if "Talks" in kinds
-            else " met"
-        )
-        parts = [*who, {"text": how}]
-        if get("place"):
-            parts += [{"text": " in "}, *refs("place")]
-        parts.append({"text": _date_words(node)})
-    elif "MilitaryExercise" in kinds:
-        parts = [*(refs("participant") or someone), {"text": " held a military exercise" + _date_words(node)}]
-    elif kinds & {"Statement", *_STATEMENT_VERBS}:
-        verb = next((v for k, v in _STATEMENT_VERBS.items() if k in kinds), "made a statement to")
-        parts = [*(refs("speaker") or someone), {"text": f" {verb} "}]
-        parts += refs("addressee") or [{"text": "the public"}]
-        parts.append({"text": _date_words(node)})
-        words = node.first("gist") or node.first("quote")
-        if words is not None:
-            parts.append({"text": f": “{words.value}”"})
-    elif "Sanction" in kinds:
-        parts = [
-            *(refs("actor") or someone),
-            {"text": " imposed sanctions on "},
-            *(refs("target") or someone),
-        ]
-        parts.append({"text": _date_words(node)})
-    elif "Resolution" in kinds:
-        parts = [*(refs("actor") or someone), {"text": " adopted a resolution" + _date_words(node)}]
-    elif "PostHolding" in kinds:
-        parts = [*(refs("holder") or someone), {"text": " held the post "}, *refs("post")]
-        parts.append({"text": _date_words(node)})
-    elif kinds & {"Claim", "ComplianceClaim"}:
-        polarity = node.first("polarity")
-        verb = " denied" if polarity is not None and polarity.value == "false" else " said"
-        parts = [*(refs("claimedBy") or someone), {"text": verb}]
-        if get("claimAbout"):
-            parts += [{"text": " of "}, *refs("claimAbout")]
-        gist = node.first("gist")
-        if gist is not None:
-            parts.append({"text": f": “{gist.value}”"})
-    else:
+    template = next((t for cls, t in SENTENCES if cls in kinds), None)
+    if template is None:
         label = node.first("label")
         return [{"text": label.value if label is not None else short(node.iri, base)}]
+    parts = _fill(template, node, labels, base)
     modality = node.first("modality")
     if modality is not None:
         parts.append({"text": _MODALITY_NOTES.get(modality.value.rsplit("#", 1)[-1], "")})

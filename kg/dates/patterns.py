@@ -1,5 +1,6 @@
-"""The date expressions :mod:`kg.dates.resolve` recognises: one regular expression per kind,
-with the word tables they are built from and the matching helpers.
+"""The date expressions :mod:`kg.dates.resolve` recognises, as rows: a kind, its regular
+expression and the function of :mod:`kg.dates.resolvers` that resolves a match; with the
+regular expressions' building blocks and the matching helpers.
 
 Kinds are listed most specific first; :func:`match_all` takes the leftmost-longest,
 non-overlapping matches, so "since Sept. 15" is the day "Sept. 15", not the month "since
@@ -13,36 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from dateutil.parser import parserinfo
+from kg.dates import resolvers as r
+from kg.dates.resolvers import Resolver
+from kg.dates.words import INFO, NUMBERS
 
-__all__ = [
-    "COMPILED",
-    "NUMBERS",
-    "ONE_TO_TEN",
-    "count",
-    "day_number",
-    "match_all",
-    "month_number",
-    "weekday_number",
-    "whole",
-]
-
-INFO = parserinfo()
-# Number words from one to ten; kg.extract.eventbase builds its NUMBERS from them too.
-ONE_TO_TEN = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
-NUMBERS = {"a": 1, "an": 1, **ONE_TO_TEN, "eleven": 11, "twelve": 12}
+__all__ = ["PATTERNS", "DatePattern", "Found", "match_all", "whole"]
 
 
 def _alternation(names: Sequence[tuple[str, ...]], *, abbreviations: bool) -> str:
@@ -66,71 +44,116 @@ _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _NO_DAY = r"(?![\w-])(?!\.?,?\s+(?:of\s+)?\d)"
 _PART_OF_DAY = r"(?:\s+(?:morning|afternoon|evening|night))?"
 
-# One pattern per kind, most specific first; match_all takes the leftmost-longest match.
-PATTERNS: list[tuple[str, str]] = [
+
+@dataclass(frozen=True)
+class DatePattern:
+    """One kind of date expression: its name, its regular expression (matched from a word
+    boundary, ignoring case outside the name groups) and the function that resolves a match
+    (:mod:`kg.dates.resolvers`)."""
+
+    kind: str
+    pattern: str
+    resolver: Resolver
+    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", re.compile(rf"\b(?:{self.pattern})", re.IGNORECASE))
+
+
+# One row per pattern, most specific first; match_all takes the leftmost-longest match.
+PATTERNS: list[DatePattern] = [
     # periods
-    (
+    DatePattern(
         "period_md_md",
         rf"(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?",
+        r.period,
     ),
-    (
+    DatePattern(
         "period_md_d",
         rf"(?:from\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})(?!\d)(?:,?\s+(?P<y>{_YEAR}))?",
+        r.period,
     ),
-    (  # 'on February 27 and 28': two days running
+    DatePattern(  # 'on February 27 and 28': two days running
         "period_md_and_d",
         rf"(?:on\s+)?(?P<m1>{_MONTH})\s+(?P<d1>{_DAY})\s+and\s+(?P<d2>{_DAY})(?!\d)(?!\s+(?:{_MONTH}))(?:,?\s+(?P<y>{_YEAR}))?",
+        r.period_two_days,
     ),
-    (
+    DatePattern(
         "period_dm_dm",
         rf"(?:from\s+)?(?P<d1>{_DAY})\s+(?P<m1>{_MONTH}){_DASH}(?P<d2>{_DAY})\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
+        r.period,
     ),
-    (
+    DatePattern(
         "period_d_dm",
         rf"(?:from\s+)?(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\s+(?P<m1>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
+        r.period,
     ),
     # absolute and month-day dates
-    ("iso", r"(?P<y>\d{4})-(?P<mn>\d{2})-(?P<dn>\d{2})(?!\d)"),
-    (
+    DatePattern("iso", r"(?P<y>\d{4})-(?P<mn>\d{2})-(?P<dn>\d{2})(?!\d)", r.iso),
+    DatePattern(
         "mdy",
         rf"(?:on\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<m>{_MONTH})\s+(?P<d>{_DAY})(?!\d)(?:,?\s+(?P<y>{_YEAR}))?",
+        r.month_day,
     ),
-    (
+    DatePattern(
         "dmy",
         rf"(?:on\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
+        r.month_day,
     ),
-    ("part_month", rf"(?:in\s+)?(?P<part>early|mid|late)[-\s](?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?"),
-    ("part_year", rf"(?:in\s+)?(?P<part>early|mid|late)[-\s](?P<y>{_YEAR})(?![\d-])"),
-    ("rel_month_name", rf"(?P<rel>last|next|this|coming)\s+(?P<m>{_MONTH}){_NO_DAY}"),
-    ("month_year", rf"(?P<m>{_MONTH})(?:,?\s+|\s+of\s+)(?P<y>{_YEAR})"),
-    ("month", rf"(?:in|since|until|by|during|from|of)\s+(?P<m>{_MONTH}){_NO_DAY}"),
-    ("month", rf"(?P<m>{_FULL_MONTH}){_NO_DAY}"),
-    ("decade", r"(?:in\s+)?(?:the\s+)?(?P<y>(?:1[89]|20)\d0)'?s\b"),
-    ("season_year", rf"(?:the\s+)?(?P<season>{_SEASON})\s+(?:of\s+)?(?P<y>{_YEAR})"),
-    ("season", rf"(?P<rel>last|next|this|this past|past|coming|in the|the)\s+(?P<season>{_SEASON})\b"),
-    (
+    DatePattern(
+        "part_month",
+        rf"(?:in\s+)?(?P<part>early|mid|late)[-\s](?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?",
+        r.part_month,
+    ),
+    DatePattern("part_year", rf"(?:in\s+)?(?P<part>early|mid|late)[-\s](?P<y>{_YEAR})(?![\d-])", r.part_year),
+    DatePattern(
+        "rel_month_name", rf"(?P<rel>last|next|this|coming)\s+(?P<m>{_MONTH}){_NO_DAY}", r.rel_month_name
+    ),
+    DatePattern("month_year", rf"(?P<m>{_MONTH})(?:,?\s+|\s+of\s+)(?P<y>{_YEAR})", r.month_year),
+    DatePattern("month", rf"(?:in|since|until|by|during|from|of)\s+(?P<m>{_MONTH}){_NO_DAY}", r.month),
+    DatePattern("month", rf"(?P<m>{_FULL_MONTH}){_NO_DAY}", r.month),
+    DatePattern("decade", r"(?:in\s+)?(?:the\s+)?(?P<y>(?:1[89]|20)\d0)'?s\b", r.decade),
+    DatePattern(
+        "season_year", rf"(?:the\s+)?(?P<season>{_SEASON})\s+(?:of\s+)?(?P<y>{_YEAR})", r.season_year
+    ),
+    DatePattern(
+        "season",
+        rf"(?P<rel>last|next|this|this past|past|coming|in the|the)\s+(?P<season>{_SEASON})\b",
+        r.season,
+    ),
+    DatePattern(
         "year",
         rf"(?<![\d,.$£€-])(?P<y>{_YEAR})(?!\d|,\d|%|\.\d|\s*(?:km|kilomet|mile|meter|metre|people|troops|soldiers|tons|tonnes|times)\b)",
+        r.year,
     ),
     # relative to publication
-    (
+    DatePattern(
         "rel_day",
         r"(?P<w>yesterday|today|tomorrow|tonight|last night"
         r"|(?:(?:earlier|later)\s+)?this\s+(?:morning|afternoon|evening))",
+        r.rel_day,
     ),
-    (
+    DatePattern(
         "weekend",
         r"(?P<w>this past weekend|last weekend|past weekend|over the weekend|the weekend|this weekend|next weekend)",
+        r.weekend,
     ),
-    ("earlier_this", r"(?P<edge>earlier|later)\s+(?:this|in the)\s+(?P<unit>week|month|year)"),
-    (
+    DatePattern(
+        "earlier_this",
+        r"(?P<edge>earlier|later)\s+(?:this|in the)\s+(?P<unit>week|month|year)",
+        r.earlier_this,
+    ),
+    DatePattern(
         "end_of",
         r"(?P<edge>before|by|until|till|at)\s+the\s+end\s+of\s+(?:the|this)\s+(?P<unit>week|month|year)",
+        r.end_of,
     ),
-    ("rel_unit", r"(?P<rel>last|next|this|past|previous|coming)\s+(?P<unit>week|month|year)"),
+    DatePattern(
+        "rel_unit", r"(?P<rel>last|next|this|past|previous|coming)\s+(?P<unit>week|month|year)", r.rel_unit
+    ),
     # relative to the event the text told last ("the next day", "two days later", "hours
     # later"); not "a day after the launch", whose anchor is the event it names
-    (
+    DatePattern(
         "after_event",
         rf"(?P<n>{_NUM}|a|one)\s+days?\s+(?P<dir>later|earlier)"
         r"|(?:the\s+)?(?P<next>next|following|previous)\s+day"
@@ -138,16 +161,20 @@ PATTERNS: list[tuple[str, str]] = [
         r"|(?P<same>(?:on\s+)?the\s+same\s+day|(?:earlier|later)\s+(?:that|in\s+the)\s+day"
         r"|(?:earlier|later)\s+that\s+(?:morning|afternoon|evening|night)|that\s+(?:morning|afternoon|evening))"
         r"|(?P<hours>hours|minutes)\s+(?:later|earlier)",
+        r.after_event,
     ),
-    ("ago", rf"(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?P<w>ago|earlier)"),
-    ("bare_ago", r"(?P<unit>days|weeks|months|years|decades)\s+(?P<w>ago)"),
-    (
+    DatePattern(
+        "ago", rf"(?P<n>{_NUM})\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+(?P<w>ago|earlier)", r.ago
+    ),
+    DatePattern("bare_ago", r"(?P<unit>days|weeks|months|years|decades)\s+(?P<w>ago)", r.ago),
+    DatePattern(
         "weekday",
         rf"(?:(?:early|late|earlier|later)\s+(?:on\s+)?)?(?:(?P<rel>last|next|this|on|coming|this past|past)\s+)?"
         rf"(?P<wd>{_WEEKDAY})(?![\w-])(?!,?\s+(?:{_MONTH}|\d)){_PART_OF_DAY}",
+        r.weekday_named,
     ),
 ]
-COMPILED = [(kind, re.compile(rf"\b(?:{p})", re.IGNORECASE)) for kind, p in PATTERNS]
+
 
 # a number written after these words is not a year ("Resolution 2094", "No. 2017")
 _NOT_A_YEAR_BEFORE = re.compile(
@@ -155,56 +182,34 @@ _NOT_A_YEAR_BEFORE = re.compile(
 )
 
 
-def month_number(name: str) -> int:
-    number = INFO.month(name.rstrip("."))
-    if number is None:  # pragma: no cover - the regex only lets month names through
-        raise ValueError(name)
-    return int(number)
+Found = tuple[DatePattern, re.Match[str]]
 
 
-def weekday_number(name: str) -> int:
-    number = INFO.weekday(name.rstrip("."))
-    if number is None:  # pragma: no cover
-        raise ValueError(name)
-    return int(number)
-
-
-def day_number(text: str) -> int:
-    return int(re.sub(r"\D", "", text))
-
-
-def count(text: str) -> int | None:
-    text = text.lower()
-    if text.isdigit():
-        return int(text)
-    return NUMBERS.get(text)
-
-
-def match_all(text: str) -> list[tuple[str, re.Match[str]]]:
-    """Leftmost-longest, non-overlapping matches of the patterns in ``text``."""
-    found: list[tuple[str, re.Match[str]]] = []
-    for kind, rx in COMPILED:
-        for m in rx.finditer(text):
-            if kind == "year" and _NOT_A_YEAR_BEFORE.search(text, 0, m.start()):
+def match_all(text: str) -> list[Found]:
+    """Leftmost-longest, non-overlapping matches of the patterns in ``text``, with their rows."""
+    found: list[Found] = []
+    for row in PATTERNS:
+        for m in row.regex.finditer(text):
+            if row.kind == "year" and _NOT_A_YEAR_BEFORE.search(text, 0, m.start()):
                 continue
-            found.append((kind, m))
-    found.sort(key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())))
-    chosen: list[tuple[str, re.Match[str]]] = []
+            found.append((row, m))
+    found.sort(key=lambda rm: (rm[1].start(), -(rm[1].end() - rm[1].start())))
+    chosen: list[Found] = []
     last_end = -1
-    for kind, m in found:
+    for row, m in found:
         if m.start() >= last_end:
-            chosen.append((kind, m))
+            chosen.append((row, m))
             last_end = m.end()
     return chosen
 
 
-def whole(expression: str) -> tuple[str, re.Match[str]] | None:
-    """The pattern matching the whole expression (ignoring a leading 'on'/'in')."""
+def whole(expression: str) -> Found | None:
+    """The pattern matching the whole expression (ignoring a leading 'on'/'in'), with its row."""
     expr = expression.strip()
-    for kind, rx in COMPILED:
-        m = rx.fullmatch(expr)
+    for row in PATTERNS:
+        m = row.regex.fullmatch(expr)
         if m:
-            return kind, m
+            return row, m
     stripped = re.sub(r"^(?:on|in|of|since|during|from|by|until)\s+", "", expr, flags=re.IGNORECASE)
     if stripped != expr:
         return whole(stripped)

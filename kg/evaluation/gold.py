@@ -22,6 +22,7 @@ import yaml
 from rdflib import OWL, RDF, RDFS, Graph
 
 from kg.errors import KGError
+from kg.kinds import KINDS, scored_classes
 from kg.rdf.namespaces import PEN
 from kg.settings import Settings
 
@@ -48,36 +49,16 @@ DayInterval: TypeAlias = tuple[date, date]
 """A closed interval of days: (first day, last day)."""
 
 ENTITY_FAMILIES = ("State", "Organisation", "Person", "Place", "WeaponSystem")
-EVENT_FAMILIES = (
-    "MissileLaunch",
-    "NuclearTest",
-    "WeaponTest",
-    "MilitaryExercise",
-    "Meeting",
-    "Statement",
-    "Sanction",
-    "Resolution",
-)
+# the classes events are scored under, most specific first (kg.kinds)
+EVENT_FAMILIES = scored_classes()
 MODALITIES = ("Actual", "Planned", "Predicted", "Negated")
-# Gold argument keys → graph properties (plural spellings accepted for lists).
+# Gold argument keys → graph properties: the roles of the event kinds (kg.kinds), what a
+# launch tells beside them, and plural spellings accepted for lists.
 ARGUMENT_PROPS: dict[str, str] = {
-    "launchingState": "launchingState",
-    "weaponSystem": "weaponSystem",
-    "weaponClass": "weaponClass",
-    "count": "count",
-    "launchSite": "launchSite",
-    "impactArea": "impactArea",
-    "participant": "participant",
+    **{role: role for k in KINDS for role in k.roles},
+    **{key: key for key in ("weaponClass", "count", "about")},
     "participants": "participant",
-    "visitor": "visitor",
     "visitors": "visitor",
-    "host": "host",
-    "place": "place",
-    "speaker": "speaker",
-    "addressee": "addressee",
-    "about": "about",
-    "actor": "actor",
-    "target": "target",
 }
 
 

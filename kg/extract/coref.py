@@ -17,23 +17,11 @@ from rdflib import URIRef
 
 from kg.extract.venues import most_specific, places_compatible
 from kg.facts import DateValue, EventFact
+from kg.kinds import kind
 from kg.rdf.namespaces import PEN
 
 __all__ = ["EventMerger", "absorb", "classes_compatible", "family_of"]
 
-_FAMILY = {
-    "launch": "launch",
-    "test": "launch",
-    "meeting": "meeting",
-    "summit": "meeting",
-    "talks": "meeting",
-    "call": "call",
-    "visit": "visit",
-    "exercise": "exercise",
-    "nuclear-test": "nuclear-test",
-    "sanction": "sanction",
-    "resolution": "resolution",
-}
 _BALLISTIC = {PEN.ICBM, PEN.IRBM, PEN.MRBM, PEN.SRBM, PEN.SLBM, PEN.BallisticMissile}
 _VAGUE: dict[URIRef, set[URIRef]] = {
     PEN.Missile: set(),  # compatible with everything
@@ -41,12 +29,11 @@ _VAGUE: dict[URIRef, set[URIRef]] = {
     PEN.LongRangeMissile: {PEN.ICBM, PEN.IRBM, PEN.MRBM, PEN.BallisticMissile, PEN.CruiseMissile},
     PEN.BallisticMissile: _BALLISTIC,
 }
-_MEETING_RANK = {"meeting": 0, "talks": 1, "call": 1, "summit": 2, "visit": 1}
 
 
-def family_of(kind: str) -> str:
+def family_of(name: str) -> str:
     """The family of an event kind ('summit' → 'meeting'); a statement is its own."""
-    return _FAMILY.get(kind, kind)
+    return kind(name).family
 
 
 def classes_compatible(a: list[URIRef], b: list[URIRef]) -> bool:
@@ -108,7 +95,7 @@ def _tally(ev: EventFact) -> bool:
 
 
 def _compatible(old: EventFact, new: EventFact) -> bool:
-    if _FAMILY.get(old.kind) != _FAMILY.get(new.kind) or old.modality != new.modality:
+    if family_of(old.kind) != family_of(new.kind) or old.modality != new.modality:
         return False
     if ((old.count or 1) > 1 and old.kind != "launch") or ((new.count or 1) > 1 and new.kind != "launch"):
         return False
@@ -116,7 +103,7 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
         return True
     if not _dates_compatible(old, new):
         return False
-    if _FAMILY[new.kind] in ("launch", "nuclear-test"):
+    if family_of(new.kind) in ("launch", "nuclear-test"):
         if not _same_or_unknown(old, new, "launchingState"):
             return False
         if not _same_or_unknown(old, new, "weaponSystem"):
@@ -136,7 +123,7 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
             or (new.date is not None and old.date is None and old.definite)
             or _same_sentence(old, new)
         )
-    if _FAMILY[new.kind] in ("meeting", "visit", "call"):
+    if family_of(new.kind) in ("meeting", "visit", "call"):
         a = {e.iri for r in ("participant", "visitor", "host") for e in old.roles.get(r, [])}
         b = {e.iri for r in ("participant", "visitor", "host") for e in new.roles.get(r, [])}
         persons_a = {
@@ -190,10 +177,7 @@ def absorb(old: EventFact, new: EventFact) -> None:
     for attr in ("count", "range_km", "altitude_km", "purpose", "quote"):
         if getattr(old, attr) is None and getattr(new, attr) is not None:
             setattr(old, attr, getattr(new, attr))
-    if (
-        _MEETING_RANK.get(new.kind, -1) > _MEETING_RANK.get(old.kind, -1)
-        and _FAMILY.get(old.kind) == "meeting"
-    ):
+    if kind(new.kind).rank > kind(old.kind).rank and family_of(old.kind) == "meeting":
         old.kind, old.cls = new.kind, new.cls
     old.confidence = min(0.95, old.confidence + 0.1)
 
@@ -273,7 +257,7 @@ class EventMerger:
         ministry said') is, when nothing of theirs conflicts; else None."""
         if not ev.reported or ev.date is not None:
             return None
-        news = next((e for e in self.events if _FAMILY.get(e.kind) == "launch"), None)
+        news = next((e for e in self.events if family_of(e.kind) == "launch"), None)
         if (
             news is None
             or news.modality != ev.modality
@@ -296,17 +280,17 @@ class EventMerger:
         ):
             return
         latest = next(
-            (e for e in reversed(self.events) if _FAMILY.get(e.kind) in ("launch", "nuclear-test")), None
+            (e for e in reversed(self.events) if family_of(e.kind) in ("launch", "nuclear-test")), None
         )
         if latest is not None and latest.kind == "nuclear-test":
-            ev.kind, ev.cls = "nuclear-test", PEN.NuclearTest
+            ev.kind, ev.cls = "nuclear-test", kind("nuclear-test").cls
 
     def _background(self, ev: EventFact) -> bool:
         """Whether ``ev`` is background: dated before the first event of its family the
         article told ('The North first tested the weapon in April' after the lead's launch).
         A definite 'the launch' refers to the news, not to the background, and background
         does not join an undated event (which is the news more likely than not)."""
-        first = next((e for e in self.events if _FAMILY.get(e.kind) == _FAMILY.get(ev.kind)), None)
+        first = next((e for e in self.events if family_of(e.kind) == family_of(ev.kind)), None)
         return (
             first is not None
             and first is not ev
@@ -317,6 +301,6 @@ class EventMerger:
 
     def salient(self, family: str) -> EventFact | None:
         for ev in reversed(self.events):
-            if _FAMILY.get(ev.kind) == family and ev.modality == "actual":
+            if family_of(ev.kind) == family and ev.modality == "actual":
                 return ev
         return None

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
-from kg.dates.patterns import ONE_TO_TEN
 from kg.dates.resolve import DateSpan
+from kg.dates.words import ONE_TO_TEN
 from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions
 from kg.facts import Entity, TextSpan

@@ -43,6 +43,7 @@ from kg.extract.statements import (
     statement_noun_event,
 )
 from kg.facts import EventFact
+from kg.kinds import kind
 from kg.rdf.namespaces import PEN
 
 __all__ = ["SPEECH_LEMMAS", "find_events", "weapon_classes_in"]
@@ -256,7 +257,6 @@ def _merge_statements(found: list[tuple[Token, EventFact]]) -> list[tuple[Token,
 # verbs that tell of an activity begun again or carried on, with the activity left implicit
 # when the sentence has just named it ('stopped its tests, but it will resume')
 _RESUME_VERBS = {"resume", "restart", "continue", "increase", "intensify", "escalate"}
-_FAMILY_KINDS = {"launch", "nuclear-test"}
 
 
 def _resumptions(s: Sent, found: list[tuple[Token, EventFact]]) -> list[tuple[Token, EventFact]]:
@@ -272,7 +272,7 @@ def _resumptions(s: Sent, found: list[tuple[Token, EventFact]]) -> list[tuple[To
             continue  # 'resume talks', 'continue to test': the object says what ('them' refers back)
         if t.dep_ == "conj" and t.head.lemma_.lower() in _RESUME_VERBS:
             continue  # 'will resume and will increase': one event
-        named = [(tok, e) for tok, e in found if e.kind in _FAMILY_KINDS and tok.i < t.i]
+        named = [(tok, e) for tok, e in found if kind(e.kind).resumed and tok.i < t.i]
         if not named:
             continue
         antecedent = named[-1][1]
@@ -285,9 +285,6 @@ def _resumptions(s: Sent, found: list[tuple[Token, EventFact]]) -> list[tuple[To
             ev.add_role("launchingState", state)
         out.append((t, ev))
     return out
-
-
-_SCHEDULED = {"meeting", "summit", "talks", "call", "visit"}
 
 
 # adverbs of a habit: with a verb in the simple present they tell what is done, not a deed
@@ -339,7 +336,7 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     dated = _assign_dates(s, [t for t, _ in found], speech_acts)
     since_when = _since_when(sent, dates, [t for t, _ in found])
     for t, ev in found:
-        ev.modality = modality_of(t, scheduled=ev.kind in _SCHEDULED)
+        ev.modality = modality_of(t, scheduled=kind(ev.kind).scheduled)
         ev.reported = ev.kind == "launch" and t.pos_ == "VERB" and _told_by_a_source(t)
         d = dated.get(t.i)
         if d is not None and _since(sent, d):

@@ -29,6 +29,7 @@ from kg.extract.measures import distances_in
 from kg.extract.place_refs import place_referred
 from kg.extract.weapons import system_ranges
 from kg.facts import EventFact
+from kg.kinds import kind
 from kg.rdf.namespaces import PEN
 
 __all__ = [
@@ -258,7 +259,7 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     classes = weapon_classes_in(text)
     if not verb and trig.lemma_ in ("test", "testing") and "nuclear" in {t.lower_ for t in trig.children}:
         return None  # a nuclear test, told by nuclear_test_event
-    ev = EventFact("launch", PEN.MissileLaunch, [s.span_of(trig)], trigger=trig.text)
+    ev = kind("launch").event([s.span_of(trig)], trig.text)
     ev.weapon_classes = classes
     systems = s.entities(scope, {PEN.WeaponSystem}) or (
         s.entities(s.sent, {PEN.WeaponSystem}) if verb else []
@@ -422,7 +423,7 @@ def nuclear_verb_event(s: Sent, trig: Token) -> EventFact | None:
         return None
     if trig.lemma_ == "set" and not any(c.lower_ == "off" for c in trig.children):
         return None
-    ev = EventFact("nuclear-test", PEN.NuclearTest, [s.span_of(trig)], trigger=trig.text)
+    ev = kind("nuclear-test").event([s.span_of(trig)], trig.text)
     state = state_of(s.entities(subject(trig), ACTOR_CLASSES), s.linker)
     if state is not None:
         ev.add_role("launchingState", state)
@@ -458,7 +459,7 @@ def nuclear_test_event(s: Sent, trig: Token) -> EventFact | None:
         return None
     if trig.dep_ == "compound" and trig.head.lemma_.lower() in _SITE_NOUNS:
         return None  # 'the Punggye-ri nuclear test site' is a place, not a test
-    ev = EventFact("nuclear-test", PEN.NuclearTest, [s.span_of(trig)], trigger=trig.text)
+    ev = kind("nuclear-test").event([s.span_of(trig)], trig.text)
     actor = [t for c in trig.children if c.dep_ in ("poss", "compound") for t in c.subtree]
     actor += prep_objects(trig, {"by"})  # 'the fifth nuclear test by the North'
     state = state_of(s.entities(actor, ACTOR_CLASSES), s.linker)

@@ -37,39 +37,21 @@ from kg.extract.meeting_args import (
 )
 from kg.extract.venues import most_specific
 from kg.facts import EventFact
+from kg.kinds import KINDS, kind
 from kg.rdf.namespaces import PEN
 
 __all__ = ["EXERCISE_NOUNS", "MEETING_NOUNS", "MEETING_VERBS", "exercise_event", "meeting_events"]
 
-MEETING_NOUNS = {
-    "meeting": ("meeting", PEN.Meeting),
-    "summit": ("summit", PEN.Summit),
-    "talk": ("talks", PEN.Talks),
-    "talks": ("talks", PEN.Talks),
-    "negotiation": ("talks", PEN.Talks),
-    "visit": ("visit", PEN.Visit),
-    "trip": ("visit", PEN.Visit),
-    "call": ("call", PEN.PhoneCall),
-}
-MEETING_VERBS = {
-    "meet": ("meeting", PEN.Meeting),
-    "visit": ("visit", PEN.Visit),
-    "travel": ("visit", PEN.Visit),  # abroad only (see visit_parties)
-    "arrive": ("visit", PEN.Visit),  # 'arrived in Seoul on Saturday': likewise
-    "fly": ("visit", PEN.Visit),  # 'Pompeo flew to Pyongyang': likewise, and only a person's
-    "discuss": ("talks", PEN.Talks),
-    "negotiate": ("talks", PEN.Talks),
-    # 'spoke by phone with …': a call only when told by phone or video (see _by_phone)
-    "speak": ("call", PEN.PhoneCall),
-    "talk": ("call", PEN.PhoneCall),
-}
+# trigger lemma → meeting kind, from the kinds' rows (kg.kinds): nouns and verbs apart
+MEETING_NOUNS = {lemma: k.name for k in KINDS for lemma in k.nouns}
+MEETING_VERBS = {lemma: k.name for k in KINDS for lemma in k.verbs}
 _PHONE_WORDS = {"phone", "telephone", "video", "videoconference", "teleconference"}
 EXERCISE_NOUNS = {"exercise", "exercises", "drill", "drills", "wargame", "wargames", "war game", "maneuvers"}
 
 
-def _accepted(s: Sent, trig: Token, verb: bool, kind: str) -> bool:
+def _accepted(s: Sent, trig: Token, verb: bool, name: str) -> bool:
     """Whether a trigger word tells a meeting here at all."""
-    if not verb and kind == "talks":
+    if not verb and name == "talks":
         # abstract 'negotiations' are events only when held, placed or between parties
         held = trig.head.lemma_ in HOLD_VERBS or any(c.lemma_ in HOLD_VERBS for c in trig.head.children)
         has_between = bool(prep_objects_direct(trig, {"between", "with"}))
@@ -84,17 +66,17 @@ def _accepted(s: Sent, trig: Token, verb: bool, kind: str) -> bool:
             return False
     if (
         not verb
-        and kind == "call"
+        and name == "call"
         and not any(t.lower_ in ("phone", "video", "telephone") for t in trig.lefts)
     ):
         return False
-    if verb and kind == "talks" and not prep_objects_direct(trig, {"with"}):
+    if verb and name == "talks" and not prep_objects_direct(trig, {"with"}):
         return False
-    if verb and kind == "call" and not _by_phone(trig):
+    if verb and name == "call" and not _by_phone(trig):
         return False
-    if verb and kind == "meeting" and any(c.dep_ == "auxpass" for c in trig.children):
+    if verb and name == "meeting" and any(c.dep_ == "auxpass" for c in trig.children):
         return False  # 'the provocation would be met with a response'
-    if verb and kind == "meeting":
+    if verb and name == "meeting":
         # one meets people, not demands or acts ('would meet any hostile act with …')
         dobjs = [c for c in trig.children if c.dep_ == "dobj"]
         if (
@@ -166,12 +148,12 @@ def split_by_place(ev: EventFact) -> list[EventFact]:
 def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
     """The meetings (or the visit) a trigger word tells: none when it tells none here, else
     one, or one per place when several are told at once (:func:`split_by_place`)."""
-    kind, cls = (MEETING_VERBS if verb else MEETING_NOUNS)[trig.lemma_]
-    if not _accepted(s, trig, verb, kind):
+    name = (MEETING_VERBS if verb else MEETING_NOUNS)[trig.lemma_]
+    if not _accepted(s, trig, verb, name):
         return []
-    ev = EventFact(kind, cls, [s.span_of(trig)], trigger=trig.text)
-    places, place_states = meeting_places(s, trig, verb, kind)
-    if kind == "visit":
+    ev = kind(name).event([s.span_of(trig)], trig.text)
+    places, place_states = meeting_places(s, trig, verb, name)
+    if name == "visit":
         visitors, hosts = visit_parties(s, trig, verb)
         if verb and trig.lemma_ in TRAVEL_VERBS and not hosts:
             return []  # a journey home, or nowhere named
@@ -196,7 +178,7 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
     if purpose:
         ev.purpose = " ".join(t.text for t in purpose[0].subtree)
     ev.definite = not verb and any(c.lower_ in ("the", "their", "this", "that") for c in trig.lefts)
-    return split_by_place(ev) if kind != "visit" else [ev]
+    return split_by_place(ev) if name != "visit" else [ev]
 
 
 def exercise_event(s: Sent, trig: Token) -> EventFact | None:
@@ -210,7 +192,7 @@ def exercise_event(s: Sent, trig: Token) -> EventFact | None:
         "drills",
     }:
         return None
-    ev = EventFact("exercise", PEN.MilitaryExercise, [s.span_of(trig)], trigger=trig.text)
+    ev = kind("exercise").event([s.span_of(trig)], trig.text)
     toks = [t for c in trig.children if c.dep_ in ("compound", "nmod", "amod", "poss") for t in c.subtree]
     toks += [t for p in prep_objects(trig, {"by", "between", "of", "with"}) for t in p.subtree]
     if trig.dep_ in ("dobj", "pobj") and trig.head.lemma_ in ("hold", "conduct", "stage", "hold", "carry"):

@@ -16,6 +16,7 @@ from kg.extract.annotate import doc_text
 from kg.extract.eventbase import ACTOR_CLASSES, Sent, prep_objects, subject
 from kg.extract.sources import source_of
 from kg.facts import EventFact, Source
+from kg.kinds import kind
 from kg.rdf.namespaces import PEN
 
 __all__ = [
@@ -337,7 +338,7 @@ def statement_event(s: Sent, trig: Token) -> EventFact | None:
             return None
     if cls is None:
         return None
-    ev = EventFact("statement", cls, [s.span_of(trig)], trigger=trig.text)
+    ev = kind("statement").event([s.span_of(trig)], trig.text, cls)
     if not _speaker(s, ev, _resolve_pronoun(trig, subject(trig))):
         return None
     for c in trig.children:
@@ -381,7 +382,7 @@ def statement_noun_event(s: Sent, trig: Token) -> EventFact | None:
         verb = trig.head
     if verb is None:
         return None
-    ev = EventFact("statement", PEN.Statement, [s.span_of(trig)], trigger=trig.text)
+    ev = kind("statement").event([s.span_of(trig)], trig.text)
     if not _speaker(s, ev, _resolve_pronoun(verb, subject(verb))):
         return None
     _about(ev, [t for c in verb.children if c.dep_ in ("ccomp", "dobj") and c is not trig for t in c.subtree])
@@ -396,7 +397,7 @@ def sanction_event(s: Sent, trig: Token) -> EventFact | None:
     verb = trig.head
     if trig.dep_ not in ("dobj", "nsubjpass") or verb.lemma_ not in _SANCTION_VERBS:
         return None
-    ev = EventFact("sanction", PEN.Sanction, [s.span_of(trig), s.span_of(verb)], trigger=trig.text)
+    ev = kind("sanction").event([s.span_of(trig), s.span_of(verb)], trig.text)
     actors = s.entities(subject(verb), ACTOR_CLASSES)
     if actors:
         ev.add_role("actor", actors[0])
@@ -410,7 +411,7 @@ def resolution_event(s: Sent, trig: Token) -> EventFact | None:
     verb = trig.head
     if trig.dep_ not in ("dobj", "nsubjpass") or verb.lemma_ not in ("adopt", "pass", "approve"):
         return None
-    ev = EventFact("resolution", PEN.Resolution, [s.span_of(trig)], trigger=trig.text)
+    ev = kind("resolution").event([s.span_of(trig)], trig.text)
     actors = s.entities(subject(verb), ACTOR_CLASSES)
     if actors:
         ev.add_role("actor", actors[0])

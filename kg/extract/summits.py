@@ -25,6 +25,7 @@ from itertools import combinations
 from rdflib import URIRef
 
 from kg.facts import Entity, EventFact, PostFact
+from kg.kinds import kind
 from kg.rdf.namespaces import DEFAULT_BASE, PEN
 
 __all__ = ["HEAD_ROLES", "Term", "drop_represented_states", "head_terms", "is_summit", "type_summits"]
@@ -112,7 +113,7 @@ def type_summits(
     titled = {p.person.iri: p.post_in.iri for p in posts if p.role in HEAD_ROLES and p.post_in is not None}
     for ev in events:
         if ev.kind in _TYPED and (ev.leaders or is_summit(ev, terms, titled, published)):
-            ev.kind, ev.cls = "summit", PEN.Summit
+            ev.kind, ev.cls = "summit", kind("summit").cls
 
 
 def drop_represented_states(events: Iterable[EventFact], posts: Iterable[PostFact]) -> None:

@@ -29,6 +29,7 @@ from kg.facts import (
     Source,
     TextSpan,
 )
+from kg.kinds import kind
 from kg.rdf.namespaces import PEN, PROV, graph_iri, local_name, resource_iri, slugify
 
 __all__ = [
@@ -224,14 +225,9 @@ def event_iri(ev: EventFact, base: str, n: int = 1, article: str = "") -> URIRef
 
 
 def _event_label(ev: EventFact) -> str:
-    kind = {
-        "launch": "missile launch",
-        "nuclear-test": "nuclear test",
-        "test": "weapon test",
-        "call": "phone call",
-    }.get(ev.kind, ev.kind)
-    if ev.kind == "statement":
-        kind = local_name(ev.cls).lower()
+    row = kind(ev.kind)
+    # a statement of a subclass ('condemnation') is called by its class
+    what = row.label if ev.cls == row.cls else local_name(ev.cls).lower()
     actors = (
         ev.roles.get("launchingState")
         or ev.roles.get("speaker")
@@ -242,10 +238,9 @@ def _event_label(ev: EventFact) -> str:
     )
     # in an order of their own, so that every article sharing the event's IRI labels it alike
     who = " and ".join(sorted(a.label for a in actors)[:3])
-    what = kind
     if ev.kind == "launch" and ev.weapon_classes:
         cls_label = _class_word(ev.weapon_classes[0]).replace("-", " ")
-        what = f"{cls_label} launch" if cls_label.upper() not in _CLASS_WORDS.values() else kind
+        what = f"{cls_label} launch" if cls_label.upper() not in _CLASS_WORDS.values() else what
     when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
     if ev.kind == "summit":
         located = _summit_locator(ev)
