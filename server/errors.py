@@ -14,7 +14,7 @@ from http import HTTPStatus
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from kg.engine.oxigraph.pool import (
+from kg.engine.jobs import (
     EngineCrashedError,
     GraphNotFoundError,
     QueryMemoryError,
@@ -22,6 +22,7 @@ from kg.engine.oxigraph.pool import (
     WorkersBusyError,
 )
 from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
+from server.pages import error_html
 
 __all__ = ["error_response", "register_error_handlers", "status_of"]
 
@@ -73,8 +74,6 @@ def error_response(status: int, message: str, title: str | None = None) -> Respo
 
 def _html(status: int, title: str, message: str) -> str:
     try:
-        from server.pages import error_html
-
         return error_html(status, message)
     except (ImportError, RuntimeError, KeyError, OSError):
         return (

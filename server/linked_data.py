@@ -32,12 +32,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
-from kg.engine.oxigraph.pool import DumpJob, GraphGetJob
-from server import http_cache as hc
+import server.http_cache as hc
+from kg.engine.jobs import DumpJob, GraphGetJob
+from server.endpoint import endpoint_state, public_root, run
 from server.negotiation import FORMATS, Format, negotiate
 from server.ontology_docs import OntologyDoc, file_prefixes, ontology_docs, ontology_triples
-from server.rdf_docs import IN_CAP, OUT_CAP, context, describe, serialize
-from server.sparql import endpoint_state, public_root, run
+from server.pages import entity_html
+from server.rdf_docs import IN_CAP, OUT_CAP, context, describe, prefixes, serialize
 from server.void import void_response
 
 __all__ = ["DUMPS", "bp"]
@@ -161,8 +162,6 @@ def resource(path: str) -> Response:
 
 
 def _resource_html(iri: str) -> Response:
-    from server.pages import entity_html
-
     page = entity_html(iri)  # None when the graph says nothing about the IRI
     if page is None:
         raise NotFound(f"the dataset says nothing about <{iri}>")
@@ -360,8 +359,6 @@ def dump(name: str) -> Response:
 
 def _dump_file(name: str, fmt: Format, build: str) -> Path:
     """The dump of ``build`` in format ``name``, written by a worker the first time."""
-    from server.rdf_docs import prefixes
-
     state = endpoint_state()
     timeout = max(state.settings.query_timeout_s, 600.0)
     folder = _dump_dir(state.caches)

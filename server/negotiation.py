@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
 
-from kg.engine.query import Kind, OutputFormat
+from kg.engine.formats import Kind, OutputFormat
 
 __all__ = ["FORMATS", "Format", "formats_for", "negotiate"]
 

@@ -41,6 +41,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import BuildError
+from kg.rdf.namespaces import DEFAULT_BASE
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -328,8 +329,6 @@ def export(store: ox.Store, fmt: str, output: IO[bytes]) -> None:
 
 
 def _prefixes(store: ox.Store) -> dict[str, str] | None:
-    from kg.rdf.namespaces import DEFAULT_BASE
-
     base = DEFAULT_BASE
     # The base IRI is a setting; find it from the graph names this store holds.
     for graph in store.named_graphs():
