@@ -17,14 +17,12 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
-from rdflib import BNode, URIRef
-from rdflib import Literal as RLiteral
 
 from kg.engine.formats import Kind, OutputFormat
 from kg.engine.interface import Result
 from kg.engine.jobs import DumpJob, QueryJob
-from kg.engine.oxigraph.store import to_ox
 from kg.errors import QueryError
+from kg.rdf.terms import to_ox
 
 __all__ = [
     "CHUNK_BYTES",
@@ -41,12 +39,11 @@ __all__ = [
 
 
 def _term(value: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term (or a plain str/int/float/bool) as a pyoxigraph term."""
-    if isinstance(value, URIRef | BNode | RLiteral):
+    """A bound value (an rdflib term, or a plain str/int/float/bool) as a pyoxigraph term."""
+    try:
         return to_ox(value)
-    if isinstance(value, bool | int | float | str):
-        return to_ox(RLiteral(value))
-    raise QueryError(f"cannot bind a {type(value).__name__}")
+    except TypeError:
+        raise QueryError(f"cannot bind a {type(value).__name__}") from None
 
 
 def graph_node(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:
