@@ -21,7 +21,7 @@ from kg.errors import KGError
 from kg.settings import Settings
 from server.endpoint import result_response, run
 from server.errors import error_response, status_of
-from server.negotiation import FORMATS, negotiate
+from server.negotiation import FORMATS, negotiate, wants_html
 from server.pages import ParamField, QueryEntry, ResultTable, query_index_html, query_page
 
 __all__ = ["bp", "query_listing"]
@@ -42,13 +42,11 @@ def _queries() -> dict[str, CannedQuery]:
 
 
 def _wants_html() -> bool:
-    """True when the client prefers HTML to JSON and asked for no ``format``."""
-    if request.args.get("format"):
-        return False
-    accept = request.accept_mimetypes
-    html = accept.quality("text/html")
-    others = max(accept.quality(m) for m in ("application/json", "application/sparql-results+json"))
-    return html > 0 and html > others
+    return wants_html(
+        request.accept_mimetypes,
+        ("application/json", "application/sparql-results+json"),
+        format_param=request.args.get("format"),
+    )
 
 
 def query_listing(query: CannedQuery) -> dict[str, Any]:
@@ -74,7 +72,7 @@ def index() -> Response | str:
     fmt = request.args.get("format", "")
     if fmt not in ("", "json", "html"):
         return error_response(406, f"format={fmt!r} is not offered here; use json or html")
-    if fmt == "json" or (not fmt and not _wants_html()):
+    if not _wants_html():
         return jsonify({"queries": [query_listing(q) for q in queries.values()]})
     entries = [
         QueryEntry(

@@ -22,6 +22,7 @@ from kg.engine.jobs import (
     WorkersBusyError,
 )
 from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
+from server.negotiation import wants_html
 from server.pages import error_html
 
 __all__ = ["error_response", "register_error_handlers", "status_of"]
@@ -48,17 +49,10 @@ def status_of(exc: KGError) -> tuple[int, str]:
     return 500, "Internal Server Error"
 
 
-def _wants_html() -> bool:
-    accept = request.accept_mimetypes
-    return accept.quality("text/html") > max(accept.quality("application/json"), 0) and bool(
-        accept.best_match(["application/json", "text/html"]) == "text/html"
-    )
-
-
 def error_response(status: int, message: str, title: str | None = None) -> Response:
     """The site's error response for ``status`` with ``message`` (HTML or JSON)."""
     title = title or HTTPStatus(status).phrase
-    if _wants_html():
+    if wants_html(request.accept_mimetypes, ["application/json"]):
         body = _html(status, title, message)
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
     else:

@@ -35,7 +35,7 @@ from werkzeug.exceptions import NotFound
 import server.http_cache as hc
 from kg.engine.jobs import DumpJob, GraphGetJob
 from server.endpoint import endpoint_state, public_root, run
-from server.negotiation import FORMATS, Format, negotiate
+from server.negotiation import FORMATS, Format, negotiate, wants_html
 from server.ontology_docs import OntologyDoc, file_prefixes, ontology_docs, ontology_triples
 from server.pages import entity_html
 from server.rdf_docs import IN_CAP, OUT_CAP, context, describe, prefixes, serialize
@@ -53,11 +53,8 @@ CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Li
 
 
 def _wants_html() -> bool:
-    accept = request.accept_mimetypes
-    if request.args.get("format"):
-        return request.args["format"] == "html"
     rdf = [f.media_type for f in _GRAPH_FORMATS]
-    return accept.best_match(["text/html", *rdf]) == "text/html" and accept.quality("text/html") > 0
+    return wants_html(request.accept_mimetypes, rdf, format_param=request.args.get("format"), html_first=True)
 
 
 def _checked_iri(iri: str) -> str:

@@ -38,7 +38,7 @@ from werkzeug.exceptions import BadRequest
 
 from server.endpoint import endpoint_state, public_root, run
 from server.http_cache import build_info
-from server.negotiation import FORMATS
+from server.negotiation import FORMATS, wants_html
 from server.ui_facts import local_href
 
 __all__ = ["Hit", "LookupIndex", "bp", "normalise"]
@@ -278,5 +278,4 @@ def _wants_json() -> bool:
     fmt = request.args.get("format")
     if fmt:
         return fmt == "json"
-    accept = request.accept_mimetypes
-    return accept.best_match(["application/json", "text/html"], "application/json") == "application/json"
+    return not wants_html(request.accept_mimetypes, ["application/json"])

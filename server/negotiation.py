@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotAcceptable
 
 from kg.engine.formats import Kind, OutputFormat
 
-__all__ = ["FORMATS", "Format", "formats_for", "negotiate"]
+__all__ = ["FORMATS", "HTML", "Format", "formats_for", "negotiate", "wants_html"]
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,28 @@ def _negotiate(kind: Kind | str, accept: MIMEAccept, format_param: str | None) -
             f"none of the accepted media types can carry this result; offered: {_names(offered, media=True)}"
         )
     return next(f for f in offered if best == f.media_type or best in f.aliases)
+
+
+HTML = "text/html"
+
+
+def wants_html(
+    accept: MIMEAccept, others: Sequence[str], *, format_param: str | None = None, html_first: bool = False
+) -> bool:
+    """The one rule for "send the HTML page": ``format=html``, or with no ``format``, text/html
+    is the best match of ``Accept`` among it and ``others`` (the media types the view sends
+    instead). At equal quality and specificity the view's own preference decides:
+    ``html_first`` for pages that are documents first (resources, VoID), else ``others``.
+
+    >>> wants_html(MIMEAccept([("text/html", 1), ("*/*", 0.8)]), ["application/json"])
+    True
+    >>> wants_html(MIMEAccept([("*/*", 1)]), ["text/turtle"]), wants_html(MIMEAccept([("*/*", 1)]), ["text/turtle"], html_first=True)
+    (False, True)
+    """
+    if format_param:
+        return format_param == "html"
+    offered = [HTML, *others] if html_first else [*others, HTML]
+    return accept.best_match(offered) == HTML
 
 
 def _names(offered: Sequence[Format], media: bool = False) -> str:

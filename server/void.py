@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, VOID
 from kg.engine.jobs import StatsJob
 from server.endpoint import endpoint_state, public_root, run
 from server.http_cache import build_info
-from server.negotiation import FORMATS, negotiate
+from server.negotiation import FORMATS, negotiate, wants_html
 
 __all__ = ["service_description", "service_description_response", "void_graph", "void_response"]
 
@@ -107,11 +107,7 @@ def _graph_response(make: Callable[[], Graph], key: tuple[object, ...]) -> Respo
     the format), with only the last build's kept."""
     accept = request.accept_mimetypes
     rdf = [f.media_type for f in FORMATS if "graph" in f.kinds]
-    html = (
-        not request.args.get("format")
-        and accept.best_match(["text/html", *rdf]) == "text/html"
-        and bool(accept.quality("text/html"))
-    )
+    html = not request.args.get("format") and wants_html(accept, rdf, html_first=True)
     fmt = None if html else negotiate("graph", accept, request.args.get("format"))
     caches = endpoint_state().caches
     cache_key = ("described", *key, fmt.name if fmt else "html")
