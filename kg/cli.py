@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import __version__
+from kg.engine.formats import EXPORTS
 from kg.errors import KGError
 from kg.settings import Settings
 
@@ -280,7 +281,7 @@ def build_parser(*extra: Commands) -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_eval)
 
     p = sub.add_parser("export", help="write the whole dataset in one RDF format")
-    p.add_argument("--format", default="trig", choices=["trig", "nq", "ttl", "jsonld"])
+    p.add_argument("--format", default="trig", choices=EXPORTS)
     p.add_argument("--output", "-o", type=Path, help="file to write (default stdout)")
     store_option(p)
     p.set_defaults(handler=cmd_export)

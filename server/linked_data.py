@@ -33,6 +33,7 @@ from flask import Blueprint, Response, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
 import server.http_cache as hc
+from kg.engine.formats import DUMPS, format_named
 from kg.engine.jobs import DumpJob, GraphGetJob
 from server.endpoint import endpoint_state, public_root, run
 from server.negotiation import FORMATS, Format, negotiate, wants_html
@@ -41,14 +42,13 @@ from server.pages import entity_html
 from server.rdf_docs import IN_CAP, OUT_CAP, context, describe, prefixes, serialize
 from server.void import void_response
 
-__all__ = ["DUMPS", "bp"]
+__all__ = ["bp"]
 
 bp = Blueprint("linked_data", __name__)
 
 _UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-DUMPS = {"trig": True, "nq": True, "ttl": False, "nt": False}  # format → named graphs only
 _GRAPH_FORMATS = [f for f in FORMATS if "graph" in f.kinds]
-_NT = FORMATS[5].output
+_NT = format_named("nt").output
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Link, ETag, Last-Modified"}
 
 
@@ -320,7 +320,7 @@ def dump(name: str) -> Response:
     requests are answered from the build's validators."""
     if name not in DUMPS:
         raise NotFound(f"no dump in format {name!r}; try one of {', '.join(DUMPS)}")
-    fmt = next(f for f in FORMATS if f.name == name)
+    fmt = format_named(name)
     state = endpoint_state()
     info = hc.build_info()
     gz = hc.accepts_gzip()
@@ -363,7 +363,7 @@ def _dump_file(name: str, fmt: Format, build: str) -> Path:
     path = folder / f"{safe_build}.{name}"
     with state.caches.setdefault(("dump-lock", name), threading.Lock()):
         if not path.exists():
-            job = DumpJob(fmt.engine_format, str(path), DUMPS[name], prefixes(state.settings.base_iri))
+            job = DumpJob(fmt.engine_format, str(path), fmt.datasets, prefixes(state.settings.base_iri))
             state.engine.run(job, timeout_s=timeout)
     return path
 

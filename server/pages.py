@@ -40,7 +40,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import current_app, render_template
 
-from kg.engine.formats import OutputFormat
+from kg.engine.formats import format_named
 from kg.errors import KGError
 from kg.settings import Settings
 from server.endpoint import run
@@ -77,7 +77,7 @@ __all__ = [
 
 # Download links offered under a query's results: label → value of ``?format=``.
 FORMATS: dict[str, str] = {"JSON": "json", "CSV": "csv", "TSV": "tsv", "XML": "xml"}
-_JSON_RESULTS = OutputFormat("application/sparql-results+json", "JSON")
+_JSON_RESULTS = format_named("json").output
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kg.engine.formats import OutputFormat
+from kg.engine.formats import format_named
 from server.endpoint import run
 from server.negotiation import Format
 from server.ui_facts import PREFIXES
@@ -37,8 +37,8 @@ IN_CAP = 1000  # triples that point at a resource sent at most, as DBpedia caps 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_NT = OutputFormat("application/n-triples", "N_TRIPLES")
-_JSON = OutputFormat("application/sparql-results+json", "JSON")
+_NT = format_named("nt").output
+_JSON = format_named("json").output
 
 
 def prefixes(base: str) -> dict[str, str]:

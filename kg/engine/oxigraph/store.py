@@ -38,6 +38,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from kg.engine.formats import EXPORTS, format_named
 from kg.errors import BuildError
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.terms import to_ox
@@ -63,10 +64,7 @@ __all__ = [
 ]
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "ttl": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
+    name: getattr(ox.RdfFormat, format_named(name).engine_format) for name in EXPORTS
 }
 
 
