@@ -3,9 +3,8 @@
 Every command takes the settings options it needs (``--store`` ...); each handler returns
 the process exit code. Library code never calls ``sys.exit``; only ``main`` does.
 
-This module is the outermost adapter: it is the one place in ``kg`` that reaches into the
-``server`` package, lazily and only for ``kg serve``, so the library itself never depends on
-the web layer.
+The core never imports the web layer: ``kg serve`` is added by ``server.cli``, whose
+``main`` is the installed ``kg`` command (``build_parser`` takes the extra commands).
 """
 
 from __future__ import annotations
@@ -17,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from kg import __version__
+from kg.engine.formats import EXPORTS
 from kg.errors import KGError
 from kg.settings import Settings
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "cmd_build", "main", "store_option"]
 
 Handler = Callable[[argparse.Namespace, Settings], int]
+Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -91,23 +92,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         "ingest",
         lambda: ingest(settings, sources, progress=sys.stderr.isatty(), report_file=report),
     )
-
-
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve ``--data`` files, or the store (building it first when nothing is published)."""
-    from kg.engine.oxigraph.store import current_build
-    from server.serve import serve
-
-    data = list(args.data or [])
-    for path in data:
-        if not Path(path).is_file():
-            raise KGError(f"--data {path}: no such file")
-    if not data and current_build(Path(settings.store)) is None:
-        print(f"kg serve: no published build in {settings.store}; running 'kg build' first", file=sys.stderr)
-        code = cmd_build(args, settings)
-        if current_build(Path(settings.store)) is None:
-            print(f"kg serve: the build failed (exit {code}); serving an empty graph", file=sys.stderr)
-    return serve(settings, data=data or None)
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
@@ -232,7 +216,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _store_option(p: argparse.ArgumentParser) -> None:
+def store_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", type=Path, help="store folder (setting 'store', default var/store)")
 
 
@@ -249,7 +233,8 @@ def _report_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*extra: Commands) -> argparse.ArgumentParser:
+    """The ``kg`` parser: the core's commands, then those each of ``extra`` adds."""
     parser = argparse.ArgumentParser(
         prog="kg", description="Peninsula KG: build, query and serve the knowledge graph."
     )
@@ -258,28 +243,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="read all articles, extract, validate and publish the store")
     p.add_argument("--seeds", type=Path, help="folder of articles (setting 'seeds', default seeds/)")
-    _store_option(p)
+    store_option(p)
     _report_option(p)
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("ingest", help="add or replace articles in the published store")
     p.add_argument("paths", nargs="+", help="article files or folders; '-' reads one article from stdin")
-    _store_option(p)
+    store_option(p)
     _report_option(p)
     p.set_defaults(handler=cmd_ingest)
-
-    p = sub.add_parser("serve", help="serve the store over SPARQL and HTTP (building it first if needed)")
-    p.add_argument("--host", help="bind address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, help="port (default 8000)")
-    _store_option(p)
-    p.add_argument("--data", type=Path, nargs="+", help="serve these RDF files instead of the store")
-    p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("query", help="run a canned query (by name) or a .rq file")
     p.add_argument("query", help="canned query name, or path to a .rq file")
     p.add_argument("--param", action="append", default=[], metavar="K=V", help="query parameter")
     p.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "ttl"])
-    _store_option(p)
+    store_option(p)
     p.add_argument("--endpoint", help="query this SPARQL endpoint instead of the local store")
     p.set_defaults(handler=cmd_query)
 
@@ -291,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_false",
         help="check the SHACL shapes only (no Java needed)",
     )
-    _store_option(p)
+    store_option(p)
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("eval", help="score extraction against a gold annotation")
@@ -303,19 +281,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_eval)
 
     p = sub.add_parser("export", help="write the whole dataset in one RDF format")
-    p.add_argument("--format", default="trig", choices=["trig", "nq", "ttl", "jsonld"])
+    p.add_argument("--format", default="trig", choices=EXPORTS)
     p.add_argument("--output", "-o", type=Path, help="file to write (default stdout)")
-    _store_option(p)
+    store_option(p)
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("stats", help="counts per class, per graph and per article")
-    _store_option(p)
+    store_option(p)
     p.set_defaults(handler=cmd_stats)
+    for add in extra:
+        add(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """Run one ``kg`` command (parsed by ``parser``, default the core's) and return its exit code."""
+    args = (parser or build_parser()).parse_args(argv)
     try:
         return int(args.handler(args, _settings(args)))
     except KGError as exc:

@@ -234,7 +234,7 @@ def serve(source: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str]
     """``kg serve`` with the options ``source`` and the settings ``env`` (and none of this
     environment's) on a free loopback port, once it listens: the process and its root URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", "0", *source],
+        [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", "0", *source],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

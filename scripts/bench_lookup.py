@@ -35,7 +35,7 @@ DOCUMENTS = [
 
 def _serve(store: str) -> tuple[subprocess.Popen[str], int]:
     """A ``kg serve`` process over ``store`` and the port it bound."""
-    cmd = [sys.executable, "-m", "kg.cli", "serve", "--store", store, "--port", "0"]
+    cmd = [sys.executable, "-m", "server.cli", "serve", "--store", store, "--port", "0"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert proc.stdout is not None
     for line in proc.stdout:

@@ -9,7 +9,7 @@ settings. Blueprints, by owner:
 - ``server.ui``          /, the editor, gallery, entity and article pages, timeline, network
 
 The app's query engine (``kg.engine.oxigraph.pool``) lives in ``app.extensions["peninsula"]``
-(``server.sparql.EndpointState``); ``close_app`` stops its worker processes.
+(``server.endpoint.EndpointState``); ``close_app`` stops its worker processes.
 """
 
 from __future__ import annotations
@@ -19,8 +19,18 @@ from pathlib import Path
 
 from flask import Flask
 
-from kg.engine.oxigraph.pool import Engine, FilesSource, StoreSource, WorkerPool
+from kg.engine.interface import Engine
+from kg.engine.jobs import FilesSource, StoreSource
+from kg.engine.oxigraph.pool import WorkerPool
 from kg.settings import Settings
+from server.canned import bp as canned_bp
+from server.endpoint import EndpointState
+from server.errors import register_error_handlers
+from server.hardening import install
+from server.linked_data import bp as linked_data_bp
+from server.lookup import bp as lookup_bp
+from server.sparql import bp as sparql_bp
+from server.ui import bp as ui_bp
 
 __all__ = ["close_app", "create_app", "make_engine"]
 
@@ -56,15 +66,11 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
 
-    from server import canned, linked_data, lookup, sparql, ui
-    from server.errors import register_error_handlers
-    from server.hardening import install
-
-    app.extensions["peninsula"] = sparql.EndpointState(
+    app.extensions["peninsula"] = EndpointState(
         settings, engine or make_engine(settings, data), owns_engine=engine is None
     )
-    for module in (sparql, linked_data, canned, lookup, ui):
-        app.register_blueprint(module.bp)
+    for blueprint in (sparql_bp, linked_data_bp, canned_bp, lookup_bp, ui_bp):
+        app.register_blueprint(blueprint)
     register_error_handlers(app)
     install(app)
     return app

@@ -3,13 +3,13 @@
 Parameters come from the query string (``?date=2021-03-23&days=7``) and are bound as RDF
 terms by ``kg.canned.catalogue.prepare`` (never pasted into the text); a bad one is a 400 naming it.
 The result format is chosen by ``format=`` or ``Accept`` through ``server.negotiation``,
-and the query runs through ``server.sparql.run`` (the app's engine, time limit and row
+and the query runs through ``server.endpoint.run`` (the app's engine, time limit and row
 cap). Browsers (who prefer text/html) get the gallery pages of ``server.pages``.
 """
 
 from __future__ import annotations
 
-from html import escape
+import json
 from typing import Any
 
 import pyoxigraph as ox
@@ -19,8 +19,10 @@ from kg.canned.catalogue import CannedQuery, ParameterError, load_queries, prepa
 from kg.engine.query import analyse
 from kg.errors import KGError
 from kg.settings import Settings
+from server.endpoint import result_response, run
 from server.errors import error_response, status_of
-from server.negotiation import negotiate
+from server.negotiation import FORMATS, negotiate, wants_html
+from server.pages import ParamField, QueryEntry, ResultTable, query_index_html, query_page
 
 __all__ = ["bp", "query_listing"]
 
@@ -40,13 +42,11 @@ def _queries() -> dict[str, CannedQuery]:
 
 
 def _wants_html() -> bool:
-    """True when the client prefers HTML to JSON and asked for no ``format``."""
-    if request.args.get("format"):
-        return False
-    accept = request.accept_mimetypes
-    html = accept.quality("text/html")
-    others = max(accept.quality(m) for m in ("application/json", "application/sparql-results+json"))
-    return html > 0 and html > others
+    return wants_html(
+        request.accept_mimetypes,
+        ("application/json", "application/sparql-results+json"),
+        format_param=request.args.get("format"),
+    )
 
 
 def query_listing(query: CannedQuery) -> dict[str, Any]:
@@ -72,12 +72,8 @@ def index() -> Response | str:
     fmt = request.args.get("format", "")
     if fmt not in ("", "json", "html"):
         return error_response(406, f"format={fmt!r} is not offered here; use json or html")
-    if fmt == "json" or (not fmt and not _wants_html()):
+    if not _wants_html():
         return jsonify({"queries": [query_listing(q) for q in queries.values()]})
-    try:
-        from server.pages import ParamField, QueryEntry, query_index_html
-    except ImportError:  # pragma: no cover - the UI's pages are optional
-        return _plain_index(queries)
     entries = [
         QueryEntry(
             name=q.name,
@@ -110,8 +106,6 @@ def run_canned(name: str) -> Response:
     text = prepare(query, values)  # ParameterError → 400 through the app's error handlers
     kind = analyse(text, max_depth=_settings().max_query_depth).kind or "solutions"
     fmt = negotiate(kind, request.accept_mimetypes, request.args.get("format"))
-    from server.sparql import result_response, run
-
     return result_response(run(text, output=fmt.output))
 
 
@@ -120,10 +114,7 @@ def run_canned(name: str) -> Response:
 
 def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
     """The gallery page: run the query (with defaults when nothing was sent) and render
-    its results, or the error, with ``server.pages.query_page`` when the UI provides it."""
-    from server.negotiation import FORMATS
-    from server.sparql import run
-
+    its results, or the error, with ``server.pages.query_page``."""
     variables: list[str] = []
     rows: list[list[Any]] = []
     truncated = False
@@ -142,8 +133,6 @@ def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
             truncated = result.truncated
             body = result.body
             if truncated:  # the core marks a capped JSON result with extra keys first
-                import json
-
                 data = json.loads(body)
                 data.pop("truncated", None)
                 data.pop("max_rows", None)
@@ -158,10 +147,6 @@ def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
         error, status = str(exc), 400
     except KGError as exc:
         error, status = str(exc), status_of(exc)[0]
-    try:
-        from server.pages import ParamField, ResultTable, query_page
-    except ImportError:  # pragma: no cover - the UI's pages are optional
-        return Response(_plain_page(query, variables, rows, error), status=status, content_type=_HTML)
     params = [
         ParamField(
             name=p.name,
@@ -184,31 +169,3 @@ def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
         error=error,
     )
     return Response(page, status=status, content_type=_HTML)
-
-
-def _plain_index(queries: dict[str, CannedQuery]) -> Response:  # pragma: no cover
-    items = "".join(
-        f'<li><a href="{escape(url_for("canned.run_canned", name=q.name))}">{escape(q.title)}</a> — '
-        f"{escape(q.description)}</li>"
-        for q in queries.values()
-    )
-    return Response(
-        f"<!doctype html><title>Queries</title><h1>Queries</h1><ul>{items}</ul>", content_type=_HTML
-    )
-
-
-def _plain_page(
-    query: CannedQuery, variables: list[str], rows: list[list[Any]], error: str | None
-) -> str:  # pragma: no cover
-    head = "".join(f"<th>{escape(v)}</th>" for v in variables)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{escape(getattr(c, 'value', '') if c is not None else '')}</td>" for c in row)
-        + "</tr>"
-        for row in rows
-    )
-    message = f"<p role=alert>{escape(error)}</p>" if error else ""
-    return (
-        f"<!doctype html><title>{escape(query.title)}</title><h1>{escape(query.title)}</h1>"
-        f"<p>{escape(query.description)}</p>{message}<table><tr>{head}</tr>{body}</table>"
-    )

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from kg.engine.oxigraph.pool import (
+from kg.engine.jobs import (
     EngineCrashedError,
     GraphNotFoundError,
     QueryMemoryError,
@@ -22,6 +22,8 @@ from kg.engine.oxigraph.pool import (
     WorkersBusyError,
 )
 from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
+from server.negotiation import wants_html
+from server.pages import error_html
 
 __all__ = ["error_response", "register_error_handlers", "status_of"]
 
@@ -47,17 +49,10 @@ def status_of(exc: KGError) -> tuple[int, str]:
     return 500, "Internal Server Error"
 
 
-def _wants_html() -> bool:
-    accept = request.accept_mimetypes
-    return accept.quality("text/html") > max(accept.quality("application/json"), 0) and bool(
-        accept.best_match(["application/json", "text/html"]) == "text/html"
-    )
-
-
 def error_response(status: int, message: str, title: str | None = None) -> Response:
     """The site's error response for ``status`` with ``message`` (HTML or JSON)."""
     title = title or HTTPStatus(status).phrase
-    if _wants_html():
+    if wants_html(request.accept_mimetypes, ["application/json"]):
         body = _html(status, title, message)
         response = Response(body, status=status, content_type="text/html; charset=utf-8")
     else:
@@ -73,8 +68,6 @@ def error_response(status: int, message: str, title: str | None = None) -> Respo
 
 def _html(status: int, title: str, message: str) -> str:
     try:
-        from server.pages import error_html
-
         return error_html(status, message)
     except (ImportError, RuntimeError, KeyError, OSError):
         return (

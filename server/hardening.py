@@ -1,7 +1,7 @@
 """What every request and response goes through, whatever the route: strict input
 (UTF-8 in the path, the query string and form bodies; IRIs of the protocol's graph
 parameters), security headers, the public URL used instead of the Host header (in
-redirects too), and the throttle of wrong update tokens.
+redirects too). The throttle of wrong update tokens is ``server.throttle``.
 
 The HTTP-level guards below the app (slow clients, Content-Length with Transfer-Encoding)
 are in ``server.http_guard``; limits on the query's shape in ``kg.engine.query.check_shape``.
@@ -9,25 +9,21 @@ are in ``server.http_guard``; limits on the query's shape in ``kg.engine.query.c
 
 from __future__ import annotations
 
-import collections
-import logging
-import threading
-import time
 from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 from flask import Flask, Response, request
 from werkzeug.exceptions import BadRequest
 
+from server.endpoint import public_root
+
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "SECURITY_HEADERS",
-    "TokenThrottle",
     "check_iri",
     "install",
 ]
 
-log = logging.getLogger("peninsula.security")
 
 # The UI and the editor (YASGUI) load scripts, styles and fonts from this server only;
 # YASGUI and CodeMirror set inline styles, hence 'unsafe-inline' for styles (never for
@@ -90,56 +86,9 @@ def _headers(response: Response) -> Response:
         # werkzeug builds its own redirects (merged or added slashes) from the Host header
         parts = urlsplit(location)
         if parts.netloc and parts.netloc == request.host:
-            from server.sparql import public_root
-
             rest = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
             response.headers["Location"] = public_root().rstrip("/") + rest
     return response
-
-
-class TokenThrottle:
-    """Wrong update tokens per client address: each is logged (the address, never the
-    token), and past ``per_minute`` in the last minute the address is refused (429) until
-    its oldest failure is a minute old."""
-
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = max(1, per_minute)
-        self._failures: dict[str, collections.deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, now: float) -> collections.deque[float]:
-        times = self._failures.setdefault(address, collections.deque())
-        while times and times[0] <= now - 60.0:
-            times.popleft()
-        return times
-
-    def retry_after(self, address: str) -> int:
-        """Seconds the address must wait, or 0 when it may try a token."""
-        now = time.monotonic()
-        with self._lock:
-            times = self._recent(address, now)
-            if len(times) < self.per_minute:
-                if not times:
-                    self._failures.pop(address, None)
-                return 0
-            return max(1, int(times[0] + 60.0 - now) + 1)
-
-    def failed(self, address: str, path: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            times = self._recent(address, now)
-            times.append(now)
-            count = len(times)
-            if len(self._failures) > 10_000:  # bounded: forget the quietest addresses
-                for key in [k for k, v in self._failures.items() if len(v) < 2][:5_000]:
-                    del self._failures[key]
-        log.warning(
-            "wrong or missing update token from %s on %s (%d in the last minute%s)",
-            address,
-            path,
-            count,
-            "; refusing it for a minute" if count >= self.per_minute else "",
-        )
 
 
 def install(app: Flask) -> None:

@@ -25,10 +25,14 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from flask import Response, request
+
+from kg.engine.jobs import FilesSource, StatsJob, StoreSource
+from server.endpoint import endpoint_state
 
 __all__ = [
     "BuildInfo",
@@ -75,8 +79,6 @@ def build_info() -> BuildInfo:
     files' newest modification; otherwise (an update server's private copy, whose id
     changes with each update, over a store or files) when this process first saw the
     engine's build id."""
-    from kg.engine.oxigraph.pool import FilesSource, StatsJob, StoreSource
-    from server.sparql import endpoint_state
 
     state = endpoint_state()
     source = getattr(state.engine, "source", None)
@@ -112,8 +114,6 @@ def accepts_gzip() -> bool:
 
 
 def _code_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("peninsula-kg")
     except PackageNotFoundError:

@@ -32,31 +32,29 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
-from kg.engine.oxigraph.pool import DumpJob, GraphGetJob
-from server import http_cache as hc
-from server.negotiation import FORMATS, Format, negotiate
+import server.http_cache as hc
+from kg.engine.formats import DUMPS, format_named
+from kg.engine.jobs import DumpJob, GraphGetJob
+from server.endpoint import endpoint_state, public_root, run
+from server.negotiation import FORMATS, Format, negotiate, wants_html
 from server.ontology_docs import OntologyDoc, file_prefixes, ontology_docs, ontology_triples
-from server.rdf_docs import IN_CAP, OUT_CAP, context, describe, serialize
-from server.sparql import endpoint_state, public_root, run
+from server.pages import entity_html
+from server.rdf_docs import IN_CAP, OUT_CAP, context, describe, prefixes, serialize
 from server.void import void_response
 
-__all__ = ["DUMPS", "bp"]
+__all__ = ["bp"]
 
 bp = Blueprint("linked_data", __name__)
 
 _UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-DUMPS = {"trig": True, "nq": True, "ttl": False, "nt": False}  # format → named graphs only
 _GRAPH_FORMATS = [f for f in FORMATS if "graph" in f.kinds]
-_NT = FORMATS[5].output
+_NT = format_named("nt").output
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Link, ETag, Last-Modified"}
 
 
 def _wants_html() -> bool:
-    accept = request.accept_mimetypes
-    if request.args.get("format"):
-        return request.args["format"] == "html"
     rdf = [f.media_type for f in _GRAPH_FORMATS]
-    return accept.best_match(["text/html", *rdf]) == "text/html" and accept.quality("text/html") > 0
+    return wants_html(request.accept_mimetypes, rdf, format_param=request.args.get("format"), html_first=True)
 
 
 def _checked_iri(iri: str) -> str:
@@ -161,8 +159,6 @@ def resource(path: str) -> Response:
 
 
 def _resource_html(iri: str) -> Response:
-    from server.pages import entity_html
-
     page = entity_html(iri)  # None when the graph says nothing about the IRI
     if page is None:
         raise NotFound(f"the dataset says nothing about <{iri}>")
@@ -324,7 +320,7 @@ def dump(name: str) -> Response:
     requests are answered from the build's validators."""
     if name not in DUMPS:
         raise NotFound(f"no dump in format {name!r}; try one of {', '.join(DUMPS)}")
-    fmt = next(f for f in FORMATS if f.name == name)
+    fmt = format_named(name)
     state = endpoint_state()
     info = hc.build_info()
     gz = hc.accepts_gzip()
@@ -360,8 +356,6 @@ def dump(name: str) -> Response:
 
 def _dump_file(name: str, fmt: Format, build: str) -> Path:
     """The dump of ``build`` in format ``name``, written by a worker the first time."""
-    from server.rdf_docs import prefixes
-
     state = endpoint_state()
     timeout = max(state.settings.query_timeout_s, 600.0)
     folder = _dump_dir(state.caches)
@@ -369,7 +363,7 @@ def _dump_file(name: str, fmt: Format, build: str) -> Path:
     path = folder / f"{safe_build}.{name}"
     with state.caches.setdefault(("dump-lock", name), threading.Lock()):
         if not path.exists():
-            job = DumpJob(fmt.engine_format, str(path), DUMPS[name], prefixes(state.settings.base_iri))
+            job = DumpJob(fmt.engine_format, str(path), fmt.datasets, prefixes(state.settings.base_iri))
             state.engine.run(job, timeout_s=timeout)
     return path
 

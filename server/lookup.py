@@ -36,7 +36,10 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from rapidfuzz import fuzz, process
 from werkzeug.exceptions import BadRequest
 
-from server.negotiation import FORMATS
+from server.endpoint import endpoint_state, public_root, run
+from server.http_cache import build_info
+from server.negotiation import FORMATS, wants_html
+from server.ui_facts import local_href
 
 __all__ = ["Hit", "LookupIndex", "bp", "normalise"]
 
@@ -206,9 +209,6 @@ _lock = threading.Lock()
 
 def current_index() -> LookupIndex:
     """The index of the build being served, built on first use after each new build."""
-    from server.http_cache import build_info
-    from server.sparql import endpoint_state, run
-
     state = endpoint_state()
     key = ("lookup", build_info().build)
     with _lock:
@@ -256,9 +256,6 @@ def _limit() -> int:
 def lookup() -> Response:
     """Entities whose label or alias matches ``q``: JSON for API clients (or
     ``format=json``), an HTML list for browsers (or ``format=html``)."""
-    from server.sparql import endpoint_state, public_root
-    from server.ui_facts import local_href
-
     query = request.args.get("q", "").strip()
     if len(query) > MAX_QUERY_CHARS:
         raise BadRequest(f"q is longer than {MAX_QUERY_CHARS} characters")
@@ -281,5 +278,4 @@ def _wants_json() -> bool:
     fmt = request.args.get("format")
     if fmt:
         return fmt == "json"
-    accept = request.accept_mimetypes
-    return accept.best_match(["application/json", "text/html"], "application/json") == "application/json"
+    return not wants_html(request.accept_mimetypes, ["application/json"])

@@ -1,4 +1,4 @@
-"""The one table of result formats, and content negotiation over it.
+"""Content negotiation over the one table of formats (``kg.engine.formats.FORMATS``).
 
 Every view that returns a SPARQL result or an RDF document picks its format here: by the
 ``format`` parameter when given (browsers, SPARQLWrapper), else by ``Accept`` (q-values and
@@ -9,91 +9,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import NotAcceptable
 
-from kg.engine.query import Kind, OutputFormat
+from kg.engine.formats import FORMATS, Format, Kind, formats_for
 
-__all__ = ["FORMATS", "Format", "formats_for", "negotiate"]
-
-
-@dataclass(frozen=True)
-class Format:
-    name: str  # value of ?format= (and the dump's file extension)
-    media_type: str
-    kinds: frozenset[str]  # 'solutions', 'boolean', 'graph'
-    engine_format: str  # pyoxigraph QueryResultsFormat / RdfFormat member
-    rdflib_format: str  # rdflib serializer name, for graphs built with rdflib ('' if none)
-    aliases: tuple[str, ...] = ()  # other media types that select this format
-    names: tuple[str, ...] = ()  # other ?format= values
-
-    @property
-    def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8"
-
-    @property
-    def output(self) -> OutputFormat:
-        return OutputFormat(self.content_type, self.engine_format)
-
-
-_RESULTS = frozenset({"solutions", "boolean"})
-_GRAPH = frozenset({"graph"})
-
-FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", _RESULTS, "JSON", "", ("application/json",), ("srj",)),
-    Format(
-        "xml",
-        "application/sparql-results+xml",
-        _RESULTS,
-        "XML",
-        "",
-        ("application/xml", "text/xml"),
-        ("srx",),
-    ),
-    Format("csv", "text/csv", frozenset({"solutions"}), "CSV", ""),
-    Format("tsv", "text/tab-separated-values", frozenset({"solutions"}), "TSV", ""),
-    Format(
-        "ttl",
-        "text/turtle",
-        _GRAPH,
-        "TURTLE",
-        "turtle",
-        ("application/x-turtle", "application/turtle"),
-        ("turtle", "n3"),
-    ),
-    Format(
-        "nt", "application/n-triples", _GRAPH, "N_TRIPLES", "nt", ("text/plain",), ("ntriples", "n-triples")
-    ),
-    Format(
-        "rdf",
-        "application/rdf+xml",
-        _GRAPH,
-        "RDF_XML",
-        "xml",
-        ("application/xml", "text/xml"),
-        ("xml", "rdfxml", "rdf+xml", "owl"),
-    ),
-    Format(
-        "jsonld",
-        "application/ld+json",
-        _GRAPH,
-        "JSON_LD",
-        "json-ld",
-        ("application/json", "application/x-json+ld"),
-        ("json-ld", "json"),
-    ),
-    Format("trig", "application/trig", _GRAPH, "TRIG", "trig", ("application/x-trig",)),
-    Format(
-        "nq", "application/n-quads", _GRAPH, "N_QUADS", "nquads", ("text/x-nquads",), ("nquads", "n-quads")
-    ),
-)
-
-
-def formats_for(kind: Kind | str) -> list[Format]:
-    """The formats that can carry a result of ``kind``, the default first."""
-    return [f for f in FORMATS if kind in f.kinds]
+__all__ = ["FORMATS", "HTML", "Format", "formats_for", "negotiate", "wants_html"]
 
 
 # Matching Accept against the table costs 20-45 µs, a good part of what the endpoint
@@ -137,6 +59,28 @@ def _negotiate(kind: Kind | str, accept: MIMEAccept, format_param: str | None) -
             f"none of the accepted media types can carry this result; offered: {_names(offered, media=True)}"
         )
     return next(f for f in offered if best == f.media_type or best in f.aliases)
+
+
+HTML = "text/html"
+
+
+def wants_html(
+    accept: MIMEAccept, others: Sequence[str], *, format_param: str | None = None, html_first: bool = False
+) -> bool:
+    """The one rule for "send the HTML page": ``format=html``, or with no ``format``, text/html
+    is the best match of ``Accept`` among it and ``others`` (the media types the view sends
+    instead). At equal quality and specificity the view's own preference decides:
+    ``html_first`` for pages that are documents first (resources, VoID), else ``others``.
+
+    >>> wants_html(MIMEAccept([("text/html", 1), ("*/*", 0.8)]), ["application/json"])
+    True
+    >>> wants_html(MIMEAccept([("*/*", 1)]), ["text/turtle"]), wants_html(MIMEAccept([("*/*", 1)]), ["text/turtle"], html_first=True)
+    (False, True)
+    """
+    if format_param:
+        return format_param == "html"
+    offered = [HTML, *others] if html_first else [*others, HTML]
+    return accept.best_match(offered) == HTML
 
 
 def _names(offered: Sequence[Format], media: bool = False) -> str:

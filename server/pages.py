@@ -23,7 +23,7 @@ Public functions (call them inside a Flask request or app context; they read the
 
 ``app_reader() -> Reader``
     How pages read the graph: always through the app's query engine
-    (``server.sparql.run``), so the query time limit and row cap apply, and the pages show
+    (``server.endpoint.run``), so the query time limit and row cap apply, and the pages show
     whatever the endpoint serves: the published store or ``kg serve --data`` files.
 
 The entity and article pages are assembled from SPARQL over the default graph (the
@@ -40,9 +40,10 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import current_app, render_template
 
-from kg.engine.query import OutputFormat
+from kg.engine.formats import format_named
 from kg.errors import KGError
 from kg.settings import Settings
+from server.endpoint import run
 from server.ui_facts import (
     FACT_CLASSES,
     PREFIXES,
@@ -76,7 +77,7 @@ __all__ = [
 
 # Download links offered under a query's results: label → value of ``?format=``.
 FORMATS: dict[str, str] = {"JSON": "json", "CSV": "csv", "TSV": "tsv", "XML": "xml"}
-_JSON_RESULTS = OutputFormat("application/sparql-results+json", "JSON")
+_JSON_RESULTS = format_named("json").output
 
 
 @dataclass(frozen=True)
@@ -125,9 +126,8 @@ def _settings() -> Settings:
 
 
 def app_reader() -> Reader:
-    """The current app's reader: its query engine (``server.sparql.run``, the same worker
+    """The current app's reader: its query engine (``server.endpoint.run``, the same worker
     pool, time limit and row cap as /sparql), whatever dataset the engine holds."""
-    from server.sparql import run
 
     def run_on_engine(text: str) -> Any:
         body = run(text, output=_JSON_RESULTS).body

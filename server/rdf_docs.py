@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Dataset, Graph
 
-from kg.engine.query import OutputFormat
+from kg.engine.formats import format_named
+from server.endpoint import run
 from server.negotiation import Format
+from server.ui_facts import PREFIXES
 
 __all__ = [
     "IN_CAP",
@@ -34,14 +37,12 @@ IN_CAP = 1000  # triples that point at a resource sent at most, as DBpedia caps 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_NT = OutputFormat("application/n-triples", "N_TRIPLES")
-_JSON = OutputFormat("application/sparql-results+json", "JSON")
+_NT = format_named("nt").output
+_JSON = format_named("json").output
 
 
 def prefixes(base: str) -> dict[str, str]:
     """The prefixes of every document this server writes, for a base IRI."""
-    from server.ui_facts import PREFIXES
-
     out = dict(PREFIXES(base))
     out.update(
         {
@@ -106,7 +107,6 @@ def describe(iri: str) -> Description:
     (with the labels of what they point at, and the triples of blank nodes), and the
     triples whose object it is (with their subjects' labels and types), each capped.
     ``iri`` must be a checked IRI (it is written into the query)."""
-    from server.sparql import run
 
     ox.NamedNode(iri)  # raises on anything that is not an IRI
     body = run(_describe_query(iri), output=_NT).body
@@ -217,8 +217,6 @@ def _used(names: dict[str, str], items: list[Any]) -> dict[str, str]:
 
 
 def _jsonld(items: list[Any], base: str, ontology_dir: Path, context_url: str) -> bytes:
-    from rdflib import Dataset, Graph
-
     quads = any(isinstance(q, ox.Quad) and not isinstance(q.graph_name, ox.DefaultGraph) for q in items)
     data = ox.serialize(items, format=ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES) or b""
     graph: Graph = Dataset() if quads else Graph()

@@ -15,6 +15,8 @@ from pathlib import Path
 from types import FrameType
 
 from kg.settings import Settings
+from server.app import close_app, create_app
+from server.http_guard import create_guarded_server
 
 __all__ = ["serve", "token_warning"]
 
@@ -50,9 +52,6 @@ def serve(settings: Settings, data: Sequence[Path] | None = None) -> int:
     """Serve until SIGINT/SIGTERM. Once listening, print the address and where to point a
     browser (``make serve`` on a fresh clone builds first, then ends with that line).
     Returns 0."""
-    from server.app import close_app, create_app
-    from server.http_guard import create_guarded_server
-
     if not logging.getLogger().handlers:  # warnings (wrong tokens, slow clients) with a time
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
 

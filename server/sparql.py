@@ -1,39 +1,46 @@
 """The SPARQL 1.1 Protocol at ``/sparql``, the Graph Store Protocol at ``/graphs``, and
 ``/health``. Views parse the request, call the query core, and render; nothing else.
 
-Other blueprints run queries through ``run`` (the app's engine and limits).
+Other blueprints run queries through ``server.endpoint.run`` (the app's engine and limits).
 """
 
 from __future__ import annotations
 
 import hmac
-import shutil
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import (
     BadRequest,
     Forbidden,
     NotAcceptable,
+    RequestEntityTooLarge,
     TooManyRequests,
     Unauthorized,
     UnsupportedMediaType,
 )
 
-from kg.build.report import quarantine_of
-from kg.engine.oxigraph.pool import Engine, GraphGetJob, GraphWriteJob, StatsJob, StoreSource, UpdateJob
-from kg.engine.oxigraph.store import live_report
-from kg.engine.query import OutputFormat, QueryLimits, QueryPlan, Result, analyse, analyse_update, run_query
+from kg.engine.formats import OutputFormat
+from kg.engine.jobs import GraphGetJob, GraphWriteJob, StatsJob, StoreSource, UpdateJob
+from kg.engine.oxigraph.store import current_build
+from kg.engine.query import analyse_update
 from kg.errors import KGError
-from kg.settings import Settings
 from server.body import chunks_response
-from server.hardening import TokenThrottle, check_iri
+from server.endpoint import (
+    endpoint_state,
+    endpoint_url,
+    plan_for,
+    quarantined_articles,
+    query_limits,
+    result_response,
+    run,
+)
+from server.hardening import check_iri
 from server.negotiation import FORMATS, Format, negotiate
+from server.void import service_description_response
 
-__all__ = ["EndpointState", "bp", "endpoint_state", "plan_for", "public_root", "query_limits", "run"]
+__all__ = ["bp"]
 
 bp = Blueprint("sparql", __name__)
 
@@ -44,124 +51,6 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "X-Peninsula-Truncated, X-Peninsula-Max-Rows, X-Peninsula-Empty-Graphs, Content-Type",
 }
-EMPTY_GRAPHS_HEADER = "X-Peninsula-Empty-Graphs"
-_HEADER_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "%")
-
-
-@dataclass
-class EndpointState:
-    """What the endpoint holds per app: settings and the engine (closed with the app)."""
-
-    settings: Settings
-    engine: Engine
-    owns_engine: bool = True
-    caches: dict[Any, Any] = field(default_factory=dict)
-    # the URL clients reach this server at: ``public_url``, else the bound address (set by
-    # ``kg serve`` once bound); never taken from the request's Host header
-    public_root: str = ""
-    throttle: TokenThrottle = field(default_factory=lambda: TokenThrottle(10))
-
-    def __post_init__(self) -> None:
-        s = self.settings
-        root = s.public_url or (
-            f"http://[{s.host}]:{s.port}/" if ":" in s.host else f"http://{s.host}:{s.port}/"
-        )
-        self.public_root = self.public_root or root.rstrip("/") + "/"
-        self.throttle = TokenThrottle(s.token_failures_per_minute)
-
-    @property
-    def allow_list(self) -> list[str]:
-        return self.settings.federation_allow_list.split()
-
-    def close(self) -> None:
-        folder = self.caches.pop("dump-dir", None)
-        if folder:
-            shutil.rmtree(folder, ignore_errors=True)
-        close = getattr(self.engine, "close", None)
-        if self.owns_engine and callable(close):
-            close()
-
-
-def query_limits(s: Settings) -> QueryLimits:
-    """The query guard's limits, from the settings."""
-    return QueryLimits(
-        depth=s.max_query_depth,
-        expression_terms=s.max_expression_terms,
-        group_elements=s.max_group_elements,
-        path_steps=s.max_path_steps,
-    )
-
-
-def endpoint_state() -> EndpointState:
-    state = current_app.extensions["peninsula"]
-    assert isinstance(state, EndpointState)
-    return state
-
-
-def public_root() -> str:
-    """This server's root URL as clients reach it, ending with '/' (see EndpointState)."""
-    return endpoint_state().public_root
-
-
-def run(
-    text: str,
-    *,
-    output: OutputFormat | Mapping[str, OutputFormat],
-    default_graph_uris: Sequence[str] = (),
-    named_graph_uris: Sequence[str] = (),
-    bindings: Mapping[str, object] | None = None,
-    plan: QueryPlan | None = None,
-) -> Result:
-    """Run a query with the app's engine, limits and base IRI (the endpoint's URL).
-    ``plan`` is the text already checked by ``plan_for`` (so it is not analysed twice)."""
-    state = endpoint_state()
-    s = state.settings
-    return run_query(
-        state.engine,
-        text,
-        output=output,
-        default_graph_uris=default_graph_uris,
-        named_graph_uris=named_graph_uris,
-        bindings=bindings,
-        timeout_s=s.query_timeout_s,
-        max_rows=s.max_rows,
-        max_depth=s.max_query_depth,
-        allow_list=state.allow_list,
-        base_iri=_endpoint_url() if request else None,
-        plan=plan,
-        limits=query_limits(s),
-    )
-
-
-def plan_for(text: str) -> QueryPlan:
-    """``analyse`` with the app's limits: the same checks ``run`` would make."""
-    state = endpoint_state()
-    s = state.settings
-    return analyse(text, allow_list=state.allow_list, max_rows=s.max_rows, limits=query_limits(s))
-
-
-def _endpoint_url() -> str:
-    """This endpoint's URL (the base IRI of queries and updates), from the public URL: the
-    Host header is the client's to choose, so it is never reflected."""
-    return public_root() + "sparql"
-
-
-def result_response(result: Result) -> Response:
-    """The response of a result: its chunks go out one by one, as the engine wrote them
-    (none is joined or copied), with headers for the row cap and empty graphs."""
-    response = chunks_response(result.parts, result.media_type)
-    if result.kind != "boolean" and result.max_rows is not None:
-        response.headers["X-Peninsula-Max-Rows"] = str(result.max_rows)
-    if result.truncated:
-        response.headers["X-Peninsula-Truncated"] = "true"
-    if result.empty_graphs:
-        from urllib.parse import quote
-
-        response.headers[EMPTY_GRAPHS_HEADER] = " ".join(
-            quote(g, safe=_HEADER_SAFE) for g in result.empty_graphs
-        )
-    response.vary.add("Accept")
-    return response
 
 
 @bp.after_request
@@ -179,8 +68,6 @@ def sparql() -> Response:
     if params.update is not None:
         return _update(params)
     if params.query is None:
-        from server.void import service_description_response
-
         return service_description_response()
     plan = plan_for(params.query)
     fmt_param = request.values.get("format") or request.values.get("output")
@@ -249,8 +136,6 @@ class _Params:
             if len(queries) > 1:
                 raise BadRequest("more than one 'query' parameter; send exactly one query")
             if queries and len(queries[0].encode()) > limit:
-                from werkzeug.exceptions import RequestEntityTooLarge
-
                 raise RequestEntityTooLarge(f"the query is longer than {limit} bytes")
             return cls(queries[0] if queries else None, None, lists)
         mime = request.mimetype
@@ -314,7 +199,7 @@ def _update(params: _Params) -> Response:
         using_graphs=params.get("using-graph-uri"),
         using_named_graphs=params.get("using-named-graph-uri"),
     )
-    base = _endpoint_url()
+    base = endpoint_url()
     state.engine.run(UpdateJob(plan.text, base_iri=base), timeout_s=s.query_timeout_s)
     return Response(status=204)
 
@@ -381,15 +266,8 @@ def health() -> Response:
     if state.settings.update_token and isinstance(source, StoreSource):
         # the rule for update servers: they serve their private copy of the build they
         # started on, with its updates, until restarted; a newer published build is named
-        from kg.engine.oxigraph.store import current_build
-
         published = current_build(Path(source.store_dir))
         body["copy_of_build"] = origin
         body["published_build"] = published.name if published else None
         body["newer_build_published"] = published is not None and published.name != origin
     return jsonify(body)
-
-
-def quarantined_articles(settings: Settings) -> list[dict[str, object]]:
-    """The articles the live build of the store quarantined, from its report."""
-    return quarantine_of(live_report(Path(settings.store)))

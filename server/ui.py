@@ -20,8 +20,8 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from kg.canned import catalogue as canned
 from kg.errors import KGError
 from kg.settings import Settings
+from server.endpoint import quarantined_articles
 from server.pages import app_reader, render_article
-from server.sparql import quarantined_articles
 from server.ui_facts import (
     EVENT_CLASSES,
     PREFIXES,

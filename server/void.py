@@ -8,13 +8,15 @@ import json
 from collections.abc import Callable
 from html import escape
 
+import pyoxigraph as ox
 from flask import Response, request
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
-from kg.engine.oxigraph.pool import StatsJob
-from server.negotiation import FORMATS, negotiate
-from server.sparql import endpoint_state, run
+from kg.engine.jobs import StatsJob
+from server.endpoint import endpoint_state, public_root, run
+from server.http_cache import build_info
+from server.negotiation import FORMATS, negotiate, wants_html
 
 __all__ = ["service_description", "service_description_response", "void_graph", "void_response"]
 
@@ -35,7 +37,6 @@ _RESULT_FORMATS = {
 
 
 def _root() -> str:
-    from server.sparql import public_root
 
     return public_root().rstrip("/")
 
@@ -106,11 +107,7 @@ def _graph_response(make: Callable[[], Graph], key: tuple[object, ...]) -> Respo
     the format), with only the last build's kept."""
     accept = request.accept_mimetypes
     rdf = [f.media_type for f in FORMATS if "graph" in f.kinds]
-    html = (
-        not request.args.get("format")
-        and accept.best_match(["text/html", *rdf]) == "text/html"
-        and bool(accept.quality("text/html"))
-    )
+    html = not request.args.get("format") and wants_html(accept, rdf, html_first=True)
     fmt = None if html else negotiate("graph", accept, request.args.get("format"))
     caches = endpoint_state().caches
     cache_key = ("described", *key, fmt.name if fmt else "html")
@@ -173,8 +170,6 @@ def _int(n: object) -> Literal:
 def void_graph() -> Graph:
     """The VoID and DCAT description of the dataset, whose IRI is ``<base>void#dataset``
     (under the base IRI, as the data's own IRIs); cached per build."""
-    from server.http_cache import build_info
-
     state = endpoint_state()
     root = _root()
     stats = state.engine.run(StatsJob(), timeout_s=state.settings.query_timeout_s)
@@ -295,8 +290,6 @@ def _namespace(iri: str) -> str:
 
 def _linksets(g: Graph, ds: URIRef, base: str) -> None:
     """A void:Linkset per link predicate and target site (owl:sameAs, SKOS matches)."""
-    import pyoxigraph as ox
-
     for i, row in enumerate(_rows(_LINKS.replace("BASE", str(ox.Literal(base))))):
         linkset = URIRef(f"{base}void#linkset-{i}")
         target = URIRef(f"{base}void#target-{i}")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import build_parser, main
 from kg.settings import SETTINGS, Setting
+from server.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

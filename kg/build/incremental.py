@@ -28,8 +28,9 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 from kg.build.duplicates import StoryIndex
-from kg.engine.oxigraph.store import from_ox, named_quads, prune_default, quads_of_graph
+from kg.engine.oxigraph.store import named_quads, prune_default, quads_of_graph
 from kg.rdf.namespaces import PEN
+from kg.rdf.terms import from_ox
 
 __all__ = ["descriptions", "graph_of", "live_articles", "stories_path", "write_next_build"]
 
@@ -86,7 +87,7 @@ def _load_stories(build: Path) -> dict[str, list[object]]:
 def triples_of(store: ox.Store, name: URIRef) -> list[tuple[Node, Node, Node]]:
     """The triples of one named graph of the store, as rdflib terms, without a graph."""
     return [
-        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))  # type: ignore[arg-type]
+        (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
         for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name)))
     ]
 
@@ -115,10 +116,10 @@ def descriptions(
             if graph_name in skip:
                 continue
             graph = out.setdefault(graph_name, Graph())
-            graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))  # type: ignore[arg-type]
+            graph.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
             if isinstance(q.object, ox.NamedNode):
                 for t in store.quads_for_pattern(q.object, rdf_type, None, name):
-                    graph.add((from_ox(t.subject), RDF.type, from_ox(t.object)))  # type: ignore[arg-type]
+                    graph.add((from_ox(t.subject), RDF.type, from_ox(t.object)))
     return out
 
 

@@ -9,13 +9,20 @@ shortened by prefixes (:func:`shorten`).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.error import URLError
 
 import pyoxigraph as ox
+from SPARQLWrapper import POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.canned.params import KNOWN_PREFIXES
+from kg.engine.formats import OutputFormat
+from kg.engine.oxigraph.pool import LocalEngine
+from kg.engine.query import analyse, run_query
 from kg.errors import QueryError
 
 __all__ = ["Output", "format_table", "run_local", "run_remote", "shorten"]
@@ -52,8 +59,6 @@ _FORMATS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 def _kind(text: str) -> str:
-    from kg.engine.query import analyse
-
     return analyse(text, max_depth=10_000).kind or "solutions"
 
 
@@ -80,9 +85,6 @@ def run_local(
 ) -> Output:
     """Run prepared query text on a local store through the query core (its checks and
     row cap) and write it as ``fmt``: table, json, csv, tsv or ttl."""
-    from kg.engine.oxigraph.pool import LocalEngine
-    from kg.engine.query import OutputFormat, run_query
-
     kind = _kind(text)
     media_type, engine_format = _check_format(fmt, kind)
     result = run_query(
@@ -100,11 +102,6 @@ def run_local(
 
 def run_remote(endpoint: str, text: str, fmt: str, *, prefixes: Mapping[str, str] = KNOWN_PREFIXES) -> Output:
     """Run prepared query text on a remote SPARQL endpoint (SPARQL 1.1 Protocol, POST)."""
-    from urllib.error import URLError
-
-    from SPARQLWrapper import POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
     kind = _kind(text)
     media_type, _ = _check_format(fmt, kind)
     client = SPARQLWrapper(endpoint)
@@ -122,8 +119,6 @@ def run_remote(endpoint: str, text: str, fmt: str, *, prefixes: Mapping[str, str
 
 
 def _json_loads(body: str) -> dict[str, object]:
-    import json
-
     data = json.loads(body)
     if not isinstance(data, dict):
         raise QueryError("the endpoint did not return SPARQL JSON results")

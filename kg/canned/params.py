@@ -39,6 +39,7 @@ from datetime import date, datetime
 
 import pyoxigraph as ox
 
+from kg.engine.query import tokenize
 from kg.errors import QueryError
 
 __all__ = [
@@ -206,8 +207,6 @@ def inject_values(text: str, block: str) -> str:
     top-level group after the WHERE keyword, or the first top-level group of a SELECT or
     ASK that omits the keyword). Comments, strings and IRIs are skipped by
     the query core's tokenizer."""
-    from kg.engine.query import tokenize
-
     top = [t for t in tokenize(text) if t.depth == 0]
     start = 0
     for i, tok in enumerate(top):

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
-from kg.engine.query import OutputFormat
-from kg.errors import KGError, QueryError, QueryTimeoutError
+from kg.engine.formats import OutputFormat
+from kg.errors import KGError, QueryTimeoutError
 
 __all__ = [
     "STREAMED",
@@ -36,7 +33,6 @@ __all__ = [
     "StoreSource",
     "UpdateJob",
     "WorkersBusyError",
-    "rdf_format_for_path",
 ]
 
 
@@ -146,14 +142,3 @@ WRITES = (UpdateJob, GraphWriteJob)  # the jobs only an updatable pool's writer 
 # Jobs whose body a worker streams: each chunk in a message of its own as the engine writes
 # it, then an empty message, then the reply (see ``kg.engine.oxigraph.pool``).
 STREAMED = (QueryJob, GraphGetJob)
-
-
-def rdf_format_for_path(path: str | Path) -> ox.RdfFormat:
-    """The RDF format of a file, by its extension (``.ttl``, ``.nt``, ``.nq``, ``.trig``,
-    ``.rdf``/``.owl``/``.xml``, ``.jsonld``)."""
-    ext = Path(path).suffix.lstrip(".").lower()
-    ext = {"owl": "rdf", "xml": "rdf", "json": "jsonld"}.get(ext, ext)
-    fmt = ox.RdfFormat.from_extension(ext)
-    if fmt is None:
-        raise QueryError(f"{path}: unknown RDF file extension")
-    return fmt

@@ -19,19 +19,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import NamedTuple
 from urllib.parse import urljoin
 
+from kg.engine.formats import FORM_KIND, Kind, OutputFormat
+from kg.engine.interface import Engine, Result
+from kg.engine.jobs import QueryJob
 from kg.errors import QueryError, QueryRefusedError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kg.engine.oxigraph.pool import Engine
-
 __all__ = [
-    "OutputFormat",
     "QueryLimits",
     "QueryPlan",
-    "Result",
     "Token",
     "UpdatePlan",
     "analyse",
@@ -40,51 +38,6 @@ __all__ = [
     "run_query",
     "tokenize",
 ]
-
-Kind = Literal["solutions", "boolean", "graph"]
-FORM_KIND: dict[str, Kind] = {
-    "SELECT": "solutions",
-    "ASK": "boolean",
-    "CONSTRUCT": "graph",
-    "DESCRIBE": "graph",
-}
-
-
-@dataclass(frozen=True)
-class OutputFormat:
-    """What to serialise a result as: its media type and the pyoxigraph format name
-    (a member of ``QueryResultsFormat`` for solutions and booleans, of ``RdfFormat`` for
-    graphs). The table of offered formats lives in ``server.negotiation``."""
-
-    media_type: str
-    engine_format: str
-
-
-@dataclass(frozen=True)
-class Result:
-    """A serialised result, as the chunks the engine wrote it in (``body`` joins them).
-    ``truncated`` is True when the row cap cut it (``max_rows`` rows of a SELECT, or triples
-    of a CONSTRUCT/DESCRIBE, were kept). ``streamed`` is True only inside the engine: the
-    chunks went ahead, each in a message of its own (see ``kg.engine.oxigraph.pool``)."""
-
-    parts: tuple[bytes, ...]
-    media_type: str
-    kind: Kind
-    truncated: bool = False
-    max_rows: int | None = None
-    empty_graphs: tuple[str, ...] = ()  # graphs the dataset named that the store does not hold
-    streamed: bool = False
-
-    @property
-    def body(self) -> bytes:
-        """The whole body (one chunk is returned as it is, not copied)."""
-        return self.parts[0] if len(self.parts) == 1 else b"".join(self.parts)
-
-    @property
-    def size(self) -> int:
-        """Bytes in the body."""
-        return sum(len(p) for p in self.parts)
-
 
 # --------------------------------------------------------------------- tokenizer
 
@@ -460,7 +413,7 @@ def run_query(
     plan: QueryPlan | None = None,
     limits: QueryLimits | None = None,
 ) -> Result:
-    """Check and run one query in ``engine`` (see ``kg.engine.oxigraph.pool``).
+    """Check and run one query in ``engine`` (see ``kg.engine.interface``).
 
     ``output`` is one format, or a mapping from result kind ('solutions', 'boolean',
     'graph') to format when the caller lets the query form decide. Graphs named by
@@ -472,8 +425,6 @@ def run_query(
     ``plan`` is ``analyse(text, ...)`` with these same ``max_depth``, ``allow_list`` and
     ``max_rows``, for a caller that analysed the text already (the protocol view does, to
     negotiate by query form): the checks then run once per request, not twice."""
-    from kg.engine.oxigraph.pool import QueryJob
-
     if plan is None:
         plan = analyse(text, max_depth=max_depth, allow_list=allow_list, max_rows=max_rows, limits=limits)
     if isinstance(output, OutputFormat):

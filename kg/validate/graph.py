@@ -46,6 +46,7 @@ from rdflib.util import guess_format
 
 from kg.errors import KGError
 from kg.rdf.namespaces import PEN
+from kg.rdf.terms import from_ox
 from kg.validate.reasoner import ReasonerResult, ReasonerUnavailableError, explain_inconsistency, run_reasoner
 from kg.validate.shacl_bulk import bulk_sparql_results, split_sparql_constraints
 from kg.validate.term_names import term_name
@@ -190,17 +191,12 @@ def union_graph(data: Graph | Dataset) -> Graph:
 
 
 def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        # A plain literal is an xsd:string literal (RDF 1.1); rdflib writes it without one.
-        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
-    raise ValidationInputError(f"RDF-star triple terms are not supported: {term}")
+    """``kg.rdf.terms.from_ox`` with plain strings (as rdflib parses files), and an RDF-star
+    triple term refused as bad input."""
+    try:
+        return from_ox(term, plain_strings=True)
+    except TypeError as exc:
+        raise ValidationInputError(str(exc)) from None
 
 
 def _add_quads(ds: Dataset, quads: Iterable[ox.Quad]) -> None:

@@ -37,7 +37,7 @@ from rdflib import RDF, RDFS, SH, XSD, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.engine.oxigraph.store import from_ox
+from kg.rdf.terms import from_ox
 from kg.validate.shacl_bulk import BulkConstraint, constraint_query
 
 __all__ = ["Index", "NativeShapes", "Result", "UnsupportedShapeError"]

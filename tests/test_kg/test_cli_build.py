@@ -21,7 +21,7 @@ def test_installed_entry_point_shows_help() -> None:
     kg = Path(sys.executable).parent / "kg"
     result = subprocess.run([str(kg), "--help"], capture_output=True, text=True, check=False, timeout=60)
     assert result.returncode == 0
-    for command in ("build", "ingest", "export", "stats"):
+    for command in ("build", "ingest", "export", "stats", "serve"):
         assert command in result.stdout
 
 

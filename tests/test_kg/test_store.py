@@ -28,10 +28,10 @@ from kg.engine.oxigraph.store import (
     publish,
     quads_of_graph,
     stats,
-    to_ox,
     write_build,
 )
 from kg.errors import BuildError
+from kg.rdf.terms import to_ox
 
 EX = "https://example.org/"
 PEN = "https://w3id.org/peninsula/ontology#"

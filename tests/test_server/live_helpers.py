@@ -71,7 +71,7 @@ def start_live_server(
     startup_timeout_s: float = 60.0,
 ) -> LiveServer:
     """Start ``kg serve`` on 127.0.0.1 with a free port and wait until /health answers."""
-    args = [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", "0"]
+    args = [sys.executable, "-m", "server.cli", "serve", "--host", "127.0.0.1", "--port", "0"]
     if store is not None:
         args += ["--store", str(store)]
     if data:

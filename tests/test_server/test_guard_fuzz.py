@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kg.engine.formats import OutputFormat
 from kg.engine.oxigraph.pool import EngineCrashedError, WorkerPool
-from kg.engine.query import OutputFormat, QueryLimits, analyse, run_query
+from kg.engine.query import QueryLimits, analyse, run_query
 from kg.errors import QueryError, QueryRefusedError
 
 JSON = OutputFormat("application/sparql-results+json", "JSON")

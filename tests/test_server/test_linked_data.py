@@ -25,7 +25,7 @@ from live_helpers import BASE, FIXTURE, LiveServer, make_store
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from kg.engine.oxigraph.store import from_ox
+from kg.rdf.terms import from_ox
 from kg.settings import Settings
 from server.app import close_app, create_app
 from server.rdf_docs import IN_CAP

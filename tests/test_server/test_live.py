@@ -291,7 +291,18 @@ def test_serve_stops_with_the_reason_when_the_data_cannot_be_loaded(tmp_path: ob
     bad = Path(str(tmp_path)) / "bad.ttl"
     bad.write_text("this is not Turtle\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port", "0", "--data", str(bad)],
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--data",
+            str(bad),
+        ],
         capture_output=True,
         text=True,
         timeout=120,

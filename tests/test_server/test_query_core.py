@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 from live_helpers import BASE, FIXTURE, make_store
 
+from kg.engine.formats import OutputFormat
 from kg.engine.oxigraph.pool import (
     EngineCrashedError,
     FilesSource,
@@ -23,7 +24,7 @@ from kg.engine.oxigraph.pool import (
     WorkerPool,
     load_files,
 )
-from kg.engine.query import OutputFormat, analyse, analyse_update, run_query, tokenize
+from kg.engine.query import analyse, analyse_update, run_query, tokenize
 from kg.errors import QueryError, QueryRefusedError, QueryTimeoutError
 
 JSON = OutputFormat("application/sparql-results+json", "JSON")

@@ -18,6 +18,7 @@ import pytest
 import requests
 from live_helpers import LiveServer
 
+from kg.engine.formats import OutputFormat
 from kg.engine.oxigraph.core import CHUNK_BYTES, Sink
 from kg.engine.oxigraph.pool import (
     FilesSource,
@@ -27,7 +28,7 @@ from kg.engine.oxigraph.pool import (
     WorkerPool,
     load_files,
 )
-from kg.engine.query import OutputFormat, run_query
+from kg.engine.query import run_query
 from kg.errors import QueryTimeoutError
 from server.negotiation import FORMATS
 

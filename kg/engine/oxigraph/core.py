@@ -13,14 +13,16 @@ import itertools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg.engine.jobs import DumpJob, QueryJob, rdf_format_for_path
-from kg.engine.oxigraph.store import to_ox
-from kg.engine.query import Kind, OutputFormat, Result
+from kg.engine.formats import Kind, OutputFormat
+from kg.engine.interface import Result
+from kg.engine.jobs import DumpJob, QueryJob
 from kg.errors import QueryError
+from kg.rdf.terms import to_ox
 
 __all__ = [
     "CHUNK_BYTES",
@@ -31,20 +33,17 @@ __all__ = [
     "graph_node",
     "load_files",
     "rdf_format",
+    "rdf_format_for_path",
     "store_query",
 ]
 
 
 def _term(value: Any) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term (or a plain str/int/float/bool) as a pyoxigraph term."""
-    from rdflib import BNode, URIRef
-    from rdflib import Literal as RLiteral
-
-    if isinstance(value, URIRef | BNode | RLiteral):
+    """A bound value (an rdflib term, or a plain str/int/float/bool) as a pyoxigraph term."""
+    try:
         return to_ox(value)
-    if isinstance(value, bool | int | float | str):
-        return to_ox(RLiteral(value))
-    raise QueryError(f"cannot bind a {type(value).__name__}")
+    except TypeError:
+        raise QueryError(f"cannot bind a {type(value).__name__}") from None
 
 
 def graph_node(iri: str | None) -> ox.NamedNode | ox.DefaultGraph:
@@ -313,3 +312,14 @@ def dump(store: ox.Store, job: DumpJob) -> str:
         store.dump(output=tmp, format=fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
     os.replace(tmp, job.path)
     return job.path
+
+
+def rdf_format_for_path(path: str | Path) -> ox.RdfFormat:
+    """The RDF format of a file, by its extension (``.ttl``, ``.nt``, ``.nq``, ``.trig``,
+    ``.rdf``/``.owl``/``.xml``, ``.jsonld``)."""
+    ext = Path(path).suffix.lstrip(".").lower()
+    ext = {"owl": "rdf", "xml": "rdf", "json": "jsonld"}.get(ext, ext)
+    fmt = ox.RdfFormat.from_extension(ext)
+    if fmt is None:
+        raise QueryError(f"{path}: unknown RDF file extension")
+    return fmt

@@ -29,11 +29,11 @@ lower CPU priority (nice 10) until it ends, so the short lane keeps the cores it
 request waits at most ``queue_wait_s`` for a worker, and at most
 ``max_queued`` wait at once; past either it gets ``WorkersBusyError`` (503, Retry-After).
 
-The modules of the engine: :mod:`kg.engine.jobs` (sources, jobs, errors),
+The modules of the engine: :mod:`kg.engine.interface` (the ``Engine`` protocol this pool
+and ``LocalEngine`` implement, and ``Result``), :mod:`kg.engine.jobs` (sources, jobs, errors),
 :mod:`kg.engine.oxigraph.core` (running a job on a store), :mod:`kg.engine.oxigraph.worker` (the worker
 process) and this one (the pool the parent keeps, and ``LocalEngine`` for running jobs in
-this process). The job vocabulary is re-exported here, so callers import it from
-``kg.engine.oxigraph.pool``.
+this process). Callers outside the engine import the job vocabulary from :mod:`kg.engine.jobs`.
 """
 
 from __future__ import annotations
@@ -47,16 +47,19 @@ import os
 import queue
 import shutil
 import signal
+import socket
+import struct
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pyoxigraph as ox
 
+from kg.engine.interface import Result
 from kg.engine.jobs import (
     STREAMED,
     WRITES,
@@ -75,16 +78,21 @@ from kg.engine.jobs import (
     StoreSource,
     UpdateJob,
     WorkersBusyError,
-    rdf_format_for_path,
 )
-from kg.engine.oxigraph.core import CHUNK_BYTES, dump, evaluate_query, load_files, store_query
+from kg.engine.oxigraph.core import (
+    CHUNK_BYTES,
+    dump,
+    evaluate_query,
+    load_files,
+    rdf_format_for_path,
+    store_query,
+)
+from kg.engine.oxigraph.store import current_build
 from kg.engine.oxigraph.worker import worker_main
-from kg.engine.query import Result
 from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
 
 __all__ = [
     "DumpJob",
-    "Engine",
     "EngineCrashedError",
     "FilesSource",
     "GraphGetJob",
@@ -128,8 +136,6 @@ def _widen(conn: Any) -> None:
     """Let the worker's end of the pipe (a Unix socket pair) hold a few chunks of a streamed
     body, so that the worker does not wait on the parent in the middle of each: best effort,
     as far as the system's ``net.core.wmem_max`` allows."""
-    import socket
-
     try:
         sock = socket.socket(fileno=conn.fileno())
     except (OSError, ValueError):
@@ -149,9 +155,6 @@ def _chunk_reader(conn: Any) -> tuple[Callable[[], bytes], Any]:
     its descriptor, so that a chunk arrives in one bytes object with one copy, where
     ``recv_bytes`` gathers it in a BytesIO (half the speed, measured on 28 MB); else
     ``conn.recv_bytes`` (and no socket)."""
-    import socket
-    import struct
-
     try:
         sock = socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
     except (OSError, ValueError, AttributeError):
@@ -387,12 +390,6 @@ class _Watch:
             self.worker._nice(self.base)
 
 
-class Engine(Protocol):
-    """Anything that runs jobs: ``WorkerPool`` in the server, ``LocalEngine`` in tests."""
-
-    def run(self, job: Job, *, timeout_s: float) -> Any: ...
-
-
 class LocalEngine:
     """Runs jobs in this process, with no time limit: for tests and tools that hold a
     store already. Writes go to ``store`` directly."""
@@ -416,6 +413,9 @@ class LocalEngine:
         if isinstance(job, DumpJob):
             return dump(self.store, job)
         raise ReadOnlyError(f"LocalEngine does not take {type(job).__name__}")
+
+    def close(self) -> None:
+        """Nothing to free: the caller owns the store."""
 
 
 class WorkerPool:
@@ -470,8 +470,6 @@ class WorkerPool:
                 raise EngineCrashedError("the query engine has been shut down")
             if self.updatable:
                 if isinstance(self.source, StoreSource):
-                    from kg.engine.oxigraph.store import current_build
-
                     build = current_build(Path(self.source.store_dir))
                     self.origin_build = build.name if build else None
                 self._workdir = tempfile.mkdtemp(prefix="peninsula-rw-")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import functools
 import gc
 import json
 import os
@@ -37,10 +36,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Graph, URIRef
 
+from kg.engine.formats import EXPORTS, format_named
 from kg.errors import BuildError
+from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.terms import to_ox
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -63,10 +64,7 @@ __all__ = [
 ]
 
 EXPORT_FORMATS: dict[str, ox.RdfFormat] = {
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "ttl": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
+    name: getattr(ox.RdfFormat, format_named(name).engine_format) for name in EXPORTS
 }
 
 
@@ -199,37 +197,6 @@ def live_report(store_dir: Path) -> dict[str, Any] | None:
 # --- terms --------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _iri(value: str) -> URIRef:
-    return URIRef(value)
-
-
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
-    """A pyoxigraph term as an rdflib term (IRIs, which repeat, made once)."""
-    if isinstance(term, ox.NamedNode):
-        return _iri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=_iri(term.datatype.value))
-
-
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot store the term {term!r}")
-
-
 def quads_of_graph(graph: Graph, name: URIRef | str) -> Iterator[ox.Quad]:
     """The triples of an rdflib graph as quads of the named graph ``name``."""
     g = ox.NamedNode(str(name))
@@ -328,8 +295,6 @@ def export(store: ox.Store, fmt: str, output: IO[bytes]) -> None:
 
 
 def _prefixes(store: ox.Store) -> dict[str, str] | None:
-    from kg.rdf.namespaces import DEFAULT_BASE
-
     base = DEFAULT_BASE
     # The base IRI is a setting; find it from the graph names this store holds.
     for graph in store.named_graphs():
