@@ -33,7 +33,7 @@ from rdflib import URIRef
 
 from kg.errors import KGError
 from kg.facts import EventFact, TextSpan
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["KINDS", "EventKind", "UnknownKind", "kind", "kinds_in_family", "scored_classes", "sentences"]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Node, URIRef
 from rdflib.namespace import DCTERMS
 
-from kg.rdf.namespaces import PEN, local_name
+from kg.namespaces import PEN, local_name
 from kg.settings import data_dir
 
 __all__ = ["document_terms", "load", "main", "render_html"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kg.rdf.namespaces import DEFAULT_BASE
+from kg.namespaces import DEFAULT_BASE
 
 __all__ = ["SETTINGS", "Setting", "Settings", "data_dir"]
 

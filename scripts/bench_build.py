@@ -22,7 +22,7 @@ from pathlib import Path
 from kg.build.pipeline import current_run, processor
 from kg.build.processing import process_articles
 from kg.facts import Article
-from kg.rdf.namespaces import DEFAULT_BASE
+from kg.namespaces import DEFAULT_BASE
 from kg.read.article import read_article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -88,7 +88,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
 def spacy_throughput(folder: Path) -> float:
     """Articles per second of the project's spaCy pipeline alone on the folder's texts."""
     from kg.extract.annotate import pipeline
-    from kg.rdf.namespaces import DEFAULT_BASE
+    from kg.namespaces import DEFAULT_BASE
     from kg.read.inputs import collect_files, read_all
 
     files, _ = collect_files([folder])

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["separate_disagreeing_reports"]
 

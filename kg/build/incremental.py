@@ -29,7 +29,7 @@ from rdflib.term import Node
 
 from kg.build.duplicates import StoryIndex
 from kg.engine.oxigraph.store import named_quads, prune_default, quads_of_graph
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.rdf.terms import from_ox
 
 __all__ = ["descriptions", "graph_of", "live_articles", "stories_path", "write_next_build"]

@@ -33,7 +33,7 @@ from kg.engine.oxigraph.store import (
     report_path,
 )
 from kg.facts import Article
-from kg.rdf.namespaces import PEN, graph_iri
+from kg.namespaces import PEN, graph_iri
 from kg.read.inputs import assign_ids
 from kg.settings import Settings
 

@@ -55,8 +55,8 @@ from kg.engine.oxigraph.store import (
 from kg.errors import BuildError
 from kg.extract.annotate import model_version
 from kg.facts import Article, ExtractionRun
+from kg.namespaces import graph_iri
 from kg.rdf.mapping import publication_graph, run_graph
-from kg.rdf.namespaces import graph_iri
 from kg.read.inputs import Skipped, assign_ids, collect_files, read_all
 from kg.reference import reference_graph
 from kg.settings import Settings

@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from kg.build.incremental import triples_of
 from kg.engine.oxigraph.store import discard_build, prune_default, quads_of_graph
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["BuildWriter", "remove_graphs"]
 

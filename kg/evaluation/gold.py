@@ -23,7 +23,7 @@ from rdflib import OWL, RDF, RDFS, Graph
 
 from kg.errors import KGError
 from kg.kinds import KINDS, scored_classes
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.settings import Settings
 
 __all__ = [

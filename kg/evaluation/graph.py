@@ -25,7 +25,7 @@ from kg.evaluation.gold import (
     day_interval,
     subclasses,
 )
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["ExtractedGraph", "content_words", "norm"]
 

@@ -43,7 +43,7 @@ from kg.evaluation.gold import (
 )
 from kg.evaluation.graph import ExtractedGraph, content_words, norm
 from kg.evaluation.report import ArticleResult, EvalReport, Score
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.settings import Settings
 
 __all__ = ["build_extraction", "evaluate", "score_graph"]

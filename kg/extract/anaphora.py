@@ -17,7 +17,7 @@ from spacy.tokens import Token
 from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions, sentences_back
 from kg.facts import Entity
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["PAIR_NOUNS", "PERSON_PAIR_NOUNS", "pair_entities_in", "pair_phrase", "recent_pair"]
 

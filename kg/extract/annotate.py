@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.rdf.namespaces import local_name
+from kg.namespaces import local_name
 
 __all__ = [
     "MODEL_NAME",

@@ -28,7 +28,7 @@ from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions, sentences_back
 from kg.extract.sources import SOURCE_NOUNS, source_of
 from kg.facts import EventFact, Source
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = [
     "RELAY_LEMMAS",

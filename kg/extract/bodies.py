@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.link import Linker, fold
 from kg.extract.mentions import ArticleMentions, trim_span
 from kg.facts import Entity
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["BODY_HEADS", "Body", "body_spans", "inner_states", "link_body", "state_of_ent"]
 

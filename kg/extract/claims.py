@@ -26,7 +26,7 @@ from kg.extract.link import Linker
 from kg.extract.mentions import sentence_span
 from kg.extract.modality import is_hedged
 from kg.facts import Claim, Entity, EventFact, Source, TextSpan
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = [
     "Attribution",

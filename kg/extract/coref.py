@@ -18,7 +18,7 @@ from rdflib import URIRef
 from kg.extract.venues import most_specific, places_compatible
 from kg.facts import DateValue, EventFact
 from kg.kinds import kind
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["EventMerger", "absorb", "classes_compatible", "family_of"]
 

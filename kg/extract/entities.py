@@ -47,7 +47,7 @@ from kg.extract.names import (
     title_before,
 )
 from kg.facts import Entity, LinkedMention
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.reference.model import KINSHIP
 
 __all__ = [

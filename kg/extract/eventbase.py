@@ -16,7 +16,7 @@ from kg.dates.words import ONE_TO_TEN
 from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions
 from kg.facts import Entity, TextSpan
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = [
     "ACTOR_CLASSES",

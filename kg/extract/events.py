@@ -44,7 +44,7 @@ from kg.extract.statements import (
 )
 from kg.facts import EventFact
 from kg.kinds import kind
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["SPEECH_LEMMAS", "find_events", "weapon_classes_in"]
 

@@ -35,7 +35,7 @@ from kg.extract.names import headline
 from kg.extract.place_refs import LAND_PLACES
 from kg.extract.weapons import phrase_text
 from kg.facts import Attribute, Entity, TextSpan
-from kg.rdf.namespaces import PEN, resource_iri
+from kg.namespaces import PEN, resource_iri
 
 __all__ = [
     "FACILITY_NOUNS",

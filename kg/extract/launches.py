@@ -30,7 +30,7 @@ from kg.extract.place_refs import place_referred
 from kg.extract.weapons import system_ranges
 from kg.facts import EventFact
 from kg.kinds import kind
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = [
     "FLIGHT_VERBS",

@@ -25,7 +25,7 @@ from rdflib import URIRef
 
 from kg.extract.annotate import EntryLike
 from kg.facts import Entity
-from kg.rdf.namespaces import PEN, local_name, resource_iri
+from kg.namespaces import PEN, local_name, resource_iri
 
 __all__ = [
     "FUZZY_MIN_LENGTH",

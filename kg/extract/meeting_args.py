@@ -41,7 +41,7 @@ from kg.extract.eventbase import (
 )
 from kg.extract.venues import event_place
 from kg.facts import Entity
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = [
     "HOLD_VERBS",

@@ -38,7 +38,7 @@ from kg.extract.meeting_args import (
 from kg.extract.venues import most_specific
 from kg.facts import EventFact
 from kg.kinds import KINDS, kind
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["EXERCISE_NOUNS", "MEETING_NOUNS", "MEETING_VERBS", "exercise_event", "meeting_events"]
 

@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from kg.extract.mentions import ArticleMentions, sentences_back
 from kg.facts import Entity
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["LAND_PLACES", "place_reference", "place_referred"]
 

@@ -21,7 +21,7 @@ from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions, sentence_span
 from kg.extract.names import COMMON_TITLES
 from kg.facts import Entity, LinkedMention, PostFact, TextSpan
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["TITLE_HEADS", "find_posts", "role_of_title"]
 

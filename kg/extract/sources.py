@@ -13,7 +13,7 @@ from kg.extract.entities import ArticleMentions, sentence_span
 from kg.extract.link import Linker
 from kg.extract.names import COMMON_TITLES
 from kg.facts import Entity, Source, TextSpan
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["BODY_NOUNS", "SOURCE_NOUNS", "source_of"]
 

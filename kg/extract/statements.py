@@ -17,7 +17,7 @@ from kg.extract.eventbase import ACTOR_CLASSES, Sent, prep_objects, subject
 from kg.extract.sources import source_of
 from kg.facts import EventFact, Source
 from kg.kinds import kind
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = [
     "SPEECH_LEMMAS",

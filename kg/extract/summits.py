@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from kg.facts import Entity, EventFact, PostFact
 from kg.kinds import kind
-from kg.rdf.namespaces import DEFAULT_BASE, PEN
+from kg.namespaces import DEFAULT_BASE, PEN
 
 __all__ = ["HEAD_ROLES", "Term", "drop_represented_states", "head_terms", "is_summit", "type_summits"]
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from kg.extract.eventbase import place_entity
 from kg.extract.link import Linker
 from kg.facts import Entity
-from kg.rdf.namespaces import PEN, resource_iri
+from kg.namespaces import PEN, resource_iri
 
 __all__ = ["contains", "event_place", "is_territory", "most_specific", "places_compatible", "territory"]
 

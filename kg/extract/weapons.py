@@ -23,7 +23,7 @@ from spacy.tokens import Span, Token
 from kg.extract.measures import distances_in
 from kg.extract.mentions import ArticleMentions, sentence_span
 from kg.facts import Attribute, Entity, TextSpan
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 __all__ = ["phrase_text", "system_ranges", "weapon_attributes"]
 

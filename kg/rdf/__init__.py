@@ -1,1 +1,1 @@
-"""RDF: the IRI scheme and namespaces, and the mapping of facts to the triples of an article's graph."""
+"""RDF: facts → the triples of an article's graph (mapping), and terms to and from the engine (terms)."""

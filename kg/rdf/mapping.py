@@ -30,7 +30,7 @@ from kg.facts import (
     TextSpan,
 )
 from kg.kinds import kind
-from kg.rdf.namespaces import PEN, PROV, graph_iri, local_name, resource_iri, slugify
+from kg.namespaces import PEN, PROV, graph_iri, local_name, resource_iri, slugify
 
 __all__ = [
     "ArticleFacts",

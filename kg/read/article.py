@@ -49,7 +49,7 @@ from dateutil import parser as date_parser
 
 from kg.errors import ArticleError
 from kg.facts import Article
-from kg.rdf.namespaces import slugify
+from kg.namespaces import slugify
 from kg.read.furniture import (
     DATELINE,
     FOOTER_HEAD,

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from kg.rdf.namespaces import DEFAULT_BASE, PEN
+from kg.namespaces import DEFAULT_BASE, PEN
 from kg.reference.load import REFERENCE_DIR, load_reference, weapon_spellings
 from kg.reference.model import CLASSES, ROLES, Entry, Holding, Post, ReferenceDataError
 from kg.reference.rdf import reference_graph

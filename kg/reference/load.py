@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from kg.rdf.namespaces import PEN, resource_iri
+from kg.namespaces import PEN, resource_iri
 from kg.reference.model import (
     CLASSES,
     KINSHIP,

@@ -35,7 +35,7 @@ __all__ = [
     "ReferenceDataError",
 ]
 
-# Ontology class local name → the IRI kind of kg.rdf.namespaces.resource_iri.
+# Ontology class local name → the IRI kind of kg.namespaces.resource_iri.
 CLASSES: Mapping[str, str] = {
     "State": "state",
     "Person": "person",

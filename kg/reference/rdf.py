@@ -18,7 +18,7 @@ from datetime import date
 from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 
-from kg.rdf.namespaces import DEFAULT_BASE, PEN, resource_iri
+from kg.namespaces import DEFAULT_BASE, PEN, resource_iri
 from kg.reference.load import load_reference
 from kg.reference.model import KINSHIP, PLACE_CLASSES, Entry, Holding, Precision
 

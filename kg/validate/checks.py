@@ -32,7 +32,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, SH, Graph, URIRef
 from rdflib.term import Node
 
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.validate.graph import SHAPES_FILE, ShapesError, load_ontology, union_graph
 from kg.validate.owl_native import OwlCheck
 from kg.validate.reasoner import run_reasoner

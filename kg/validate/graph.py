@@ -45,7 +45,7 @@ from rdflib.collection import Collection
 from rdflib.util import guess_format
 
 from kg.errors import KGError
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.rdf.terms import from_ox
 from kg.validate.reasoner import ReasonerResult, ReasonerUnavailableError, explain_inconsistency, run_reasoner
 from kg.validate.shacl_bulk import bulk_sparql_results, split_sparql_constraints

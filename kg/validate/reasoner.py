@@ -27,7 +27,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
 
 from kg.errors import KGError
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.validate.term_names import term_name
 
 __all__ = [

@@ -7,8 +7,8 @@ from datetime import date
 from kg.extract.annotate import pipeline
 from kg.extract.batch import facts_of
 from kg.facts import Article
+from kg.namespaces import DEFAULT_BASE
 from kg.rdf.mapping import ArticleFacts
-from kg.rdf.namespaces import DEFAULT_BASE
 
 BASE = DEFAULT_BASE
 

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from kg.build.writer import BuildWriter
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 
 EX = "http://example.org/"
 

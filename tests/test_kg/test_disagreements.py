@@ -12,7 +12,7 @@ from kg.build import pipeline
 from kg.build.disagreements import separate_disagreeing_reports
 from kg.extract import extract_batch
 from kg.facts import Article
-from kg.rdf.namespaces import DEFAULT_BASE, PEN, graph_iri, resource_iri
+from kg.namespaces import DEFAULT_BASE, PEN, graph_iri, resource_iri
 from kg.settings import Settings
 from kg.validate.graph import validate
 

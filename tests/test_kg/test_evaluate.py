@@ -14,7 +14,7 @@ from kg.evaluation.gold import GoldArticle, load_gold, ontology_classes, validat
 from kg.evaluation.graph import norm
 from kg.evaluation.report import EvalReport, Score
 from kg.evaluation.score import evaluate, score_graph
-from kg.rdf.namespaces import PEN, resource_iri
+from kg.namespaces import PEN, resource_iri
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

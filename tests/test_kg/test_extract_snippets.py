@@ -11,8 +11,8 @@ import yaml
 from extract_helpers import facts, slug
 
 from kg.facts import Claim, Entity, EventFact
+from kg.namespaces import PEN, local_name
 from kg.rdf.mapping import ArticleFacts
-from kg.rdf.namespaces import PEN, local_name
 
 _DATA = Path(__file__).parent.parent / "data" / "extract"
 CASES: list[dict[str, Any]] = [

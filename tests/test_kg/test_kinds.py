@@ -10,7 +10,7 @@ from rdflib.collection import Collection
 
 from kg.extract.coref import family_of
 from kg.kinds import KINDS, EventKind, UnknownKind, kind
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.settings import data_dir
 
 ONTOLOGY_DIR = data_dir("ontology")

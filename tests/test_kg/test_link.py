@@ -13,7 +13,7 @@ from extract_helpers import facts, slug
 from kg.extract.batch import linker
 from kg.extract.link import FUZZY_THRESHOLD, ArticleLinker, fold, same_words
 from kg.facts import Entity
-from kg.rdf.namespaces import DEFAULT_BASE, PEN
+from kg.namespaces import DEFAULT_BASE, PEN
 
 
 def _linked(text: str) -> dict[str, tuple[str, str]]:

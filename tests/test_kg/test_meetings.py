@@ -11,8 +11,8 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from kg.extract import extract_batch
 from kg.extract.summits import Term, is_summit
 from kg.facts import Article, DateValue, Entity, EventFact, ExtractionRun
+from kg.namespaces import DEFAULT_BASE, PEN, resource_iri
 from kg.rdf.mapping import event_key
-from kg.rdf.namespaces import DEFAULT_BASE, PEN, resource_iri
 
 RUN = ExtractionRun("0.1.0", "en_core_web_sm", "3.8.0")
 

@@ -13,8 +13,8 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from kg.namespaces import PEN, local_name
 from kg.ontodoc import document_terms, load, render_html
-from kg.rdf.namespaces import PEN, local_name
 from kg.settings import data_dir
 from kg.validate.graph import run_reasoner
 

@@ -11,8 +11,8 @@ from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 from kg.build import pipeline
 from kg.extract import batch as extraction
 from kg.extract.annotate import annotate
+from kg.namespaces import PEN
 from kg.rdf.mapping import article_graph
-from kg.rdf.namespaces import PEN
 from kg.read.inputs import collect_files, read_all
 from kg.validate.checks import GraphChecks
 from kg.validate.owl_native import OwlCheck, UnsupportedAxiomError

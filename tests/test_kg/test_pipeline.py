@@ -17,7 +17,7 @@ from kg.build import pipeline
 from kg.build.ingest import ingest
 from kg.build.writer import BuildWriter
 from kg.engine.oxigraph.store import current_build, open_read_only
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.settings import Settings
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

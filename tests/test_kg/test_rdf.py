@@ -10,8 +10,8 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from kg.extract import extract_batch
 from kg.facts import Article, ExtractionRun
+from kg.namespaces import DEFAULT_BASE, PEN, resource_iri
 from kg.rdf.mapping import article_graph_iri, run_iri
-from kg.rdf.namespaces import DEFAULT_BASE, PEN, resource_iri
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 RUN = ExtractionRun("0.1.0", "en_core_web_sm", "3.8.0")

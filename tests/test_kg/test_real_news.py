@@ -114,7 +114,7 @@ def test_a_source_the_model_took_for_a_place_states_no_claim() -> None:
     from rdflib import URIRef
 
     from kg.facts import Entity
-    from kg.rdf.namespaces import PEN
+    from kg.namespaces import PEN
 
     facts = _facts(
         "SEOUL, Dec. 18, 2018 -- North Korea fired a missile on Monday, the military said. "

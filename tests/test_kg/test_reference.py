@@ -13,7 +13,7 @@ import pytest
 import yaml
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from kg.rdf.namespaces import PEN, resource_iri
+from kg.namespaces import PEN, resource_iri
 from kg.reference import (
     CLASSES,
     REFERENCE_DIR,

@@ -25,8 +25,8 @@ from kg.engine.oxigraph.store import current_build, live_report, open_read_only
 from kg.errors import ArticleError
 from kg.extract.annotate import annotate
 from kg.extract.batch import facts_of
+from kg.namespaces import PEN
 from kg.rdf.mapping import article_graph
-from kg.rdf.namespaces import PEN
 from kg.read.article import MAX_TEXT_CHARS, read_article, read_bounded
 from kg.read.inputs import assign_ids, collect_files, read_all
 from kg.settings import Settings

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from kg.cli import main
-from kg.rdf.namespaces import PEN
+from kg.namespaces import PEN
 from kg.settings import data_dir
 from kg.validate.graph import (
     ReasonerResult,

@@ -40,7 +40,7 @@ from rdflib import Graph, URIRef
 
 from kg.engine.formats import EXPORTS, format_named
 from kg.errors import BuildError
-from kg.rdf.namespaces import DEFAULT_BASE
+from kg.namespaces import DEFAULT_BASE
 from kg.rdf.terms import to_ox
 
 __all__ = [
