@@ -53,8 +53,10 @@ class EventKind:
     under (docs/gold-format.md). ``roles`` are the ``pen:`` properties of its arguments.
     ``nouns`` and ``verbs`` are its trigger lemmas where a table of triggers tells the
     kind (meetings); ``scheduled`` kinds are planned when told in the future;
-    ``resumed`` kinds are what a bare 'will resume' tells again. ``label`` names it in an
-    event's label; ``sentences`` are (ontology class, template) pairs, most specific
+    ``resumed`` kinds are what a bare 'will resume' tells again. ``identity`` names what,
+    besides its date, tells one event of the kind from another (the strategies of
+    :mod:`kg.rdf.identity`: ``weapon``, ``speaker``, ``actor``, ``leaders``, ``parties``).
+    ``label`` names it in an event's label; ``sentences`` are (ontology class, template) pairs, most specific
     first, in which the UI tells a fact of that class.
     """
 
@@ -67,6 +69,7 @@ class EventKind:
     sentences: tuple[tuple[str, str], ...]
     nouns: tuple[str, ...] = ()
     verbs: tuple[str, ...] = ()
+    identity: str = "parties"
     scheduled: bool = False
     resumed: bool = False
     rank: int = -1
@@ -91,6 +94,7 @@ KINDS: tuple[EventKind, ...] = (
         ("launchingState", "place"),
         "nuclear test",
         (("NuclearTest", "{launchingState,actor} conducted a nuclear test" + _LAUNCH_WHERE),),
+        identity="weapon",
         resumed=True,
     ),
     EventKind(
@@ -101,6 +105,7 @@ KINDS: tuple[EventKind, ...] = (
         _LAUNCH_ROLES,
         "missile launch",
         (("MissileLaunch", "{launchingState,actor} launched {@weapons}" + _LAUNCH_WHERE),),
+        identity="weapon",
         resumed=True,
     ),
     EventKind(
@@ -112,6 +117,7 @@ KINDS: tuple[EventKind, ...] = (
         ("launchingState", "launchSite", "impactArea"),
         "weapon test",
         (("WeaponTest", "{launchingState,actor} tested {@weapons}" + _LAUNCH_WHERE),),
+        identity="weapon",
     ),
     EventKind(
         "visit",
@@ -149,6 +155,7 @@ KINDS: tuple[EventKind, ...] = (
         _MEETING_ROLES,
         "summit",
         (("Summit", "{participant} met for a summit[ in {place}]{@when}"),),
+        identity="leaders",
         nouns=("summit",),
         scheduled=True,
         rank=2,
@@ -204,6 +211,7 @@ KINDS: tuple[EventKind, ...] = (
             ("Condemnation", "{speaker} condemned" + _TO_WHOM),
             ("Statement", "{speaker} made a statement to" + _TO_WHOM),
         ),
+        identity="speaker",
     ),
     EventKind(
         "sanction",
@@ -213,6 +221,7 @@ KINDS: tuple[EventKind, ...] = (
         ("actor", "target"),
         "sanction",
         (("Sanction", "{actor} imposed sanctions on {target}{@when}"),),
+        identity="actor",
     ),
     EventKind(
         "resolution",
@@ -222,6 +231,7 @@ KINDS: tuple[EventKind, ...] = (
         ("actor",),
         "resolution",
         (("Resolution", "{actor} adopted a resolution{@when}"),),
+        identity="actor",
     ),
 )
 _BY_NAME = {k.name: k for k in KINDS}

@@ -1,6 +1,6 @@
 """Reports that share an event IRI but disagree on when the event happened.
 
-Event IRIs are built from what identifies an event (``kg.rdf.mapping.event_key``), so reports of
+Event IRIs are built from what identifies an event (``kg.rdf.identity.event_key``), so reports of
 one event in several articles meet on one IRI. The key is built from one article alone;
 when it is not precise enough (two summits of the same leaders in one city, each told
 with no more than its year; a launch told as 'this past weekend' by one article and 'on

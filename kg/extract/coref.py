@@ -8,7 +8,7 @@ one is, or contains, the other ('in Vietnam' and 'the Hanoi summit'; the more sp
 is kept). A definite noun
 phrase with nothing of its own ('the launches', 'the incident') joins the salient event of
 its kind. Across articles, events meet through their IRIs, which are built from the same
-identifying key (see ``kg.rdf.mapping.event_key``).
+identifying key (see ``kg.rdf.identity.event_key``).
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ from kg.facts import (
     Source,
     TextSpan,
 )
-from kg.kinds import kind
-from kg.namespaces import PEN, PROV, graph_iri, local_name, resource_iri, slugify
+from kg.namespaces import PEN, PROV, graph_iri, resource_iri, slugify
+from kg.rdf.identity import event_iri, event_label
 
 __all__ = [
     "ArticleFacts",
@@ -38,8 +38,6 @@ __all__ = [
     "article_graph_iri",
     "article_iri",
     "date_literal",
-    "event_iri",
-    "event_key",
     "merge_overlapping",
     "publication_graph",
     "run_graph",
@@ -132,121 +130,6 @@ def _km(x: float) -> Literal:
     return Literal(
         Decimal(int(x)) if float(x).is_integer() else Decimal(str(round(x, 3))), datatype=XSD.decimal
     )
-
-
-def _slug_of(iri: URIRef) -> str:
-    return str(iri).rstrip("/").rsplit("/", 1)[-1]
-
-
-_CLASS_WORDS = {
-    "ICBM": "icbm",
-    "IRBM": "irbm",
-    "MRBM": "mrbm",
-    "SRBM": "srbm",
-    "SLBM": "slbm",
-}
-
-
-def _class_word(cls: URIRef) -> str:
-    name = local_name(cls)
-    if name in _CLASS_WORDS:
-        return _CLASS_WORDS[name]
-    return slugify("".join(" " + c if c.isupper() else c for c in name).strip())
-
-
-def _summit_locator(ev: EventFact) -> tuple[str, str] | None:
-    """What places a summit in the world, as precisely as one article can know it and in
-    words another article can know too: its date to the month (or closer); else its
-    place, since the same leaders seldom meet twice in one city; else its year. Returns
-    the key's part and the label's words."""
-    if ev.date is not None and ev.date.precision != "year":
-        return ev.date.value, ev.date.value
-    place = ev.first("place")
-    if place is not None:
-        return _slug_of(place.iri), place.label
-    return (ev.date.value, ev.date.value) if ev.date is not None else None
-
-
-def event_key(ev: EventFact, article: str = "") -> str:
-    """What identifies an event across sentences and articles: date, actor(s) and, for
-    launches, the weapon class or system; non-actual events keep their modality apart.
-    A summit is placed by :func:`_summit_locator` and counted meetings ('their three
-    meetings') keep their count; a single meeting, call or visit with no date (a summit
-    with neither date nor place) has nothing another article could share, so it is keyed
-    to its ``article``; so is every other event with no date or only a year."""
-    when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
-    if ev.kind == "summit":
-        located = _summit_locator(ev)
-        when = located[0] if located else "undated"
-    parts: list[str] = [when]
-    if ev.kind in ("launch", "nuclear-test", "test"):
-        actor = ev.first("launchingState")
-        parts.append(_slug_of(actor.iri) if actor else "unknown")
-        system = ev.first("weaponSystem")
-        if ev.weapon_classes:
-            parts.append(_class_word(ev.weapon_classes[0]))
-        elif system is not None:
-            parts.append(_slug_of(system.iri))
-    elif ev.kind == "statement":
-        speaker = ev.first("speaker")
-        parts.append(_slug_of(speaker.iri) if speaker else "unknown")
-        parts.append(slugify(local_name(ev.cls)))
-    elif ev.kind in ("sanction", "resolution"):
-        actor = ev.first("actor")
-        parts.append(_slug_of(actor.iri) if actor else "unknown")
-        target = ev.first("target")
-        if target is not None:
-            parts.append(_slug_of(target.iri))
-    else:
-        people = ev.roles.get("participant", []) + ev.roles.get("visitor", [])
-        people += ev.roles.get("host", [])
-        if ev.kind == "summit" and any(p.cls == PEN.Person for p in people):
-            # leaders identify their summit; their states are told (or not) by the way
-            people = [p for p in people if p.cls == PEN.Person]
-        names = sorted({_slug_of(p.iri) for p in people})
-        parts.extend(names[:4] or ["unknown"])
-        if ev.kind == "summit" and (ev.count or 1) > 1:
-            parts.append(f"{ev.count}-meetings")
-    vague = when == "undated" or (ev.kind != "summit" and ev.date is not None and ev.date.precision == "year")
-    if vague and article and (ev.kind != "summit" or (ev.count or 1) == 1):
-        # Nothing places it in time (nor, for a summit, in space): the same state fires the
-        # same class of missile, the same parties meet or speak, again and again, so another
-        # article's undated event of theirs may well be another one. Never merged on a guess.
-        parts.append(article)
-    if ev.modality != "actual":
-        parts.append(ev.modality)
-    return "-".join(slugify(p) for p in parts)
-
-
-def event_iri(ev: EventFact, base: str, n: int = 1, article: str = "") -> URIRef:
-    """The IRI of an event told by ``article`` (the n-th of that key in the article)."""
-    key = event_key(ev, article) + (f"-{n}" if n > 1 else "")
-    return resource_iri(ev.kind, key, base=base)
-
-
-def _event_label(ev: EventFact) -> str:
-    row = kind(ev.kind)
-    # a statement of a subclass ('condemnation') is called by its class
-    what = row.label if ev.cls == row.cls else local_name(ev.cls).lower()
-    actors = (
-        ev.roles.get("launchingState")
-        or ev.roles.get("speaker")
-        or ev.roles.get("actor")
-        or ev.roles.get("participant")
-        or ev.roles.get("visitor")
-        or []
-    )
-    # in an order of their own, so that every article sharing the event's IRI labels it alike
-    who = " and ".join(sorted(a.label for a in actors)[:3])
-    if ev.kind == "launch" and ev.weapon_classes:
-        cls_label = _class_word(ev.weapon_classes[0]).replace("-", " ")
-        what = f"{cls_label} launch" if cls_label.upper() not in _CLASS_WORDS.values() else what
-    when = ev.date.value if ev.date else (ev.start.value if ev.start else "undated")
-    if ev.kind == "summit":
-        located = _summit_locator(ev)
-        when = located[1] if located else "undated"
-    modality = "" if ev.modality == "actual" else f" ({ev.modality})"
-    return f"{who} {what}, {when}{modality}".strip()
 
 
 _ACTORS = frozenset(
@@ -414,7 +297,7 @@ class _Builder:
                 if speaker is not None:
                     self.add(node, PEN.speaker, speaker)
             self.add(node, RDF.type, ev.cls)
-            self.add(node, RDFS.label, Literal(_event_label(ev), lang="en"))
+            self.add(node, RDFS.label, Literal(event_label(ev), lang="en"))
             self.add(node, PEN.modality, _MODALITY[ev.modality])
             self.add(node, PEN.reportedIn, self.node)
             self.grounded(node, [*ev.spans, *ev.back_refs], ev.confidence)

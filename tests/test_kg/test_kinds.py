@@ -11,6 +11,7 @@ from rdflib.collection import Collection
 from kg.extract.coref import family_of
 from kg.kinds import KINDS, EventKind, UnknownKind, kind
 from kg.namespaces import PEN
+from kg.rdf.identity import STRATEGIES
 from kg.settings import data_dir
 
 ONTOLOGY_DIR = data_dir("ontology")
@@ -81,3 +82,8 @@ def test_names_and_families() -> None:
         family_of("parade")
     with pytest.raises(UnknownKind):
         kind("")
+
+
+@pytest.mark.parametrize("row", KINDS, ids=lambda k: k.name)
+def test_each_kind_names_an_identity_strategy_the_mapping_has(row: EventKind) -> None:
+    assert row.identity in STRATEGIES, f"{row.name}: no strategy {row.identity!r} in kg.rdf.identity"

@@ -12,7 +12,7 @@ from kg.extract import extract_batch
 from kg.extract.summits import Term, is_summit
 from kg.facts import Article, DateValue, Entity, EventFact, ExtractionRun
 from kg.namespaces import DEFAULT_BASE, PEN, resource_iri
-from kg.rdf.mapping import event_key
+from kg.rdf.identity import event_key
 
 RUN = ExtractionRun("0.1.0", "en_core_web_sm", "3.8.0")
 
@@ -156,7 +156,7 @@ def test_a_state_as_venue_is_its_territory_located_in_it() -> None:
 
 
 def test_articles_sharing_a_summit_label_it_alike() -> None:
-    from kg.rdf.mapping import _event_label
+    from kg.rdf.identity import event_label as _event_label
 
     one = _summit(when=_year(2018), place=CITY)  # "… in Capital City in 2018"
     other = _summit(place=CITY)  # "… in Capital City"
