@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # System packages the tests need, installed only when missing (Debian):
 #  - a Java runtime for owlready2's HermiT reasoner;
+#  - the OWL API (libowlapi-java) for the OWL 2 DL profile check of the ontology with the
+#    vocabularies it aligns to, run as a single-file Java program, which needs a JDK
+#    (tests/java/OwlProfileCheck.java);
 #  - Chromium and ChromeDriver for the browser tests of the UI.
 set -euo pipefail
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v javac >/dev/null 2>&1 || need+=(default-jdk-headless)
+[ -f /usr/share/java/owlapi-distribution.jar ] || need+=(libowlapi-java)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 if [ ${#need[@]} -eq 0 ]; then

@@ -131,6 +131,7 @@ def reference_graph(base: str = DEFAULT_BASE) -> Graph:
         g.add((land, RDF.type, PEN.Place))
         g.add((land, RDFS.label, _en(e.label)))
         g.add((land, PEN.locatedIn, URIRef(e.iri)))
+        g.add((URIRef(e.iri), PEN.territory, land))
         g.add((land, DCTERMS.source, _lit("the territory of the state: derived from its record")))
     for p in data.posts:
         s = URIRef(p.iri)

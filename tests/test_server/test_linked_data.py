@@ -179,6 +179,24 @@ def test_the_ontology_version_iri_and_alignments_resolve(client: FlaskClient) ->
     assert client.get("/ontology/9.9.9", headers={"Accept": "text/turtle"}).status_code == 404
 
 
+@pytest.mark.parametrize("name", ["peninsula.ttl", "alignments.ttl", "cameo.ttl"])
+def test_every_version_iri_an_ontology_document_names_dereferences(client: FlaskClient, name: str) -> None:
+    """Its owl:versionIRI, its owl:priorVersion (kept under ontology/versions/) and what it
+    owl:imports each answer with the document that declares that version."""
+    g = Graph().parse(ROOT / "ontology" / name)
+    ontology = next(o for o in g.subjects(RDF_TYPE, OWL.Ontology) if str(o).startswith(BASE))
+    named = [(p, v) for p in (OWL.versionIRI, OWL.priorVersion, OWL.imports) for v in g.objects(ontology, p)]
+    assert any(p == OWL.versionIRI for p, _v in named)
+    if name != "cameo.ttl":
+        assert any(p == OWL.priorVersion for p, _v in named)
+    for _p, version in named:
+        assert str(version).startswith(BASE)
+        served = client.get("/" + str(version)[len(BASE) :], headers={"Accept": "text/turtle"})
+        assert served.status_code == 200, version
+        doc = _graph(served.data, "text/turtle")
+        assert any(doc.subjects(OWL.versionIRI, version)), f"{version} serves a document of another version"
+
+
 # --------------------------------------------------------------------- headers
 
 
@@ -427,12 +445,17 @@ def test_a_kept_earlier_version_keeps_resolving(settings: Settings, engine: obje
     shutil.copytree(ROOT / "ontology", folder)
     old = (folder / "peninsula.ttl").read_text(encoding="utf-8")
     current = str(Graph().parse(data=old, format="turtle").value(URIRef(BASE + "ontology"), OWL.versionIRI))
-    (folder / "versions").mkdir()
+    earlier = Graph().parse(data=old, format="turtle").value(URIRef(BASE + "ontology"), OWL.priorVersion)
+    (folder / "versions").mkdir(exist_ok=True)
     (folder / "versions" / "peninsula-previous.ttl").write_text(old, encoding="utf-8")
-    bumped = old.replace(
-        f"owl:versionIRI <{current}>",
-        f"owl:versionIRI <{BASE}ontology/99.0.0> ; owl:priorVersion <{current}>",
-    )
+    bumped = old.replace(f"owl:versionIRI <{current}>", f"owl:versionIRI <{BASE}ontology/99.0.0>")
+    if earlier is not None:
+        bumped = bumped.replace(f"owl:priorVersion <{earlier}>", f"owl:priorVersion <{current}>")
+    else:
+        bumped = bumped.replace(
+            f"owl:versionIRI <{BASE}ontology/99.0.0>",
+            f"owl:versionIRI <{BASE}ontology/99.0.0> ; owl:priorVersion <{current}>",
+        )
     assert bumped != old
     (folder / "peninsula.ttl").write_text(bumped, encoding="utf-8")
     app = create_app(settings.with_(ontology_dir=folder), engine=engine)  # type: ignore[arg-type]
