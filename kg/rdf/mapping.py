@@ -4,6 +4,11 @@ Only rdflib terms are used (no RDF built from strings). Every event, post holdin
 claim is grounded: ``pen:denotedBy`` mentions (sentence and character offsets into the
 stored ``pen:text``), ``pen:reportedIn`` the article, ``pen:confidence`` and
 ``pen:extractedBy`` the run.
+
+It stays one module over 400 lines because its builder is one object: every method adds to
+the same graph and reads the same index of the article's sentences and mentions, so the
+facts of each kind are grounded alike; what identifies an event is apart, in
+:mod:`kg.rdf.identity`.
 """
 
 from __future__ import annotations
