@@ -91,6 +91,7 @@ class ExtractionRun:
 
     @property
     def key(self) -> str:
+        """The run's key: software version, model name and model version."""
         return f"{self.software_version}-{self.model_name}-{self.model_version}"
 
 
@@ -202,11 +203,13 @@ class EventFact:
     back_refs: list[TextSpan] = field(default_factory=list)
 
     def add_role(self, role: str, entity: Entity) -> None:
+        """Adds ``entity`` in ``role``, once."""
         items = self.roles.setdefault(role, [])
         if all(e.iri != entity.iri for e in items):
             items.append(entity)
 
     def first(self, role: str) -> Entity | None:
+        """The first entity in ``role``, if any."""
         items = self.roles.get(role)
         return items[0] if items else None
 

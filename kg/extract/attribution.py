@@ -134,6 +134,7 @@ class Cue:
     whole: bool = True
 
     def covers(self, tok: Token) -> bool:
+        """Whether ``tok`` lies in the scope: under the anchor and in no excluded subtree."""
         if tok.i in self.exclude:
             return False
         if tok.i == self.anchor.i:
@@ -146,6 +147,7 @@ class Cue:
         return False
 
     def scope(self) -> list[Token]:
+        """The tokens of the scope, in the sentence's order."""
         return [t for t in self.anchor.subtree if self.covers(t)]
 
 
@@ -408,6 +410,7 @@ def attribution_of(
 
 
 def same_source(a: Source, b: Source) -> bool:
+    """Whether two sources are the same: one entity, or one description of an unnamed source."""
     if a is b:
         return True
     if a.entity is not None and b.entity is not None:
@@ -416,6 +419,7 @@ def same_source(a: Source, b: Source) -> bool:
 
 
 def tokens_of(ev: EventFact, sent: Span) -> list[Token]:
+    """The head tokens of an event's spans (and back-references) inside ``sent``."""
     doc = sent.doc
     out: list[Token] = []
     for sp in [*ev.spans, *ev.back_refs]:

@@ -44,6 +44,7 @@ def _head_terms(base: str) -> dict[URIRef, list[Term]]:
 
 
 def sentences_of(doc: Doc) -> list[tuple[int, int]]:
+    """The non-empty sentences of ``doc`` as (begin, end) character offsets."""
     out = []
     for sent in doc.sents:
         begin, end = sentence_span(sent)
@@ -135,6 +136,7 @@ def _about_event(ev: EventFact, told: list[EventFact], merger: EventMerger) -> E
 def extract_batch(
     articles: Sequence[Article], *, base: str, run: ExtractionRun, n_process: int = 1
 ) -> Iterator[tuple[Article, rdflib.Graph]]:
+    """Each article of a batch with its graph: annotate them together, then find and map each one's facts."""
     docs = annotate((a.text for a in articles), base=base, n_process=n_process)
     for article, doc in zip(articles, docs, strict=True):
         facts = facts_of(article, doc, base=base)

@@ -81,6 +81,7 @@ def _violator(t: Token) -> Token | None:
 
 
 def violation_scopes(sent: Span) -> set[int]:
+    """The token indices under a verb of breaking a ban ('violate', 'breach'), and under its subject when that is not a verb."""
     out: set[int] = set()
     for t in sent:
         if _violation_word(t) is not None and t.pos_ in ("VERB", "AUX"):

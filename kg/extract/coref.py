@@ -300,6 +300,7 @@ class EventMerger:
         )
 
     def salient(self, family: str) -> EventFact | None:
+        """The latest actual event of ``family`` told so far, the one a bare 'the launch' refers back to."""
         for ev in reversed(self.events):
             if family_of(ev.kind) == family and ev.modality == "actual":
                 return ev

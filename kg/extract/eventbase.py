@@ -41,6 +41,8 @@ TIMES = {"once": 1, "twice": 2, "thrice": 3}
 
 @dataclass
 class Sent:
+    """One sentence with what extractors read in it: its linked mentions, the linker, its dates and its offsets."""
+
     sent: Span
     mentions: ArticleMentions
     linker: Linker
@@ -50,9 +52,11 @@ class Sent:
     se: int
 
     def span_of(self, tok: Token) -> TextSpan:
+        """The text span of one token, in this sentence."""
         return TextSpan(tok.idx, tok.idx + len(tok.text), self.sb, self.se)
 
     def phrase_span(self, toks: Sequence[Token]) -> TextSpan:
+        """The text span from the first to the last of ``toks``, in this sentence."""
         begin = min(t.idx for t in toks)
         end = max(t.idx + len(t.text) for t in toks)
         return TextSpan(begin, end, self.sb, self.se)
@@ -119,6 +123,7 @@ def clause_verb(tok: Token) -> Token:
 
 
 def subtree(tok: Token) -> list[Token]:
+    """The tokens of ``tok``'s subtree, as a list."""
     return list(tok.subtree)
 
 
@@ -164,6 +169,7 @@ def subject(verb: Token) -> list[Token]:
 
 
 def state_of(ents: Sequence[Entity], linker: Linker) -> Entity | None:
+    """The state among ``ents``, else the state of the first one that belongs to one."""
     for e in ents:
         if e.cls == PEN.State:
             return e
@@ -186,6 +192,7 @@ def place_entity(e: Entity, linker: Linker) -> Entity | None:
 
 
 def prep_objects(tok: Token, preps: set[str]) -> list[Token]:
+    """The objects of the prepositions ``preps`` anywhere under ``tok``."""
     out: list[Token] = []
     for c in tok.subtree:
         if c.dep_ == "prep" and c.lower_ in preps:
@@ -222,6 +229,7 @@ def clause_prep_objects(tok: Token, preps: set[str]) -> list[Token]:
 
 
 def prep_objects_direct(tok: Token, preps: set[str]) -> list[Token]:
+    """The whole objects of the prepositions ``preps`` that hang directly from ``tok``."""
     out: list[Token] = []
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in preps:

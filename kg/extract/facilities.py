@@ -313,6 +313,7 @@ class _Finder:
         self.out = Facilities()
 
     def mint(self, description: str) -> Entity:
+        """A new facility entity for ``description``, with an IRI no facility of this article has yet."""
         first = resource_iri("place", self.slug, description, base=self.base)
         iri, n = first, 1
         while any(e.iri == iri for e in self.minted):
@@ -381,6 +382,7 @@ class _Finder:
         return entity, mention, span, True
 
     def sentence(self, sent: Span, summary: bool = False) -> None:
+        """Finds the facilities one sentence names or describes, with what it says of them."""
         sb, se = sentence_span(sent)
         for head in sent:
             if head.pos_ not in ("NOUN", "PROPN") or head.lemma_.lower() not in FACILITY_NOUNS:
@@ -417,6 +419,7 @@ class _Finder:
         sb: int,
         se: int,
     ) -> None:
+        """Records one thing the text says of a facility: where it is, what it is for, which weapon it serves."""
         if any(
             a.entity.iri == entity.iri and a.prop == prop and a.value == value for a in self.out.attributes
         ):

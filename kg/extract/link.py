@@ -185,6 +185,7 @@ class Linker:
     # -- lookups -------------------------------------------------------------------------
 
     def exact(self, name: str, classes: Iterable[str] | None = None) -> Entity | None:
+        """The entity a name (case- and accent-folded) names exactly, if it is of one of ``classes``."""
         ent = self.by_name.get(fold(name))
         if ent is None:
             return None
@@ -226,6 +227,7 @@ class Linker:
         return ent
 
     def fuzzy(self, name: str, classes: Iterable[str]) -> Entity | None:
+        """The entity of one of ``classes`` whose name is close to ``name`` (a typo or transliteration), if any is close enough."""
         key = fold(name)
         if len(key) < FUZZY_MIN_LENGTH:
             return None
@@ -276,6 +278,7 @@ class ArticleLinker:
     organisations: list[Entity] = field(default_factory=list)
 
     def remember(self, ent: Entity) -> None:
+        """Keeps ``ent`` as the most recent person or organisation, which a later pronoun or title may refer back to."""
         if ent.cls == PEN.Person:
             if ent in self.persons:
                 self.persons.remove(ent)

@@ -182,6 +182,7 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
 
 
 def exercise_event(s: Sent, trig: Token) -> EventFact | None:
+    """A military exercise told by the noun ``trig`` ('joint drills'), with the states and bodies that took part."""
     mods = {c.lower_ for c in trig.children}
     if trig.lower_ in ("exercise",) and not mods & {
         "military",

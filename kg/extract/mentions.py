@@ -56,6 +56,7 @@ class ArticleMentions:
     located_in: dict[URIRef, Entity] = field(default_factory=dict)
 
     def add(self, span: Span, entity: Entity, how: str, label: str) -> LinkedMention:
+        """Records that ``span`` mentions ``entity`` (linked by ``how``) and returns the mention."""
         sb, se = sentence_span(span.sent)
         mention = LinkedMention(
             span=TextSpan(span.start_char, span.end_char, sb, se),
@@ -79,9 +80,11 @@ class ArticleMentions:
         return mention
 
     def at(self, token: Token) -> LinkedMention | None:
+        """The mention that covers ``token``, if any."""
         return self.by_token.get(token.i)
 
     def in_span(self, span: Span) -> list[LinkedMention]:
+        """The mentions inside ``span``, each once, in order."""
         seen: list[LinkedMention] = []
         for i in range(span.start, span.end):
             m = self.by_token.get(i)

@@ -193,6 +193,7 @@ def extend_person(span: Span, taken: set[int]) -> Span:
 
 
 def title_before(span: Span) -> bool:
+    """Whether a title word ('Minister', 'Gen.') stands just before ``span``."""
     doc = span.doc
     i = span.start - 1
     while i >= 0 and doc[i].is_punct and doc[i].text in (".", ","):

@@ -394,6 +394,7 @@ def statement_noun_event(s: Sent, trig: Token) -> EventFact | None:
 
 
 def sanction_event(s: Sent, trig: Token) -> EventFact | None:
+    """Sanctions told by the object of a verb of imposing ('imposed sanctions on'), with who imposed them and on whom."""
     verb = trig.head
     if trig.dep_ not in ("dobj", "nsubjpass") or verb.lemma_ not in _SANCTION_VERBS:
         return None
@@ -408,6 +409,7 @@ def sanction_event(s: Sent, trig: Token) -> EventFact | None:
 
 
 def resolution_event(s: Sent, trig: Token) -> EventFact | None:
+    """A resolution told by the object of 'adopt', 'pass' or 'approve', with who adopted it."""
     verb = trig.head
     if trig.dep_ not in ("dobj", "nsubjpass") or verb.lemma_ not in ("adopt", "pass", "approve"):
         return None

@@ -32,6 +32,7 @@ def territory(state: Entity, base: str) -> Entity:
 
 
 def is_territory(e: Entity) -> bool:
+    """Whether ``e`` is the territory node of a state (a minted place that belongs to one)."""
     return e.minted and e.cls == PEN.Place and e.state is not None
 
 
