@@ -32,7 +32,7 @@ from kg.extract.launches import (
 )
 from kg.extract.link import Linker
 from kg.extract.meetings import EXERCISE_NOUNS, MEETING_NOUNS, MEETING_VERBS, exercise_event, meeting_events
-from kg.extract.modality import is_future, modality_of
+from kg.extract.modality import is_future, is_offer, modality_of
 from kg.extract.statements import (
     SPEECH_LEMMAS,
     STATEMENT_NOUNS,
@@ -329,6 +329,8 @@ def find_events(sent: Span, mentions: ArticleMentions, linker: Linker, published
     for t in sent:
         if _habitual(t):
             continue  # 'the North routinely calls the drills a rehearsal': what it does, no event
+        if is_offer(t):
+            continue  # 'open to meeting Pyongyang': a readiness, no event
         for ev in _events_at(s, t):
             found.append((t, ev))
     found += _resumptions(s, found)

@@ -128,7 +128,30 @@ def _verb_parties(trig: Token) -> list[Token]:
     for c in trig.children:
         if c.dep_ == "dobj":
             toks += list(c.subtree)
-    return toks + prep_objects_direct(trig, {"with", "between"})
+    objects = prep_objects_direct(trig, {"with", "between"})
+    return toks + (objects or _with_after(trig))
+
+
+# words that end a list of parties read off the surface after 'with'
+_LIST_ENDS = {"in", "at", "on", "for", "to", "during", "after", "before", "amid", "over", "via", "by"}
+
+
+def _with_after(trig: Token) -> list[Token]:
+    """The words of 'met (today) with A and B' up to the next preposition, infinitive or
+    clause, when the parser hung that 'with' elsewhere (as the mark of a later clause):
+    the names right after a meeting verb's 'with' are its parties whatever the parse."""
+    doc = trig.doc
+    i = trig.i + 1
+    while i < len(doc) and (doc[i].ent_type_ in ("DATE", "TIME") or doc[i].dep_ in ("advmod", "npadvmod")):
+        i += 1
+    if i >= len(doc) or doc[i].lower_ != "with" or doc[i].head.i == trig.i:
+        return []
+    out: list[Token] = []
+    for t in doc[i + 1 : doc[i].sent.end]:
+        if t.lower_ in _LIST_ENDS or t.tag_ == "TO" or t.pos_ in ("VERB", "AUX") or t.text in (".", ";", ":"):
+            break
+        out.append(t)
+    return out
 
 
 def host_of(trig: Token) -> Token | None:

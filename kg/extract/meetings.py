@@ -176,9 +176,16 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
         c for c in trig.children if c.dep_ in ("xcomp", "advcl") and any(g.lower_ == "to" for g in c.lefts)
     ]
     if purpose:
-        ev.purpose = " ".join(t.text for t in purpose[0].subtree)
+        # from its 'to' on: a misparse may hang words before it on the clause ('met with X
+        # and Y in London to promote …')
+        to = next(g for g in purpose[0].lefts if g.lower_ == "to")
+        ev.purpose = " ".join(t.text for t in purpose[0].subtree if t.i >= to.i)
     ev.definite = not verb and any(c.lower_ in ("the", "their", "this", "that") for c in trig.lefts)
     return split_by_place(ev) if name != "visit" else [ev]
+
+
+# words that make a drill a launch ('launching drill', 'firing drill')
+_LAUNCH_WORDS = {"launch", "launching", "firing"}
 
 
 def exercise_event(s: Sent, trig: Token) -> EventFact | None:
@@ -193,6 +200,11 @@ def exercise_event(s: Sent, trig: Token) -> EventFact | None:
         "drills",
     }:
         return None
+    before = trig.doc[trig.i - 1] if trig.i > 0 else trig
+    if before.lower_ in _LAUNCH_WORDS or any(
+        c.lower_ in _LAUNCH_WORDS and c.dep_ == "compound" for c in trig.children
+    ):
+        return None  # 'a surprise ICBM launching drill': the launch itself, told as a drill
     ev = kind("exercise").event([s.span_of(trig)], trig.text)
     toks = [t for c in trig.children if c.dep_ in ("compound", "nmod", "amod", "poss") for t in c.subtree]
     toks += [t for p in prep_objects(trig, {"by", "between", "of", "with"}) for t in p.subtree]

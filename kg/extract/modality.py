@@ -9,6 +9,10 @@
 - planned: a future, 'plan to', 'be scheduled to', 'agreed to' or 'next week' told of the
   participants;
 - actual otherwise.
+
+A trigger that only tells a readiness ('open to meeting Pyongyang', 'willing to hold
+talks', 'ready to launch') tells no event at all (:func:`is_offer`): the extractors leave
+it out, since neither a deed nor a plan is stated.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from spacy.tokens import Span, Token
 from kg.extract.eventbase import coordinated_head
 from kg.facts import Modality
 
-__all__ = ["HEDGES", "is_future", "is_hedged", "modality_of"]
+__all__ = ["HEDGES", "is_future", "is_hedged", "is_offer", "modality_of"]
 
 _STOP_VERBS = {"refrain", "halt", "freeze", "stop", "suspend", "cease", "avoid", "abandon", "end"}
 _BELIEF_VERBS = {
@@ -50,6 +54,8 @@ _COMMIT_VERBS = {
     "threaten",
     "invite",
 }
+# adjectives of readiness: what their complement tells is offered, not done nor planned
+_READY = {"open", "willing", "unwilling", "ready", "prepared", "eager", "keen"}
 _MODALS = {"will", "would", "could", "may", "might", "shall", "'ll"}
 HEDGES = {
     "appear",
@@ -176,6 +182,19 @@ def modality_of(tok: Token, *, scheduled: bool = False) -> Modality:
     ):
         return "planned"
     return "actual"
+
+
+def is_offer(tok: Token) -> bool:
+    """Whether a trigger only tells a readiness: the complement of an adjective of readiness,
+    as an infinitive ('willing to hold talks') or after a preposition ('open to meeting
+    Pyongyang', 'ready for talks')."""
+    for t in {tok, _governing_verb(tok)}:
+        head = t.head
+        if t.dep_ == "xcomp" and head.pos_ == "ADJ" and head.lemma_ in _READY:
+            return True
+        if t.dep_ in ("pcomp", "pobj") and head.lower_ in ("to", "for") and head.head.lemma_ in _READY:
+            return True
+    return False
 
 
 def is_hedged(tokens: Span | list[Token]) -> bool:

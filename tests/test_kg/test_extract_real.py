@@ -7,6 +7,8 @@ from datetime import date
 
 from extract_helpers import facts
 
+from kg.kinds import kind
+
 
 def test_one_source_telling_one_event_twice_is_one_claim() -> None:
     text = (
@@ -320,3 +322,38 @@ def test_a_leader_whose_name_runs_on_from_the_title_observing_a_test_makes_no_cl
     text = "North Korea tested a hypersonic missile on Tuesday, and the test was observed by the leader Kim Jong Un."
     f = facts(text, published=date(2025, 1, 28))
     assert all(c.source.entity is None or c.source.entity.label != "Kim Jong Un" for c in f.claims)
+
+
+def test_a_readiness_to_meet_is_no_meeting() -> None:
+    text = (
+        "The three ministers said they bore no hostility toward the North and were open to "
+        "meeting Pyongyang without conditions. Tokyo is willing to hold talks with Pyongyang, "
+        "and Seoul says it is ready for talks."
+    )
+    f = facts(text, published=date(2022, 2, 12))
+    assert [e for e in f.events if kind(e.kind).family == "meeting"] == []
+
+
+def test_a_launching_drill_is_the_launch_not_a_military_exercise() -> None:
+    text = (
+        "State media said a Hwasong-15 was fired on Saturday in a snap ICBM launching drill. "
+        "The North staged a missile firing drill on Monday, while the allies held a live-fire drill."
+    )
+    f = facts(text, published=date(2023, 2, 20))
+    exercises = [e for e in f.events if e.kind == "exercise"]
+    assert len(exercises) == 1  # the allies' live-fire drill only
+    assert [e for e in f.events if e.kind == "launch"]
+
+
+def test_the_parties_right_after_met_with_are_read_whatever_the_parse() -> None:
+    # the small model hangs this 'with' on the purpose clause, as the mark of 'coordinate'
+    text = (
+        "Defense Secretary Lloyd Austin met today with Japanese Defense Minister Kishi Nobuo "
+        "and Republic of Korea Defense Minister Suh Wook in Singapore to coordinate their "
+        "deterrence and review the North's latest tests."
+    )
+    f = facts(text, published=date(2021, 6, 3))
+    (meeting,) = [e for e in f.events if e.kind == "meeting"]
+    names = {p.label for p in meeting.roles["participant"]}
+    assert "Lloyd Austin" in names and len(names) == 3
+    assert meeting.purpose is not None and meeting.purpose.startswith("to coordinate")
