@@ -11,13 +11,18 @@ the web layer.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from kg import __version__
-from kg.errors import KGError
+from kg.canned import catalogue as canned
+from kg.engine.oxigraph.store import current_build, export, live_report, open_read_only, stats
+from kg.errors import ArticleError, KGError
 from kg.settings import Settings
 
 __all__ = ["build_parser", "main"]
@@ -36,8 +41,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _publish(command: str, run: Callable[[], Any]) -> int:
     """Run a build or ingest and print its summary to stderr. A crash is a bug: show it,
     but say plainly that nothing was published (domain errors go to ``main``)."""
-    import traceback
-
     try:
         summary = run()
     except KGError:
@@ -53,7 +56,7 @@ def _publish(command: str, run: Callable[[], Any]) -> int:
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Read, extract, validate and publish; the summary goes to stderr (and, with
     ``--report``, as JSON to a file)."""
-    from kg.build import pipeline
+    from kg.build import pipeline  # spaCy (about 2 s) loads only for the commands that extract
 
     report = getattr(args, "report", None)
     return _publish(
@@ -64,8 +67,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def _stdin_article(max_bytes: int) -> tuple[str, bytes] | None:
     """One article from standard input, read no further than the size limit: a larger
     one is reported and None returned, without holding it in memory."""
-    from kg.errors import ArticleError
-    from kg.read.article import read_bounded
+    from kg.read.article import read_bounded  # the reader's date tables: 0.15 s of every command's start
 
     try:
         return ("-", read_bounded(sys.stdin.buffer, max_bytes, "-"))
@@ -76,7 +78,7 @@ def _stdin_article(max_bytes: int) -> tuple[str, bytes] | None:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Add or replace articles; '-' reads one article from stdin."""
-    from kg.build.ingest import ingest
+    from kg.build.ingest import ingest  # spaCy: see cmd_build
 
     sources: list[Path | tuple[str, bytes]] = []
     for p in args.paths:
@@ -95,7 +97,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve ``--data`` files, or the store (building it first when nothing is published)."""
-    from kg.engine.oxigraph.store import current_build
     from server.serve import serve
 
     data = list(args.data or [])
@@ -113,9 +114,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     """Run a canned query (by name) or a .rq file, with typed parameters bound as RDF
     terms, on the local store or a remote endpoint; write the result to stdout."""
-    from kg.canned import catalogue as canned
-    from kg.engine.oxigraph.store import open_read_only
-
     query = canned.find_query(args.query, Path(settings.queries_dir))
     text = canned.prepare(query, canned.parse_assignments(args.param))
     prefixes = {**query.prefixes, "res": str(settings.base_iri) + "resource/"}
@@ -143,8 +141,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     """Check RDF files (or, with none, the published store) against the shapes and the OWL
     reasoner; print the report. Exit 0 when the graph conforms, 1 when it does not."""
-    from kg.engine.oxigraph.store import open_read_only
-    from kg.validate import graph as v  # pySHACL and owlready2 load only for this command
+    from kg.validate import graph as v  # pySHACL and owlready2 (0.3 s) load only for this command
 
     ontology_dir = Path(settings.ontology_dir)
     if args.files:
@@ -162,7 +159,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score the extraction of the gold's articles: a table per fact type and article set,
     or the full report (with every miss) as JSON with ``--json``. Always exits 0 once scored."""
-    from kg.evaluation.score import evaluate
+    from kg.evaluation.score import evaluate  # spaCy: see cmd_build
 
     graph = getattr(args, "graph", None)  # RDF files of an extraction, instead of building
     report = evaluate(args.gold, settings=settings, graph=graph or None)
@@ -172,11 +169,6 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write the dataset: trig/nq the named graphs, ttl/jsonld the default graph."""
-    import os
-    import tempfile
-
-    from kg.engine.oxigraph.store import export, open_read_only
-
     try:
         store = open_read_only(settings.store)
     except FileNotFoundError as exc:
@@ -204,8 +196,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Counts per class, per graph and of articles in the live build."""
-    from kg.build.report import quarantine_of
-    from kg.engine.oxigraph.store import current_build, live_report, open_read_only, stats
+    from kg.build.report import quarantine_of  # imports the reader: see _stdin_article
 
     try:
         store = open_read_only(settings.store)
