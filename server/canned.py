@@ -9,7 +9,6 @@ cap). Browsers (who prefer text/html) get the gallery pages of ``server.pages``.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 import pyoxigraph as ox
@@ -21,6 +20,7 @@ from kg.errors import KGError
 from kg.settings import Settings
 from server.errors import error_response, status_of
 from server.negotiation import negotiate
+from server.pages import ParamField, QueryEntry, ResultTable, query_index_html, query_page
 
 __all__ = ["bp", "query_listing"]
 
@@ -74,10 +74,6 @@ def index() -> Response | str:
         return error_response(406, f"format={fmt!r} is not offered here; use json or html")
     if fmt == "json" or (not fmt and not _wants_html()):
         return jsonify({"queries": [query_listing(q) for q in queries.values()]})
-    try:
-        from server.pages import ParamField, QueryEntry, query_index_html
-    except ImportError:  # pragma: no cover - the UI's pages are optional
-        return _plain_index(queries)
     entries = [
         QueryEntry(
             name=q.name,
@@ -158,10 +154,6 @@ def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
         error, status = str(exc), 400
     except KGError as exc:
         error, status = str(exc), status_of(exc)[0]
-    try:
-        from server.pages import ParamField, ResultTable, query_page
-    except ImportError:  # pragma: no cover - the UI's pages are optional
-        return Response(_plain_page(query, variables, rows, error), status=status, content_type=_HTML)
     params = [
         ParamField(
             name=p.name,
@@ -184,31 +176,3 @@ def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
         error=error,
     )
     return Response(page, status=status, content_type=_HTML)
-
-
-def _plain_index(queries: dict[str, CannedQuery]) -> Response:  # pragma: no cover
-    items = "".join(
-        f'<li><a href="{escape(url_for("canned.run_canned", name=q.name))}">{escape(q.title)}</a> — '
-        f"{escape(q.description)}</li>"
-        for q in queries.values()
-    )
-    return Response(
-        f"<!doctype html><title>Queries</title><h1>Queries</h1><ul>{items}</ul>", content_type=_HTML
-    )
-
-
-def _plain_page(
-    query: CannedQuery, variables: list[str], rows: list[list[Any]], error: str | None
-) -> str:  # pragma: no cover
-    head = "".join(f"<th>{escape(v)}</th>" for v in variables)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{escape(getattr(c, 'value', '') if c is not None else '')}</td>" for c in row)
-        + "</tr>"
-        for row in rows
-    )
-    message = f"<p role=alert>{escape(error)}</p>" if error else ""
-    return (
-        f"<!doctype html><title>{escape(query.title)}</title><h1>{escape(query.title)}</h1>"
-        f"<p>{escape(query.description)}</p>{message}<table><tr>{head}</tr>{body}</table>"
-    )

@@ -81,14 +81,6 @@ class ArticleMentions:
     def at(self, token: Token) -> LinkedMention | None:
         return self.by_token.get(token.i)
 
-    def in_span(self, span: Span) -> list[LinkedMention]:
-        seen: list[LinkedMention] = []
-        for i in range(span.start, span.end):
-            m = self.by_token.get(i)
-            if m is not None and m not in seen:
-                seen.append(m)
-        return seen
-
 
 def trim_span(span: Span) -> Span:
     """Drop a trailing possessive and surrounding punctuation from an entity span."""

@@ -253,12 +253,6 @@ class _View:
                     out |= table.get(p, set())
         return out
 
-    def has_subject_of(self, node: Node, p: Node) -> bool:
-        return any(t and t.get(p) for t in (self.ctx_f.get(node), self.forward.get(node)))
-
-    def has_object_of(self, node: Node, p: Node) -> bool:
-        return any(t and t.get(p) for t in (self.ctx_b.get(node), self.backward.get(node)))
-
     def classes(self, node: Node) -> set[Node]:
         out: set[Node] = set()
         for t in self.objects(node, (_TYPE,)):
