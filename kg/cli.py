@@ -241,6 +241,7 @@ def _report_option(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``kg`` argument parser, one subcommand per handler."""
     parser = argparse.ArgumentParser(
         prog="kg", description="Peninsula KG: build, query and serve the knowledge graph."
     )
@@ -306,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kg`` command with ``argv``; return its exit code (2 on a domain error)."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args, _settings(args)))

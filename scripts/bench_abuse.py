@@ -62,6 +62,7 @@ def publish_store(data: Path, store_dir: Path) -> Path:
 
 
 def start(source: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str, int]:
+    """Start ``kg serve`` on a free loopback port: the process, its URL and its port."""
     proc, url = serve(source, env)
     return proc, url, int(urlsplit(url).port or 80)
 
@@ -82,10 +83,12 @@ def get(port: int, path: str, timeout: float = 60) -> tuple[int, float]:
 
 
 def q(text: str) -> str:
+    """The path of a GET of the SPARQL endpoint for ``text``."""
     return "/sparql?query=" + quote(text)
 
 
 def pct(values: list[float], p: float) -> float:
+    """The ``p``-th percentile of durations in seconds, in milliseconds."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
@@ -117,6 +120,7 @@ class Loop(threading.Thread):
         self.results: list[tuple[int, float]] = []
 
     def run(self) -> None:
+        """Send queries one after another until stopped or past the deadline, keeping each (status, seconds)."""
         i = 0
         while not self.stop.is_set() and time.monotonic() < self.deadline:
             self.results.append(get(self.port, q(self.make(i))))  # type: ignore[operator]
@@ -153,6 +157,7 @@ def trickle(port: int, count: int, stop: threading.Event, deadline: float) -> th
 
 
 def main() -> None:
+    """Serve a generated graph and print the table of the endpoint's figures under abuse."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=100_000)
     parser.add_argument("--asks", type=int, default=200)

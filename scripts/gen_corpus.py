@@ -56,6 +56,7 @@ _ALT = re.compile(r"\[([^\[\]]*)\]")
 def expand(
     rng: random.Random, template: str, values: dict[str, Any] | None = None, *, cap: bool = True
 ) -> str:
+    """The template with one alternative of each ``[a|b]`` picked, ``{field}`` filled from ``values``, spacing tidied and (with ``cap``) a capital first letter."""
     text = template
     while "[" in text:
         text = _ALT.sub(lambda m: rng.choice(m.group(1).split("|")), text)
@@ -73,6 +74,7 @@ def sentence(text: str) -> str:
 
 
 def pick(rng: random.Random, options: Sequence[str], values: dict[str, Any] | None = None) -> str:
+    """One of the templates, expanded as a sentence."""
     return sentence(expand(rng, rng.choice(options), values))
 
 
@@ -205,6 +207,7 @@ class World:
 
     @classmethod
     def load(cls) -> World:
+        """The world of the reference data: weapons flown, places, officials' holdings."""
         entries = load_entries()
         index = dict(entry_index())
         weapons = [e for e in entries if e.cls == "WeaponSystem" and e.label in FLOWN]
@@ -248,6 +251,8 @@ class World:
 
 @dataclass
 class Official:
+    """An official as an article names them: the holding of their post, who they are, and the spelling used."""
+
     holding: Holding
     person: Entry
     state: str  # state label
@@ -287,6 +292,8 @@ POSTS: dict[tuple[str, str], str] = {
 
 @dataclass
 class Ctx:
+    """What an article is being written from: its generator, the world, the publication date, the officials named and the events told."""
+
     rng: random.Random
     world: World
     pub: date
@@ -296,6 +303,7 @@ class Ctx:
 
     # -- officials -----------------------------------------------------------------------
     def official(self, state: str, key: str) -> Official | None:
+        """The official who held a post (by state and short key) on the publication date, the same one for the whole article; None when nobody did."""
         if (state, key) in self.officials:
             return self.officials[(state, key)]
         title = POSTS.get((state, key))
@@ -427,6 +435,7 @@ class Ctx:
         return rng.choice(options) + f"\x03{len(self.events)}\x04"
 
     def record(self, kind: str, day: date, phrase: str, **facts: Any) -> None:
+        """Keep an event the article tells, with its day, the phrase that dates it and its facts."""
         clean = re.sub("\x03\\d+\x04", "", phrase)
         self.events.append({"kind": kind, "date": day.isoformat(), "phrase": clean, **facts})
 
@@ -532,6 +541,7 @@ def _site(ctx: Ctx, cls: str) -> tuple[Entry, str]:
 
 
 def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of a missile launch (a statement when nothing was flown that year)."""
     rng = ctx.rng
     year = min(max(day.year, 2017), 2024)
     options = [w for w in ctx.world.weapons if year in FLOWN[w.label]]
@@ -705,6 +715,7 @@ _STATE_MEDIA_ON_LAUNCH = [
 
 
 def nuclear_test(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of the nuclear test."""
     rng = ctx.rng
     site = ctx.world.places["Punggye-ri nuclear test site"]
     phrase = ctx.when(day)
@@ -820,6 +831,7 @@ ALLIES = {"United States", "South Korea", "Japan"}
 
 
 def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of a summit, talks, a phone call or a visit (a statement when no pair of officials is in post)."""
     rng = ctx.rng
     pairs = list(MEETING_PAIRS)
     rng.shuffle(pairs)
@@ -935,6 +947,7 @@ ASSETS = (
 
 
 def exercise(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of a joint military exercise."""
     rng = ctx.rng
     name, parties, title = _exercise_named(ctx, day)
     phrase = ctx.when(day)
@@ -1026,6 +1039,7 @@ def _exercise_named(ctx: Ctx, day: date) -> tuple[str, tuple[str, ...], str]:
 
 
 def sanctions(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of new sanctions by the UN, the US, South Korea or Japan."""
     rng = ctx.rng
     phrase = ctx.when(day)
     who = rng.choice(["un", "us", "kr", "jp", "un"])
@@ -1104,6 +1118,7 @@ STATEMENT_SOURCES = [
 
 
 def statement(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of an official's statement."""
     rng = ctx.rng
     sources = list(STATEMENT_SOURCES)
     rng.shuffle(sources)
@@ -1267,6 +1282,7 @@ QUOTES = [
 
 
 def background(ctx: Ctx, k: int) -> list[list[str]]:
+    """``k`` paragraphs of background on the peninsula, each told once per article."""
     rng, pub = ctx.rng, ctx.pub
     q = rng.choice(["“", '"'])
     values = dict(
@@ -1424,6 +1440,7 @@ _HEADLINES: dict[str, list[str]] = {
 
 
 def title_case(text: str) -> str:
+    """A headline in title case, short function words in lower case."""
     small = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "at", "by", "as", "into", "with"}
     words = text.split(" ")
     out = []
@@ -1603,6 +1620,7 @@ class Generated:
 
 
 def generate_article(world: World, seed: int, number: int) -> Generated:
+    """Article ``number`` of the corpus of ``seed``: always the same text for the same seed and number."""
     rng = random.Random(f"gen-corpus:{seed}:{number}")
     kinds = [k for k in MAIN_WEIGHTS if k != "nuclear_test"]
     main_kind, main_day, pub = _main_event(rng, kinds)
@@ -1861,6 +1879,7 @@ def generate(articles: int, seed: int, world: World | None = None) -> list[Gener
 
 
 def write(generated: Sequence[Generated], out: Path) -> None:
+    """Write the articles (and their sidecars) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     for g in generated:
         (out / f"{g.name}.txt").write_text(g.text, encoding="utf-8")
@@ -1870,6 +1889,7 @@ def write(generated: Sequence[Generated], out: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Generate ``--articles`` articles with ``--seed`` into ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, required=True, help="how many articles to write")
     parser.add_argument("--seed", type=int, default=0, help="the seed (same seed and count, same bytes)")

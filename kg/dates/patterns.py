@@ -156,6 +156,10 @@ _NOT_A_YEAR_BEFORE = re.compile(
 
 
 def month_number(name: str) -> int:
+    """The number of a month's name or abbreviation.
+
+    >>> month_number("Sept.")
+    9"""
     number = INFO.month(name.rstrip("."))
     if number is None:  # pragma: no cover - the regex only lets month names through
         raise ValueError(name)
@@ -163,6 +167,10 @@ def month_number(name: str) -> int:
 
 
 def weekday_number(name: str) -> int:
+    """The number of a weekday's name or abbreviation (Monday is 0).
+
+    >>> weekday_number("Tue.")
+    1"""
     number = INFO.weekday(name.rstrip("."))
     if number is None:  # pragma: no cover
         raise ValueError(name)
@@ -170,10 +178,18 @@ def weekday_number(name: str) -> int:
 
 
 def day_number(text: str) -> int:
+    """The number of a day of the month as written.
+
+    >>> day_number("23rd")
+    23"""
     return int(re.sub(r"\D", "", text))
 
 
 def count(text: str) -> int | None:
+    """A count written in digits or in words, or None.
+
+    >>> count("three"), count("12"), count("many")
+    (3, 12, None)"""
     text = text.lower()
     if text.isdigit():
         return int(text)
