@@ -31,6 +31,9 @@ A machine slowed by its neighbours slows every hop of the HTTP path too, while t
 
 Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--rounds 5]
        [--seconds 8] [--no-disk] [--client http.client|requests]
+
+It stays one file (over 400 lines): a benchmark run by path, whose generator, clients and
+report are used together only here.
 """
 
 from __future__ import annotations

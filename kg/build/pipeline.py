@@ -17,6 +17,9 @@ what articles share → publish. One article never stops a build (docs/decisions
 :func:`build` (``kg build``) runs this on a folder; :func:`kg.build.ingest.ingest` (``kg ingest``)
 adds or replaces articles at a cost that follows the change. A failing stage leaves
 the live build untouched and no half-written folder behind.
+
+It stays one module (about 600 lines): the stages' glue and the :class:`Run` that build and
+ingest share; each stage's own work already lives in the modules above.
 """
 
 from __future__ import annotations

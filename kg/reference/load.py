@@ -5,6 +5,10 @@ and names between them are resolved to IRIs, so a reference to an unknown or amb
 name, a missing field or an unknown class fails with :class:`ReferenceDataError`. The
 result is cached per base IRI (:func:`load_reference`). The files' format and sources are
 described in ``kg/reference/README.md``.
+
+It stays one module (about 400 lines): one builder reads the files in dependency order and
+resolves the names between them, which a split would spread over modules that share its
+half-built index.
 """
 
 from __future__ import annotations
