@@ -10,14 +10,19 @@ The core never imports the web layer: ``kg serve`` is added by ``server.cli``, w
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from kg import __version__
+from kg.canned import catalogue as canned
 from kg.engine.formats import EXPORTS
-from kg.errors import KGError
+from kg.engine.oxigraph.store import current_build, export, live_report, open_read_only, stats
+from kg.errors import ArticleError, KGError
 from kg.settings import Settings
 
 __all__ = ["build_parser", "cmd_build", "main", "store_option"]
@@ -37,8 +42,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _publish(command: str, run: Callable[[], Any]) -> int:
     """Run a build or ingest and print its summary to stderr. A crash is a bug: show it,
     but say plainly that nothing was published (domain errors go to ``main``)."""
-    import traceback
-
     try:
         summary = run()
     except KGError:
@@ -54,7 +57,7 @@ def _publish(command: str, run: Callable[[], Any]) -> int:
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Read, extract, validate and publish; the summary goes to stderr (and, with
     ``--report``, as JSON to a file)."""
-    from kg.build import pipeline
+    from kg.build import pipeline  # spaCy (about 2 s) loads only for the commands that extract
 
     report = getattr(args, "report", None)
     return _publish(
@@ -65,8 +68,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 def _stdin_article(max_bytes: int) -> tuple[str, bytes] | None:
     """One article from standard input, read no further than the size limit: a larger
     one is reported and None returned, without holding it in memory."""
-    from kg.errors import ArticleError
-    from kg.read.article import read_bounded
+    from kg.read.article import read_bounded  # the reader's date tables: 0.15 s of every command's start
 
     try:
         return ("-", read_bounded(sys.stdin.buffer, max_bytes, "-"))
@@ -77,7 +79,7 @@ def _stdin_article(max_bytes: int) -> tuple[str, bytes] | None:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     """Add or replace articles; '-' reads one article from stdin."""
-    from kg.build.ingest import ingest
+    from kg.build.ingest import ingest  # spaCy: see cmd_build
 
     sources: list[Path | tuple[str, bytes]] = []
     for p in args.paths:
@@ -97,9 +99,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     """Run a canned query (by name) or a .rq file, with typed parameters bound as RDF
     terms, on the local store or a remote endpoint; write the result to stdout."""
-    from kg.canned import catalogue as canned
-    from kg.engine.oxigraph.store import open_read_only
-
     query = canned.find_query(args.query, Path(settings.queries_dir))
     text = canned.prepare(query, canned.parse_assignments(args.param))
     prefixes = {**query.prefixes, "res": str(settings.base_iri) + "resource/"}
@@ -127,8 +126,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     """Check RDF files (or, with none, the published store) against the shapes and the OWL
     reasoner; print the report. Exit 0 when the graph conforms, 1 when it does not."""
-    from kg.engine.oxigraph.store import open_read_only
-    from kg.validate import graph as v  # pySHACL and owlready2 load only for this command
+    from kg.validate import graph as v  # pySHACL and owlready2 (0.3 s) load only for this command
 
     ontology_dir = Path(settings.ontology_dir)
     if args.files:
@@ -146,7 +144,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     """Score the extraction of the gold's articles: a table per fact type and article set,
     or the full report (with every miss) as JSON with ``--json``. Always exits 0 once scored."""
-    from kg.evaluation.score import evaluate
+    from kg.evaluation.score import evaluate  # spaCy: see cmd_build
 
     graph = getattr(args, "graph", None)  # RDF files of an extraction, instead of building
     report = evaluate(args.gold, settings=settings, graph=graph or None)
@@ -156,11 +154,6 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write the dataset: trig/nq the named graphs, ttl/jsonld the default graph."""
-    import os
-    import tempfile
-
-    from kg.engine.oxigraph.store import export, open_read_only
-
     try:
         store = open_read_only(settings.store)
     except FileNotFoundError as exc:
@@ -188,8 +181,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Counts per class, per graph and of articles in the live build."""
-    from kg.build.report import quarantine_of
-    from kg.engine.oxigraph.store import current_build, live_report, open_read_only, stats
+    from kg.build.report import quarantine_of  # imports the reader: see _stdin_article
 
     try:
         store = open_read_only(settings.store)
@@ -217,6 +209,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def store_option(p: argparse.ArgumentParser) -> None:
+    """Add the ``--store DIR`` option to the parser of one command."""
     p.add_argument("--store", type=Path, help="store folder (setting 'store', default var/store)")
 
 

@@ -203,13 +203,13 @@ class EventFact:
     back_refs: list[TextSpan] = field(default_factory=list)
 
     def add_role(self, role: str, entity: Entity) -> None:
-        """Adds ``entity`` in ``role``, once."""
+        """Add ``entity`` in ``role``, unless it already fills it."""
         items = self.roles.setdefault(role, [])
         if all(e.iri != entity.iri for e in items):
             items.append(entity)
 
     def first(self, role: str) -> Entity | None:
-        """The first entity in ``role``, if any."""
+        """The first entity in ``role``, or None."""
         items = self.roles.get(role)
         return items[0] if items else None
 

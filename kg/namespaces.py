@@ -45,15 +45,22 @@ WD = Namespace("http://www.wikidata.org/entity/")
 
 @functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: 'Chung Eui-yong' → 'chung-eui-yong'
-    (cached: the same names and offsets are slugified again and again)."""
+    """Lower-case ASCII words joined by hyphens (cached: the same names and offsets are
+    slugified again and again).
+
+    >>> slugify("Chung Eui-yong"), slugify("Pyongyang’s Sunan district"), slugify("…")
+    ('chung-eui-yong', 'pyongyangs-sunan-district', 'x')
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
 
 def resource_iri(kind: str, *parts: str, base: str = DEFAULT_BASE) -> URIRef:
-    """The IRI of a resource: ``resource_iri('person', 'Antony Blinken')`` →
-    ``<base>resource/person/antony-blinken``. Parts are slugified and joined by '/'."""
+    """The IRI of a resource under ``base``; its parts are slugified and joined by '/'.
+
+    >>> resource_iri("person", "Antony Blinken", base="https://example.org/")
+    rdflib.term.URIRef('https://example.org/resource/person/antony-blinken')
+    """
     return URIRef(base + "resource/" + kind + "/" + "/".join(slugify(p) for p in parts))
 
 
@@ -63,7 +70,11 @@ def graph_iri(name: str, base: str = DEFAULT_BASE) -> URIRef:
 
 
 def local_name(term: object) -> str:
-    """'https://…/ontology#GovernmentBody' → 'GovernmentBody' (also for plain strings)."""
+    """The last segment of an IRI (after '#', '/' or ':'), also of a plain string.
+
+    >>> local_name("https://w3id.org/peninsula/ontology#GovernmentBody"), local_name("pen:Person")
+    ('GovernmentBody', 'Person')
+    """
     text = str(term)
     for sep in ("#", "/", ":"):
         if sep in text:

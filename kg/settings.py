@@ -33,6 +33,8 @@ def data_dir(name: str) -> Path:
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting: its name, type, default and help (its environment variable is ``PENINSULA_<NAME>``)."""
+
     name: str
     type: type
     default: Any
@@ -241,7 +243,9 @@ class Settings:
         return cls(values)
 
     def with_(self, **changes: Any) -> Settings:
+        """These settings with some values changed."""
         return replace(self, values={**self.values, **changes})
 
     def as_dict(self) -> dict[str, Any]:
+        """Every setting's value, by name."""
         return {s.name: getattr(self, s.name) for s in SETTINGS}

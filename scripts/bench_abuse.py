@@ -62,6 +62,7 @@ def publish_store(data: Path, store_dir: Path) -> Path:
 
 
 def start(source: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str, int]:
+    """Start ``kg serve`` on a free loopback port: the process, its URL and its port."""
     proc, url = serve(source, env)
     return proc, url, int(urlsplit(url).port or 80)
 
@@ -82,10 +83,12 @@ def get(port: int, path: str, timeout: float = 60) -> tuple[int, float]:
 
 
 def q(text: str) -> str:
+    """The path of a GET of the SPARQL endpoint for ``text``."""
     return "/sparql?query=" + quote(text)
 
 
 def pct(values: list[float], p: float) -> float:
+    """The ``p``-th percentile of durations in seconds, in milliseconds."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
@@ -117,6 +120,7 @@ class Loop(threading.Thread):
         self.results: list[tuple[int, float]] = []
 
     def run(self) -> None:
+        """Send queries one after another until stopped or past the deadline, keeping each (status, seconds)."""
         i = 0
         while not self.stop.is_set() and time.monotonic() < self.deadline:
             self.results.append(get(self.port, q(self.make(i))))  # type: ignore[operator]
@@ -153,6 +157,7 @@ def trickle(port: int, count: int, stop: threading.Event, deadline: float) -> th
 
 
 def main() -> None:
+    """Serve a generated graph and print the table of the endpoint's figures under abuse."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=100_000)
     parser.add_argument("--asks", type=int, default=200)
@@ -173,104 +178,122 @@ def main() -> None:
     proc, _url, port = start(source, env)
     rows: list[tuple[str, str]] = []
     try:
-        workers = 2
-        alone = [get(port, q("ASK {}"))[1] for _ in range(args.asks)]
-        rows.append(("`ASK {}` alone", f"median {pct(alone, 50):.1f} ms, p99 {pct(alone, 99):.1f} ms"))
-        mix = [get(port, q(CHEAP[i % len(CHEAP)]))[1] for i in range(3 * 30)]
-        rows.append(("the cheap queries alone", f"median {pct(mix, 50):.1f} ms, p99 {pct(mix, 99):.1f} ms"))
-
-        stop = threading.Event()
-        end = time.monotonic() + 600
-        slow = [Loop(port, lambda i, k=k: SLOW.format(n=k * 1000 + i), stop, end) for k in range(workers + 2)]
-        for t in slow:
-            t.start()
-        time.sleep(2.0)
-        busy = [get(port, q("ASK {}")) for _ in range(args.asks)]
-        stop.set()
-        ok = [s for s, _ in busy if s == 200]
-        times = [d for _, d in busy]
-        rows.append(
-            (
-                f"`ASK {{}}` with {workers + 2} slow queries running",
-                f"median {pct(times, 50):.1f} ms, p99 {pct(times, 99):.1f} ms, {len(ok)}/{len(busy)} 200",
-            )
-        )
-        for t in slow:
-            t.join(args.timeout + 15)
-
-        stop = threading.Event()
-        trick = trickle(port, 200, stop, time.monotonic() + 120)
-        time.sleep(3.0)
-        health = [get(port, "/health", timeout=10) for _ in range(50)]
-        stop.set()
-        trick.join(10)
-        htimes = [d for _, d in health]
-        rows.append(
-            (
-                "`/health` with 200 slow connections",
-                f"median {pct(htimes, 50):.1f} ms, max {max(htimes) * 1000:.1f} ms, "
-                f"{sum(1 for s, _ in health if s == 200)}/{len(health)} 200",
-            )
-        )
-
-        stop = threading.Event()
-        end = time.monotonic() + args.seconds
-        base_rss = tree_rss(proc.pid)
-        peak = [base_rss]
-
-        def watch() -> None:
-            while not stop.is_set():
-                peak[0] = max(peak[0], tree_rss(proc.pid))
-                stop.wait(0.2)
-
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-        trick = trickle(port, 50, stop, end)
-        cheap = [Loop(port, lambda i, k=k: CHEAP[(i + k) % len(CHEAP)], stop, end) for k in range(12)]
-        slow = [Loop(port, lambda i, k=k: SLOW.format(n=5000 + k * 1000 + i), stop, end) for k in range(2)]
-        hungry = [Loop(port, lambda i, k=k: HUNGRY.format(n=k * 1000 + i), stop, end) for k in range(2)]
-        everyone = cheap + slow + hungry
-        for t in everyone:
-            t.start()
-        time.sleep(args.seconds)
-        stop.set()
-        for t in everyone:
-            t.join(args.timeout + 15)
-        trick.join(10)
-        watcher.join(5)
-        results = [r for t in cheap for r in t.results]
-        ctimes = [d for _, d in results]
-        rows.append(
-            (
-                f"mixed load, 16 clients, {args.seconds:g} s: cheap queries",
-                f"{len(results)} sent, median {pct(ctimes, 50):.1f} ms, p99 {pct(ctimes, 99):.1f} ms, "
-                f"{sum(1 for s, _ in results if s >= 500 or s == 0)} 5xx",
-            )
-        )
-        other = [r[0] for t in slow + hungry for r in t.results]
-        rows.append(
-            (
-                "mixed load: slow and hungry queries",
-                ", ".join(f"{s}: {other.count(s)}" for s in sorted(set(other))),
-            )
-        )
-        rows.append(
-            (
-                "mixed load: server RSS (parent + workers)",
-                f"{base_rss / 2**20:.0f} MiB before, peak {peak[0] / 2**20:.0f} MiB",
-            )
-        )
+        rows += measure_alone(port, args.asks)
+        rows.append(measure_beside_slow_queries(port, args.asks, args.timeout, workers=2))
+        rows.append(measure_beside_trickling(port))
+        rows += measure_mixed_load(proc, port, args.seconds, args.timeout)
     finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(15)
-        if proc.poll() is None:
-            proc.kill()
+        stop_server(proc)
     mode = "in memory (--data)" if args.data else "on-disk store (--store)"
     print(f"\n{quads:,} quads, {mode}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}\n")
     print("| measure | figure |\n|---|---|")
     for name, figure in rows:
         print(f"| {name} | {figure} |")
+
+
+def measure_alone(port: int, asks: int) -> list[tuple[str, str]]:
+    """The latency of ``ASK {}`` and of the cheap queries on an idle server."""
+    alone = [get(port, q("ASK {}"))[1] for _ in range(asks)]
+    mix = [get(port, q(CHEAP[i % len(CHEAP)]))[1] for i in range(3 * 30)]
+    return [
+        ("`ASK {}` alone", f"median {pct(alone, 50):.1f} ms, p99 {pct(alone, 99):.1f} ms"),
+        ("the cheap queries alone", f"median {pct(mix, 50):.1f} ms, p99 {pct(mix, 99):.1f} ms"),
+    ]
+
+
+def measure_beside_slow_queries(port: int, asks: int, timeout: float, *, workers: int) -> tuple[str, str]:
+    """The latency of ``ASK {}`` while ``workers + 2`` queries run to the time limit."""
+    stop = threading.Event()
+    end = time.monotonic() + 600
+    slow = [Loop(port, lambda i, k=k: SLOW.format(n=k * 1000 + i), stop, end) for k in range(workers + 2)]
+    for t in slow:
+        t.start()
+    time.sleep(2.0)
+    busy = [get(port, q("ASK {}")) for _ in range(asks)]
+    stop.set()
+    ok = [s for s, _ in busy if s == 200]
+    times = [d for _, d in busy]
+    for t in slow:
+        t.join(timeout + 15)
+    return (
+        f"`ASK {{}}` with {workers + 2} slow queries running",
+        f"median {pct(times, 50):.1f} ms, p99 {pct(times, 99):.1f} ms, {len(ok)}/{len(busy)} 200",
+    )
+
+
+def measure_beside_trickling(port: int) -> tuple[str, str]:
+    """The latency of ``GET /health`` while 200 connections trickle their headers."""
+    stop = threading.Event()
+    trick = trickle(port, 200, stop, time.monotonic() + 120)
+    time.sleep(3.0)
+    health = [get(port, "/health", timeout=10) for _ in range(50)]
+    stop.set()
+    trick.join(10)
+    htimes = [d for _, d in health]
+    return (
+        "`/health` with 200 slow connections",
+        f"median {pct(htimes, 50):.1f} ms, max {max(htimes) * 1000:.1f} ms, "
+        f"{sum(1 for s, _ in health if s == 200)}/{len(health)} 200",
+    )
+
+
+def measure_mixed_load(
+    proc: subprocess.Popen[str], port: int, seconds: float, timeout: float
+) -> list[tuple[str, str]]:
+    """16 clients (cheap, slow and hungry queries) beside 50 trickling connections for
+    ``seconds``: the cheap queries' latency and 5xx, the others' statuses, the peak RSS."""
+    stop = threading.Event()
+    end = time.monotonic() + seconds
+    base_rss = tree_rss(proc.pid)
+    peak = [base_rss]
+
+    def watch() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            stop.wait(0.2)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    trick = trickle(port, 50, stop, end)
+    cheap = [Loop(port, lambda i, k=k: CHEAP[(i + k) % len(CHEAP)], stop, end) for k in range(12)]
+    slow = [Loop(port, lambda i, k=k: SLOW.format(n=5000 + k * 1000 + i), stop, end) for k in range(2)]
+    hungry = [Loop(port, lambda i, k=k: HUNGRY.format(n=k * 1000 + i), stop, end) for k in range(2)]
+    everyone = cheap + slow + hungry
+    for t in everyone:
+        t.start()
+    time.sleep(seconds)
+    stop.set()
+    for t in everyone:
+        t.join(timeout + 15)
+    trick.join(10)
+    watcher.join(5)
+    results = [r for t in cheap for r in t.results]
+    ctimes = [d for _, d in results]
+    other = [r[0] for t in slow + hungry for r in t.results]
+    return [
+        (
+            f"mixed load, 16 clients, {seconds:g} s: cheap queries",
+            f"{len(results)} sent, median {pct(ctimes, 50):.1f} ms, p99 {pct(ctimes, 99):.1f} ms, "
+            f"{sum(1 for s, _ in results if s >= 500 or s == 0)} 5xx",
+        ),
+        (
+            "mixed load: slow and hungry queries",
+            ", ".join(f"{s}: {other.count(s)}" for s in sorted(set(other))),
+        ),
+        (
+            "mixed load: server RSS (parent + workers)",
+            f"{base_rss / 2**20:.0f} MiB before, peak {peak[0] / 2**20:.0f} MiB",
+        ),
+    ]
+
+
+def stop_server(proc: subprocess.Popen[str]) -> None:
+    """Terminate the server, and kill it if it is still running after 15 s."""
+    proc.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(15)
+    if proc.poll() is None:
+        proc.kill()
 
 
 if __name__ == "__main__":

@@ -29,12 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def articles(copies: int) -> list[Article]:
+    """The seeds and test articles, ``copies`` times (each copy with its own slug)."""
     paths = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests/data/articles").glob("*.txt"))
     base = [read_article(p, name=p.name, max_bytes=2_000_000) for p in paths]
     return [replace(a, slug=f"{a.slug}-copy{i}") for i in range(copies) for a in base]
 
 
 def timed(batch: list[Article], n_process: int) -> float:
+    """Seconds to extract and check ``batch`` with ``n_process`` processes."""
     factory = functools.partial(processor, DEFAULT_BASE, current_run(), str(ROOT / "ontology"))
     start = time.perf_counter()
     failed = [o for o in process_articles(batch, factory, n_process=n_process) if not o.ok]
@@ -44,6 +46,7 @@ def timed(batch: list[Article], n_process: int) -> float:
 
 
 def main() -> None:
+    """Print the table of articles per second with one process and with two."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=8, help="how many times to repeat the articles")
     args = parser.parse_args()

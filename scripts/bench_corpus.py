@@ -102,10 +102,12 @@ def spacy_throughput(folder: Path) -> float:
 
 
 def size_of(folder: Path) -> int:
+    """The bytes of the files under ``folder``."""
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
 def query_medians(store: Path) -> dict[str, float]:
+    """The median seconds of each canned query (default parameters) on ``store``."""
     from kg.canned import catalogue as canned
     from kg.engine.oxigraph.store import open_read_only
     from kg.settings import Settings
@@ -125,6 +127,7 @@ def query_medians(store: Path) -> dict[str, float]:
 
 
 def page_medians(store: Path) -> dict[str, float]:
+    """The median seconds of each HTML page of :data:`PAGES` served from ``store``."""
     from kg.settings import Settings
     from server.app import close_app, create_app
 
@@ -146,6 +149,7 @@ def page_medians(store: Path) -> dict[str, float]:
 
 
 def bench(n: int, seed: int, work: Path) -> dict[str, object]:
+    """Generate ``n`` articles, build and ingest them, and measure the build, the store and the queries."""
     corpus, extra = work / f"corpus-{n}", work / f"extra-{n}"
     for folder, count, s in ((corpus, n, seed), (extra, 1, seed + 1_000_003)):
         if not folder.exists():
@@ -192,6 +196,7 @@ def bench(n: int, seed: int, work: Path) -> dict[str, object]:
 
 
 def main() -> None:
+    """Print the table of figures for each corpus size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--seed", type=int, default=7)

@@ -31,6 +31,9 @@ A machine slowed by its neighbours slows every hop of the HTTP path too, while t
 
 Usage: .venv/bin/python scripts/bench_endpoint.py [--triples 1000000] [--runs 30] [--rounds 5]
        [--seconds 8] [--no-disk] [--client http.client|requests]
+
+It stays one file (over 400 lines): a benchmark run by path, whose generator, clients and
+report are used together only here.
 """
 
 from __future__ import annotations
@@ -146,6 +149,7 @@ def generate(path: Path, triples: int) -> int:
 
 
 def in_process(store: ox.Store, query: str) -> float:
+    """Seconds to run ``query`` on ``store`` and serialise its result, without HTTP."""
     t = time.perf_counter()
     result = store.query(query)
     if isinstance(result, ox.QueryTriples):
@@ -156,6 +160,8 @@ def in_process(store: ox.Store, query: str) -> float:
 
 
 class Client(Protocol):
+    """An HTTP client that GETs a path and returns the whole body."""
+
     def get(self, path: str, params: dict[str, str], accept: str) -> bytes: ...
 
 
@@ -168,6 +174,7 @@ class KeepAlive:
         self.conn = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=120)
 
     def get(self, path: str, params: dict[str, str], accept: str) -> bytes:
+        """GET ``path`` with ``params`` on the kept connection; the body."""
         target = "/" + path + ("?" + urlencode(params) if params else "")
         for attempt in (1, 2):
             try:
@@ -193,6 +200,7 @@ class RequestsClient:
         self.session = requests.Session()
 
     def get(self, path: str, params: dict[str, str], accept: str) -> bytes:
+        """GET ``path`` with ``params`` through the session; the body."""
         response = self.session.get(self.root + path, params=params, headers={"Accept": accept}, timeout=120)
         body = response.content
         response.raise_for_status()
@@ -206,6 +214,7 @@ CLIENTS: dict[str, Callable[[str], Client]] = {
 
 
 def over_http(client: Client, query: str) -> float:
+    """Seconds to run ``query`` over HTTP with ``client``, the body read whole."""
     accept = "text/turtle" if query.startswith("CONSTRUCT") else "application/sparql-results+json"
     t = time.perf_counter()
     client.get("sparql", {"query": query}, accept)  # the whole body is read
@@ -255,6 +264,7 @@ def serve(source: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str]
 
 
 def throughput(root: str, make: Callable[[str], Client], clients: int, seconds: float) -> float:
+    """Queries per second of ``clients`` threads sending the query mix for ``seconds``."""
     mix = list(QUERIES.values())
     stop = time.monotonic() + seconds
     counts = [0] * clients
@@ -301,6 +311,7 @@ class Quietness:
         return self.others > 0.05 or self.steal > 0.02 or self.spread > 1.5
 
     def describe(self) -> str:
+        """How quiet the machine was, in one sentence."""
         return (
             f"other processes used {self.others:.0%} of the CPUs, steal {self.steal:.0%}; "
             f"the slowest round's in-process medians were {self.spread:.2f}× the fastest's"
@@ -310,6 +321,7 @@ class Quietness:
 def measure(
     side: Side, store: ox.Store, proc: subprocess.Popen[str], root: str, args: argparse.Namespace
 ) -> None:
+    """Time every query in process and over HTTP on one side, in rounds, and its throughput; stop its server."""
     try:
         make = CLIENTS[args.client]
         client = make(root)
@@ -415,16 +427,19 @@ def quietness(before: CpuSample, after: CpuSample, rounds: list[dict[str, float]
 
 
 def load() -> str:
+    """The load average over 1, 5 and 15 minutes."""
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def cpus() -> str:
+    """The machine's CPUs and how many this process may use."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return f"{os.cpu_count()} CPUs ({usable} usable by this process)"
 
 
 def report(sides: list[Side], n: int, quads: int, args: argparse.Namespace, loads: list[str]) -> None:
+    """Print the markdown table of the sides' figures."""
     print(
         f"\n{n:,} triples in named graphs ({quads:,} quads with the union), {args.workers} query workers, "
         f"HTTP client: {args.client} (one keep-alive connection per client thread)"
@@ -469,6 +484,7 @@ def report(sides: list[Side], n: int, quads: int, args: argparse.Namespace, load
 
 
 def main() -> None:
+    """Generate a graph, measure it in memory and on disk, and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each query on each side")

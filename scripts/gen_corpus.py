@@ -21,6 +21,9 @@ almost every sentence carries article-specific details (numbers, names, places, 
 :func:`generate` returns the articles with the facts each was built from (the date, the
 officials named and the posts they held, the events and their dates), which the tests
 check against the reference data.
+
+It stays one file (about 1,900 lines): a script run by path, most of whose lines are the
+sentence templates of each event kind beside the code that fills them.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ _ALT = re.compile(r"\[([^\[\]]*)\]")
 def expand(
     rng: random.Random, template: str, values: dict[str, Any] | None = None, *, cap: bool = True
 ) -> str:
+    """The template with one alternative of each ``[a|b]`` picked, ``{field}`` filled from ``values``, spacing tidied and (with ``cap``) a capital first letter."""
     text = template
     while "[" in text:
         text = _ALT.sub(lambda m: rng.choice(m.group(1).split("|")), text)
@@ -73,6 +77,7 @@ def sentence(text: str) -> str:
 
 
 def pick(rng: random.Random, options: Sequence[str], values: dict[str, Any] | None = None) -> str:
+    """One of the templates, expanded as a sentence."""
     return sentence(expand(rng, rng.choice(options), values))
 
 
@@ -205,6 +210,7 @@ class World:
 
     @classmethod
     def load(cls) -> World:
+        """The world of the reference data: weapons flown, places, officials' holdings."""
         entries = load_entries()
         index = dict(entry_index())
         weapons = [e for e in entries if e.cls == "WeaponSystem" and e.label in FLOWN]
@@ -248,6 +254,8 @@ class World:
 
 @dataclass
 class Official:
+    """An official as an article names them: the holding of their post, who they are, and the spelling used."""
+
     holding: Holding
     person: Entry
     state: str  # state label
@@ -287,6 +295,8 @@ POSTS: dict[tuple[str, str], str] = {
 
 @dataclass
 class Ctx:
+    """What an article is being written from: its generator, the world, the publication date, the officials named and the events told."""
+
     rng: random.Random
     world: World
     pub: date
@@ -296,6 +306,7 @@ class Ctx:
 
     # -- officials -----------------------------------------------------------------------
     def official(self, state: str, key: str) -> Official | None:
+        """The official who held a post (by state and short key) on the publication date, the same one for the whole article; None when nobody did."""
         if (state, key) in self.officials:
             return self.officials[(state, key)]
         title = POSTS.get((state, key))
@@ -427,6 +438,7 @@ class Ctx:
         return rng.choice(options) + f"\x03{len(self.events)}\x04"
 
     def record(self, kind: str, day: date, phrase: str, **facts: Any) -> None:
+        """Keep an event the article tells, with its day, the phrase that dates it and its facts."""
         clean = re.sub("\x03\\d+\x04", "", phrase)
         self.events.append({"kind": kind, "date": day.isoformat(), "phrase": clean, **facts})
 
@@ -532,6 +544,7 @@ def _site(ctx: Ctx, cls: str) -> tuple[Entry, str]:
 
 
 def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of a missile launch (a statement when nothing was flown that year)."""
     rng = ctx.rng
     year = min(max(day.year, 2017), 2024)
     options = [w for w in ctx.world.weapons if year in FLOWN[w.label]]
@@ -539,24 +552,74 @@ def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
         return statement(ctx, day, main)
     weapon = rng.choice(options)
     cls = (weapon.weapon_class or "").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    if cls in ("ICBM", "IRBM", "MRBM", "SLBM", "SpaceLaunchVehicle", "HypersonicMissile"):
-        count = 1 if rng.random() < 0.85 else 2
-    elif cls in ("CruiseMissile", "AntiShipMissile"):
-        count = rng.choice([1, 2, 2, 3, 4, 5])
-    else:
-        count = rng.choice([1, 1, 2, 2, 2, 3, 4, 6, 8])
+    count = _launch_count(rng, cls)
     site, site_text = _site(ctx, cls)
     sea, sea_text = _sea(ctx, cls)
     (d0, d1), (a0, a1), (t0, t1) = FLIGHT[cls]
     dist, alt, minutes = rng.randint(d0, d1), rng.randint(a0, a1), rng.randint(t0, t1)
     phrase = ctx.when(day)
+    values = _launch_values(ctx, weapon, cls, count, phrase, site_text, sea_text, (dist, alt, minutes))
+    ctx.record(
+        "launch",
+        day,
+        phrase,
+        weapon=weapon.iri,
+        weapon_class=cls,
+        count=count,
+        site=site.iri,
+        impact=sea.iri,
+        distance_km=dist,
+        apogee_km=alt,
+    )
+    lead = _SATELLITE_LEADS if cls == "SpaceLaunchVehicle" else _LAUNCH_LEADS
+    paras: list[list[str]] = [[pick(rng, lead, values)]]
+    details = _launch_details(rng, cls, sea)
+    rng.shuffle(details)
+    n = 3 if main else 1
+    paras.append([pick(rng, [d], values) for d in details[:n]][: 2 if main else 1])
+    if main and len(details) > 2:
+        paras.append([pick(rng, [details[2]], values)])
+    if main:
+        leader = ctx.official("North Korea", "leader")
+        if leader is not None:
+            values["leader"] = ctx.name(leader)
+            paras.append([pick(rng, _STATE_MEDIA_ON_LAUNCH, values)])
+    return paras
+
+
+def _launch_count(rng: random.Random, cls: str) -> int:
+    """How many weapons of a class are fired at once: one big missile, a salvo of small ones."""
+    if cls in ("ICBM", "IRBM", "MRBM", "SLBM", "SpaceLaunchVehicle", "HypersonicMissile"):
+        return 1 if rng.random() < 0.85 else 2
+    if cls in ("CruiseMissile", "AntiShipMissile"):
+        return rng.choice([1, 2, 2, 3, 4, 5])
+    return rng.choice([1, 1, 2, 2, 2, 3, 4, 6, 8])
+
+
+def _with_article(word: str) -> str:
+    """'an ICBM', 'a cruise missile'."""
+    return (
+        "an " if word[0] in "aeiouAEIOU" or word[:4] in ("ICBM", "IRBM", "MRBM", "SRBM", "SLBM") else "a "
+    ) + word
+
+
+def _launch_values(
+    ctx: Ctx,
+    weapon: Entry,
+    cls: str,
+    count: int,
+    phrase: str,
+    site_text: str,
+    sea_text: str,
+    flight: tuple[int, int, int],
+) -> dict[str, Any]:
+    """The fields of a launch's templates: what was fired, by whom, from and to where, how
+    far, how high and when, with the wording of each drawn from ``ctx.rng``."""
+    rng = ctx.rng
+    dist, alt, minutes = flight
     cw = rng.choice(CLASS_WORDS[cls])
     plural = count > 1
-    what = (
-        ("an " if cw[0] in "aeiouAEIOU" or cw[:4] in ("ICBM", "IRBM", "MRBM", "SRBM", "SLBM") else "a ") + cw
-        if not plural
-        else f"{_num(count)} {cw}s"
-    )
+    what = _with_article(cw) if not plural else f"{_num(count)} {cw}s"
     alias = [a for a in weapon.aliases if not a.startswith(("super-", "600", "Iskander", "North Korean"))]
     wname = weapon.label if rng.random() < 0.7 or not alias else rng.choice(alias)
     jcs = rng.choice(
@@ -576,7 +639,7 @@ def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
             "Tokyo's Defense Ministry",
         ]
     )
-    values = dict(
+    values: dict[str, Any] = dict(
         what=what,
         cw=cw,
         site=site_text,
@@ -598,41 +661,16 @@ def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
         minute=rng.choice(["05", "12", "18", "24", "31", "37", "43", "48", "52", "57"]),
         nk=rng.choice(["North Korea", "the North", "Pyongyang", "the North Korean military"]),
     )
-    ctx.record(
-        "launch",
-        day,
-        phrase,
-        weapon=weapon.iri,
-        weapon_class=cls,
-        count=count,
-        site=site.iri,
-        impact=sea.iri,
-        distance_km=dist,
-        apogee_km=alt,
-    )
-    paras: list[list[str]] = []
-    if cls == "SpaceLaunchVehicle":
-        lead = [
-            "{nk} [launched|fired] a {wname} rocket [carrying|with] what it called a [military reconnaissance|spy] satellite {site} {when}, [and {jcs} said the rocket flew south over {sea}|{jcs} said]",
-            "A {cw} [lifted off|was launched] {site} {when}, [{jcs} said|according to {jcs}], in {nk}'s latest attempt to put a spy satellite [into orbit|in orbit]",
-            "{jp} [issued|briefly issued] a missile alert {when} after {nk} fired a {cw} southward {site}, with [debris|parts of the rocket] [falling|coming down] in {sea}",
-        ]
-    else:
-        lead = [
-            "{nk} [fired|launched|test-fired] {what} {site} [toward|into] {sea} {when}, {jcs} said",
-            "{jcs} said {nk} [fired|launched] {what} {when} {site}, [and {it} [landed|splashed down|came down] in {sea}|sending {it} toward {sea}]",
-            "{nk} [test-fired|launched] {what} {when}, [the latest in a [string|series|run] of [weapons tests|launches]|its [latest|newest] show of force], [according to|said] {jcs}",
-            "{What} [fired|launched] by {nk} {site} {when} [flew|travelled] {dist} before [landing|falling] in {sea}, {jcs} [said|reported]",
-            "[In its {ord} launch this year|In a [fresh|new] [show of force|provocation]], {nk} [fired|launched] {what} {site} {when}, {jcs} said",
-            "{jp} said {when} that {nk} had [fired|launched] {what} and that {it} {was} [believed|thought] to have [fallen|landed] in {sea}",
-        ]
     values["What"] = what[0].upper() + what[1:]
     if "late" in phrase or "afternoon" in phrase:
         values["hour"], values["ampm"] = rng.randint(2, 11), "p.m."
-    values["a_cw"] = (
-        "an " if cw[0] in "aeiouAEIOU" or cw[:4] in ("ICBM", "IRBM", "MRBM", "SRBM", "SLBM") else "a "
-    ) + cw
-    paras.append([pick(rng, lead, values)])
+    values["a_cw"] = _with_article(cw)
+    return values
+
+
+def _launch_details(rng: random.Random, cls: str, sea: Entry) -> list[str]:
+    """The templates of a launch's details (flight, detection, where it fell, what it was)
+    that fit its class and the sea it fell in."""
     low = cls in ("CruiseMissile", "AntiShipMissile")
     east = sea.label in ("East Sea", "Japan's exclusive economic zone", "Pacific Ocean")
     details = [
@@ -656,25 +694,31 @@ def launch(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
                 "{nmi}", str(rng.randint(80, 250))
             )
         )
-    rng.shuffle(details)
-    n = 3 if main else 1
-    paras.append([pick(rng, [d], values) for d in details[:n]][: 2 if main else 1])
-    if main and len(details) > 2:
-        paras.append([pick(rng, [details[2]], values)])
-    if main:
-        kcna = [
-            "State media [said|reported] [the next day|a day later|on the following day] that the [test|launch] of the {wname} had [verified|confirmed] [the reliability of its engine|its [guidance|control] system|the performance of a new [warhead|launcher]] [and that|, adding that] {leader} had [watched|overseen|observed] it",
-            "The Korean Central News Agency [said|reported] [later|afterwards] that the {wname} had [hit|struck] its [target|target area] [precisely|accurately] and that {leader} had [called|described] it [a warning to|a message for] the North's [enemies|adversaries]",
-            "[Pyongyang's|The North's] [official|state] news agency KCNA [described the [launch|firing] as|called the [launch|firing]] a [routine|regular|planned] [test|drill] [by|of] [an artillery|a missile|a strategic] unit, [attended by|watched by] {leader}",
-        ]
-        leader = ctx.official("North Korea", "leader")
-        if leader is not None:
-            values["leader"] = ctx.name(leader)
-            paras.append([pick(rng, kcna, values)])
-    return paras
+    return details
+
+
+_SATELLITE_LEADS = [
+    "{nk} [launched|fired] a {wname} rocket [carrying|with] what it called a [military reconnaissance|spy] satellite {site} {when}, [and {jcs} said the rocket flew south over {sea}|{jcs} said]",
+    "A {cw} [lifted off|was launched] {site} {when}, [{jcs} said|according to {jcs}], in {nk}'s latest attempt to put a spy satellite [into orbit|in orbit]",
+    "{jp} [issued|briefly issued] a missile alert {when} after {nk} fired a {cw} southward {site}, with [debris|parts of the rocket] [falling|coming down] in {sea}",
+]
+_LAUNCH_LEADS = [
+    "{nk} [fired|launched|test-fired] {what} {site} [toward|into] {sea} {when}, {jcs} said",
+    "{jcs} said {nk} [fired|launched] {what} {when} {site}, [and {it} [landed|splashed down|came down] in {sea}|sending {it} toward {sea}]",
+    "{nk} [test-fired|launched] {what} {when}, [the latest in a [string|series|run] of [weapons tests|launches]|its [latest|newest] show of force], [according to|said] {jcs}",
+    "{What} [fired|launched] by {nk} {site} {when} [flew|travelled] {dist} before [landing|falling] in {sea}, {jcs} [said|reported]",
+    "[In its {ord} launch this year|In a [fresh|new] [show of force|provocation]], {nk} [fired|launched] {what} {site} {when}, {jcs} said",
+    "{jp} said {when} that {nk} had [fired|launched] {what} and that {it} {was} [believed|thought] to have [fallen|landed] in {sea}",
+]
+_STATE_MEDIA_ON_LAUNCH = [
+    "State media [said|reported] [the next day|a day later|on the following day] that the [test|launch] of the {wname} had [verified|confirmed] [the reliability of its engine|its [guidance|control] system|the performance of a new [warhead|launcher]] [and that|, adding that] {leader} had [watched|overseen|observed] it",
+    "The Korean Central News Agency [said|reported] [later|afterwards] that the {wname} had [hit|struck] its [target|target area] [precisely|accurately] and that {leader} had [called|described] it [a warning to|a message for] the North's [enemies|adversaries]",
+    "[Pyongyang's|The North's] [official|state] news agency KCNA [described the [launch|firing] as|called the [launch|firing]] a [routine|regular|planned] [test|drill] [by|of] [an artillery|a missile|a strategic] unit, [attended by|watched by] {leader}",
+]
 
 
 def nuclear_test(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of the nuclear test."""
     rng = ctx.rng
     site = ctx.world.places["Punggye-ri nuclear test site"]
     phrase = ctx.when(day)
@@ -790,6 +834,7 @@ ALLIES = {"United States", "South Korea", "Japan"}
 
 
 def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of a summit, talks, a phone call or a visit (a statement when no pair of officials is in post)."""
     rng = ctx.rng
     pairs = list(MEETING_PAIRS)
     rng.shuffle(pairs)
@@ -807,14 +852,7 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     host, guest = (a, b) if rng.random() < 0.5 else (b, a)
     city = CAPITALS[host.state]
     phrase = ctx.when(day)
-    topics: tuple[str, ...] = ALLIED_TOPICS
-    if a.state in ALLIES and b.state in ALLIES:
-        topics = ALLIED_TOPICS
-    elif "North Korea" in (a.state, b.state):
-        topics = PARTNER_TOPICS
-    else:
-        topics = RIVAL_TOPICS
-    topic_list = rng.sample(topics, 3)
+    topic_list = rng.sample(_topics(a, b), 3)
     values = dict(
         a=ctx.name(a),
         b=ctx.name(b),
@@ -843,24 +881,7 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
         participants=[a.person.iri, b.person.iri],
         place=CAPITALS[host.state] if kind != "phone call" else None,
     )
-    if kind == "phone call":
-        lead = [
-            "{a} and {b} [spoke by phone|held a phone call|talked by telephone] {when} [and agreed|, agreeing] to [keep working closely on|coordinate closely on|step up cooperation on] {topic}",
-            "{a} [discussed|went over] {topic} with {b} in a {mins}-minute [phone call|telephone conversation] {when}, [officials|aides|their offices] said",
-            "In a [phone call|call] {when}, {a} told {b} that [the two sides|their governments] [should|would] [stand together|act together|keep in step] on {topic}",
-        ]
-    elif kind == "visit":
-        lead = [
-            "{guest} [arrived in|landed in|flew into] {city} {when} [for|on] a {days} visit [focused on|centred on|expected to cover] {topic}",
-            "{guest} [visited|travelled to] {city} {when} and [met|held talks with] {host}, [with|and] {topic} [topping|high on] the agenda",
-            "{host} [received|welcomed|hosted] {guest} in {city} {when}, the [first|latest] such visit [in months|since the start of the year|this year], [and the two discussed|for talks on] {topic}",
-        ]
-    else:
-        lead = [
-            "{a} and {b} [held|sat down for] [talks|a summit|a meeting] in {city} {when}, [pledging|and pledged] to [deepen cooperation on|work together on|coordinate on] {topic}",
-            "{host} [hosted|welcomed] {guest} for {hours} hours of {talkword} in {city} {when}, [dominated by|focused on|centred on] {topic} and {topic2}",
-            "[Meeting|At a meeting|At talks] in {city} {when}, {a} and {b} [agreed|vowed|promised] to [strengthen|bolster|step up] [cooperation|coordination] on {topic}",
-        ]
+    lead = _MEETING_LEADS.get(kind, _MEETING_LEADS["talks"])
     paras = [[pick(rng, lead, values)]]
     follow = [
         "[The two sides|Both sides|The two] also [discussed|touched on|exchanged views on] {topic2} and {topic3}, [according to|said] a [readout|statement] [released afterwards|issued after the talks|from {host}'s office]",
@@ -870,6 +891,35 @@ def meeting(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     rng.shuffle(follow)
     paras.append([pick(rng, [f], values) for f in follow[: 2 if main else 1]])
     return paras
+
+
+def _topics(a: Official, b: Official) -> tuple[str, ...]:
+    """What two officials talk about: allies, North Korea and a partner, or rivals."""
+    if a.state in ALLIES and b.state in ALLIES:
+        return ALLIED_TOPICS
+    if "North Korea" in (a.state, b.state):
+        return PARTNER_TOPICS
+    return RIVAL_TOPICS
+
+
+# the leads of a meeting's story, by kind ("talks" also for a summit)
+_MEETING_LEADS = {
+    "phone call": [
+        "{a} and {b} [spoke by phone|held a phone call|talked by telephone] {when} [and agreed|, agreeing] to [keep working closely on|coordinate closely on|step up cooperation on] {topic}",
+        "{a} [discussed|went over] {topic} with {b} in a {mins}-minute [phone call|telephone conversation] {when}, [officials|aides|their offices] said",
+        "In a [phone call|call] {when}, {a} told {b} that [the two sides|their governments] [should|would] [stand together|act together|keep in step] on {topic}",
+    ],
+    "visit": [
+        "{guest} [arrived in|landed in|flew into] {city} {when} [for|on] a {days} visit [focused on|centred on|expected to cover] {topic}",
+        "{guest} [visited|travelled to] {city} {when} and [met|held talks with] {host}, [with|and] {topic} [topping|high on] the agenda",
+        "{host} [received|welcomed|hosted] {guest} in {city} {when}, the [first|latest] such visit [in months|since the start of the year|this year], [and the two discussed|for talks on] {topic}",
+    ],
+    "talks": [
+        "{a} and {b} [held|sat down for] [talks|a summit|a meeting] in {city} {when}, [pledging|and pledged] to [deepen cooperation on|work together on|coordinate on] {topic}",
+        "{host} [hosted|welcomed] {guest} for {hours} hours of {talkword} in {city} {when}, [dominated by|focused on|centred on] {topic} and {topic2}",
+        "[Meeting|At a meeting|At talks] in {city} {when}, {a} and {b} [agreed|vowed|promised] to [strengthen|bolster|step up] [cooperation|coordination] on {topic}",
+    ],
+}
 
 
 EXERCISES: list[tuple[str, int, int, tuple[str, ...]]] = [
@@ -900,38 +950,9 @@ ASSETS = (
 
 
 def exercise(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of a joint military exercise."""
     rng = ctx.rng
-    named = [e for e in EXERCISES if e[1] <= day.year <= e[2] and e[0] not in ctx.used]
-    if named and rng.random() < 0.6:
-        name, _, _, parties = rng.choice(named)
-        ctx.used.add(name)
-        title = (
-            f"the {name} exercise"
-            if rng.random() < 0.5
-            else f"[the annual|this year's] {name} [drills|exercise]"
-        )
-    else:
-        name = ""
-        parties = rng.choice(
-            [
-                ("United States", "South Korea"),
-                ("United States", "South Korea", "Japan"),
-                ("United States", "Japan"),
-            ]
-        )
-        title = rng.choice(
-            [
-                "joint [air|naval|combined air and naval] drills",
-                "[large-scale|combined] [live-fire|field training] exercises",
-            ]
-        )
-        if len(parties) == 3:
-            title = rng.choice(
-                [
-                    "a trilateral [naval|missile defence|air] drill",
-                    "[three-way|trilateral] [naval|air|missile-warning] exercises",
-                ]
-            )
+    name, parties, title = _exercise_named(ctx, day)
     phrase = ctx.when(day)
     party_text = " and ".join([", ".join(parties[:-1]), parties[-1]]) if len(parties) > 1 else parties[0]
     party_text = party_text.replace("United States", "the United States")
@@ -982,7 +1003,46 @@ def exercise(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
     return paras
 
 
+def _exercise_named(ctx: Ctx, day: date) -> tuple[str, tuple[str, ...], str]:
+    """A drill's name (a real exercise of that year, not told yet in the article, or ''),
+    the states that hold it and the template of how the story calls it."""
+    rng = ctx.rng
+    named = [e for e in EXERCISES if e[1] <= day.year <= e[2] and e[0] not in ctx.used]
+    if named and rng.random() < 0.6:
+        name, _, _, parties = rng.choice(named)
+        ctx.used.add(name)
+        title = (
+            f"the {name} exercise"
+            if rng.random() < 0.5
+            else f"[the annual|this year's] {name} [drills|exercise]"
+        )
+    else:
+        name = ""
+        parties = rng.choice(
+            [
+                ("United States", "South Korea"),
+                ("United States", "South Korea", "Japan"),
+                ("United States", "Japan"),
+            ]
+        )
+        title = rng.choice(
+            [
+                "joint [air|naval|combined air and naval] drills",
+                "[large-scale|combined] [live-fire|field training] exercises",
+            ]
+        )
+        if len(parties) == 3:
+            title = rng.choice(
+                [
+                    "a trilateral [naval|missile defence|air] drill",
+                    "[three-way|trilateral] [naval|air|missile-warning] exercises",
+                ]
+            )
+    return name, parties, title
+
+
 def sanctions(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of new sanctions by the UN, the US, South Korea or Japan."""
     rng = ctx.rng
     phrase = ctx.when(day)
     who = rng.choice(["un", "us", "kr", "jp", "un"])
@@ -1061,6 +1121,7 @@ STATEMENT_SOURCES = [
 
 
 def statement(ctx: Ctx, day: date, main: bool) -> list[list[str]]:
+    """The paragraphs of an official's statement."""
     rng = ctx.rng
     sources = list(STATEMENT_SOURCES)
     rng.shuffle(sources)
@@ -1224,6 +1285,7 @@ QUOTES = [
 
 
 def background(ctx: Ctx, k: int) -> list[list[str]]:
+    """``k`` paragraphs of background on the peninsula, each told once per article."""
     rng, pub = ctx.rng, ctx.pub
     q = rng.choice(["“", '"'])
     values = dict(
@@ -1285,96 +1347,103 @@ def background(ctx: Ctx, k: int) -> list[list[str]]:
 
 
 def headline(ctx: Ctx, main: dict[str, Any]) -> str:
-    rng = ctx.rng
+    """A headline for an event the article tells (its facts as :meth:`Ctx.record` keeps them)."""
+    kind = main["kind"]
+    values = _headline_values(ctx, main)
+    return expand(ctx.rng, ctx.rng.choice(_HEADLINES.get(kind, _HEADLINES["statement"])), values)
+
+
+def _headline_values(ctx: Ctx, main: dict[str, Any]) -> dict[str, Any]:
+    """The fields of an event's headline templates."""
     kind = main["kind"]
     idx = ctx.world.index
     if kind == "launch":
-        wl = idx[main["weapon"]].label
-        cw = {
-            "ICBM": "ICBM",
-            "IRBM": "intermediate-range missile",
-            "MRBM": "ballistic missile",
-            "SRBM": "short-range missiles" if main["count"] > 1 else "short-range missile",
-            "SLBM": "submarine-launched missile",
-            "CruiseMissile": "cruise missiles" if main["count"] > 1 else "cruise missile",
-            "HypersonicMissile": "hypersonic missile",
-            "AntiShipMissile": "anti-ship missiles",
-            "SpaceLaunchVehicle": "spy satellite rocket",
-        }[main["weapon_class"]]
         sea = idx[main["impact"]].label
-        options = [
-            "North Korea fires {cw} into {sea}",
-            "N. Korea launches {wl} {cw}, Seoul says",
-            "Pyongyang test-fires {cw} as tensions rise",
-            "North fires {cw} in {ord} launch of the year",
-            "{wl} flies {dist} km before splashing into {sea}",
-            "Seoul, Tokyo condemn North Korean {cw} launch",
-            "North Korea's {wl} test draws swift rebuke",
-        ]
-        values = dict(
-            cw=cw,
-            wl=wl,
+        return dict(
+            cw=_headline_class_word(main["weapon_class"], main["count"]),
+            wl=idx[main["weapon"]].label,
             sea=sea if sea != "Japan's exclusive economic zone" else "waters off Japan",
-            ord=rng.choice(ORDINALS[2:14]),
+            ord=ctx.rng.choice(ORDINALS[2:14]),
             dist=f"{main['distance_km']:,}",
         )
-    elif kind == "nuclear_test":
-        options = [
-            "North Korea conducts nuclear test, quake detected near Punggye-ri",
-            "Pyongyang says it tested a nuclear device",
-            "Nuclear test by North Korea sets off a strong tremor",
-        ]
-        values = {}
-    elif kind in ("summit", "talks", "phone_call", "visit"):
+    if kind in ("summit", "talks", "phone_call", "visit"):
 
         def surname(person: Entry) -> str:
             state = idx[person.state].label if person.state else ""
             return person.label.split()[0 if state in SURNAME_FIRST else -1]
 
         sa, sb = (surname(idx[p]) for p in main["participants"])
-        options = {
-            "summit": [
-                "{sa} and {sb} meet for summit on North Korea",
-                "{sa}, {sb} summit ends with pledge on the peninsula",
-            ],
-            "talks": [
-                "{sa} and {sb} hold talks on North Korea",
-                "{sa}-{sb} talks focus on deterrence and sanctions",
-            ],
-            "phone_call": [
-                "{sa}, {sb} discuss North Korea in phone call",
-                "{sa} and {sb} agree in call to coordinate on Pyongyang",
-            ],
-            "visit": ["{sa} visit brings talks with {sb}", "{sa} and {sb} meet as visit opens"],
-        }[kind]
-        values = dict(sa=sa, sb=sb)
-    elif kind == "exercise":
-        name = main["name"] + " drills" if main["name"] else "joint drills"
-        options = [
-            "Allies open {name} amid North Korean threats",
-            "{name} begin as Pyongyang warns of response",
-            "{name} under way as the North looks on",
-            "U.S., South Korea launch {name}",
-        ]
-        values = dict(name=name)
-    elif kind == "sanctions":
-        options = [
-            "New sanctions target North Korea's revenue",
-            "Fresh penalties imposed on Pyongyang over weapons",
-            "Sanctions widened on North Korean networks",
-        ]
-        values = {}
-    else:
-        options = [
-            "Officials trade warnings over North Korea",
-            "Pyongyang and its rivals exchange sharp words",
-            "War of words flares over peninsula tensions",
-        ]
-        values = {}
-    return expand(rng, rng.choice(options), values)
+        return dict(sa=sa, sb=sb)
+    if kind == "exercise":
+        return dict(name=main["name"] + " drills" if main["name"] else "joint drills")
+    return {}
+
+
+def _headline_class_word(weapon_class: str, count: int) -> str:
+    """How a headline calls a weapon class ('cruise missiles', 'ICBM')."""
+    return {
+        "ICBM": "ICBM",
+        "IRBM": "intermediate-range missile",
+        "MRBM": "ballistic missile",
+        "SRBM": "short-range missiles" if count > 1 else "short-range missile",
+        "SLBM": "submarine-launched missile",
+        "CruiseMissile": "cruise missiles" if count > 1 else "cruise missile",
+        "HypersonicMissile": "hypersonic missile",
+        "AntiShipMissile": "anti-ship missiles",
+        "SpaceLaunchVehicle": "spy satellite rocket",
+    }[weapon_class]
+
+
+# headline templates by event kind ("statement" also for any other kind)
+_HEADLINES: dict[str, list[str]] = {
+    "launch": [
+        "North Korea fires {cw} into {sea}",
+        "N. Korea launches {wl} {cw}, Seoul says",
+        "Pyongyang test-fires {cw} as tensions rise",
+        "North fires {cw} in {ord} launch of the year",
+        "{wl} flies {dist} km before splashing into {sea}",
+        "Seoul, Tokyo condemn North Korean {cw} launch",
+        "North Korea's {wl} test draws swift rebuke",
+    ],
+    "nuclear_test": [
+        "North Korea conducts nuclear test, quake detected near Punggye-ri",
+        "Pyongyang says it tested a nuclear device",
+        "Nuclear test by North Korea sets off a strong tremor",
+    ],
+    "summit": [
+        "{sa} and {sb} meet for summit on North Korea",
+        "{sa}, {sb} summit ends with pledge on the peninsula",
+    ],
+    "talks": [
+        "{sa} and {sb} hold talks on North Korea",
+        "{sa}-{sb} talks focus on deterrence and sanctions",
+    ],
+    "phone_call": [
+        "{sa}, {sb} discuss North Korea in phone call",
+        "{sa} and {sb} agree in call to coordinate on Pyongyang",
+    ],
+    "visit": ["{sa} visit brings talks with {sb}", "{sa} and {sb} meet as visit opens"],
+    "exercise": [
+        "Allies open {name} amid North Korean threats",
+        "{name} begin as Pyongyang warns of response",
+        "{name} under way as the North looks on",
+        "U.S., South Korea launch {name}",
+    ],
+    "sanctions": [
+        "New sanctions target North Korea's revenue",
+        "Fresh penalties imposed on Pyongyang over weapons",
+        "Sanctions widened on North Korean networks",
+    ],
+    "statement": [
+        "Officials trade warnings over North Korea",
+        "Pyongyang and its rivals exchange sharp words",
+        "War of words flares over peninsula tensions",
+    ],
+}
 
 
 def title_case(text: str) -> str:
+    """A headline in title case, short function words in lower case."""
     small = {"a", "an", "the", "and", "or", "of", "in", "on", "for", "to", "at", "by", "as", "into", "with"}
     words = text.split(" ")
     out = []
@@ -1554,60 +1623,18 @@ class Generated:
 
 
 def generate_article(world: World, seed: int, number: int) -> Generated:
+    """Article ``number`` of the corpus of ``seed``: always the same text for the same seed and number."""
     rng = random.Random(f"gen-corpus:{seed}:{number}")
     kinds = [k for k in MAIN_WEIGHTS if k != "nuclear_test"]
-    if rng.random() < MAIN_WEIGHTS["nuclear_test"] / 100:
-        # North Korea's one nuclear test of 2017-2024: reported that day or in the week after
-        main_kind, main_day = "nuclear_test", NUCLEAR_TEST
-        pub = NUCLEAR_TEST + timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 4, 5, 6]))
-    else:
-        pub = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))
-        main_kind = rng.choices(kinds, weights=[MAIN_WEIGHTS[k] for k in kinds])[0]
-        main_day = pub - timedelta(days=rng.choice([0, 0, 0, 1, 1, 2]))
+    main_kind, main_day, pub = _main_event(rng, kinds)
     ctx = Ctx(rng, world, pub)
     paragraphs: list[list[str]] = EVENTS[main_kind](ctx, main_day, True)
     main = ctx.events[0]
-    # reactions and earlier events: each event's paragraphs stay together, the events
-    # and the background come in a random order
-    others = list(kinds)
-    if main_kind != "nuclear_test" and NUCLEAR_TEST < pub < date(2018, 9, 1) and rng.random() < 0.3:
-        others.append("nuclear_test")
-    groups: list[list[list[str]]] = []
-    for _ in range(rng.randint(2, 4)):
-        kind = rng.choice(others)
-        if kind == "nuclear_test":
-            others.remove(kind)
-            day = NUCLEAR_TEST
-        elif kind in ("statement", "meeting") and rng.random() < 0.5:
-            day = main_day + timedelta(days=rng.randint(0, (pub - main_day).days))
-        else:
-            day = pub - timedelta(days=rng.randint(3, 45))
-        groups.append(EVENTS[kind](ctx, day, False))
-    groups += [[p] for p in background(ctx, rng.randint(1, 3))]
-    rng.shuffle(groups)
-    paragraphs += [p for g in groups for p in g]
-    # merge some one-sentence paragraphs, keep the lead alone
-    body: list[str] = [" ".join(paragraphs[0])]
-    buf: list[str] = []
-    for para in paragraphs[1:]:
-        buf += para
-        if len(buf) >= rng.choice([1, 2, 2, 3]):
-            body.append(" ".join(buf))
-            buf = []
-    if buf:
-        body.append(" ".join(buf))
-    while sum(len(p.split()) for p in body) > 520 and len(body) > 3:
-        body.pop()
-    while sum(len(p.split()) for p in body) < 170:
-        body += [" ".join(p) for p in background(ctx, 2)]
+    paragraphs += [p for g in _other_groups(ctx, kinds, main_kind, main_day) for p in g]
+    body = _body(ctx, paragraphs)
 
     style = rng.choices(STYLES, weights=STYLE_WEIGHTS)[0]
-    head = headline(ctx, main)
-    case = rng.random()
-    if case < 0.2:
-        head = title_case(head)
-    elif case < 0.32:
-        head = head.upper()
+    head = _styled_headline(ctx, main)
     truncated = rng.random() < 0.12
     if truncated:
         body = _truncate(rng, body)
@@ -1615,99 +1642,8 @@ def generate_article(world: World, seed: int, number: int) -> Generated:
     body, named = ctx.resolve_names(body)
 
     name = f"g{number:06d}"
-    outlet = f"{rng.choice(OUTLET_A)} {rng.choice(OUTLET_B)}"
-    wire = rng.choice(WIRES)
-    domain = rng.choice(DOMAINS)
-    section = rng.choice(["world", "asia", "politics", "defence", "news", "international"])
-    url = f"https://{domain}/{section}/{pub:%Y/%m/%d}/{_slug(head)}-{number}"
-    meta: dict[str, Any] | None = None
-    lines: list[str] = []
-    place = rng.choice(DATELINES.get(main_kind, ("SEOUL", "TOKYO", "WASHINGTON")))
-    if main_kind in ("summit", "talks", "visit", "meeting") or main["kind"] in (
-        "summit",
-        "talks",
-        "visit",
-        "phone_call",
-    ):
-        place = (main.get("place") or rng.choice(["Seoul", "Washington", "Tokyo"])).upper()
-    month = AP_MONTHS[pub.month - 1] if rng.random() < 0.6 else MONTHS[pub.month - 1]
-    reporter = f"{rng.choice(REPORTER_FIRST)} {rng.choice(REPORTER_LAST)}"
-    sep = rng.choice(["--", "—", "-"])
-
-    if style in ("wire", "wire_meta"):
-        year = f", {pub.year}" if style == "wire" else ""
-        region = rng.choice(["", "", ", South Korea"]) if place == "SEOUL" else ""
-        body[0] = f"{place}{region}, {month} {pub.day}{year} ({wire}) {sep} " + body[0]
-        lines += [head, ""]
-        if rng.random() < 0.3:
-            lines += [f"By {reporter}", ""]
-        lines += [p + "\n" for p in body]
-        if rng.random() < 0.5:
-            lines.append(
-                rng.choice(
-                    [
-                        "(END)",
-                        "(Reporting by "
-                        + reporter
-                        + "; editing by "
-                        + rng.choice(REPORTER_FIRST)
-                        + " "
-                        + rng.choice(REPORTER_LAST)
-                        + ")",
-                    ]
-                )
-            )
-        if style == "wire_meta":
-            meta = {"url": url, "title": head, "publisher": wire, "date": pub}
-    elif style == "online":
-        lines += [
-            rng.choice(["World", "Asia", "News", "Asia Pacific"]),
-            "",
-            head,
-            "",
-            f"By {reporter}{outlet}",
-            "",
-        ]
-        if rng.random() < 0.5:
-            lines += [f"Updated {month} {pub.day}, {pub.year}", ""]
-        if rng.random() < 0.7:
-            lines += [*_caption(ctx, main), ""]
-        lines += [_share(rng), ""]
-        mid = rng.randint(2, max(2, len(body) - 1))
-        for i, p in enumerate(body):
-            lines += [p, ""]
-            if i == mid and rng.random() < 0.6:
-                related = headline(ctx, rng.choice(ctx.events[1:] or ctx.events))
-                lines += (["READ MORE:", related] if rng.random() < 0.5 else [f"READ MORE: {related}"]) + [""]
-        lines += [_share(rng), _tags(rng, main)]
-        meta = {"url": url, "title": head, "publisher": outlet, "date": pub}
-    elif style == "caption_date":
-        cap = _caption(ctx, main)
-        lines += [head, "", f" date {pub.isoformat()} {cap[0]}", cap[1], ""]
-        lines += [p + "\n" for p in body]
-        if rng.random() < 0.5:
-            lines.append(_tags(rng, main))
-    elif style == "lead_date":
-        cue = rng.choice(["Published: ", "Published ", "Posted: ", ""])
-        form = rng.choice(
-            [
-                f"{pub.day} {MONTHS[pub.month - 1]} {pub.year}",
-                f"{MONTHS[pub.month - 1]} {pub.day}, {pub.year}",
-                f"{MONTHS[pub.month - 1][:3].upper()} {pub.day}, {pub.year}",
-            ]
-        )
-        body[0] = f"{cue}{form} {place} {rng.choice(['—', '-'])} " + body[0]
-        lines += [head, ""]
-        if rng.random() < 0.5:
-            lines += [outlet, ""]
-        lines += [p + "\n" for p in body]
-        if rng.random() < 0.5:
-            lines.append(_share(rng))
-    elif style == "plain_meta":
-        lines += [head, ""] + [p + "\n" for p in body]
-        meta = {"url": url, "title": head, "publisher": outlet, "date": pub}
-    else:  # undated: an analysis page with no date anywhere
-        lines += [head, "", f"By {reporter}", ""] + [p + "\n" for p in body]
+    page = _masthead(ctx, head, number, main_kind, main)
+    lines, meta = _PAGE_STYLES[style](ctx, page, body, main, style)
     text = "\n".join(lines).rstrip() + "\n"
 
     facts = {
@@ -1727,6 +1663,218 @@ def generate_article(world: World, seed: int, number: int) -> Generated:
     return Generated(name, text, meta, facts)
 
 
+def _main_event(rng: random.Random, kinds: list[str]) -> tuple[str, date, date]:
+    """The article's main event kind, its day and the publication date."""
+    if rng.random() < MAIN_WEIGHTS["nuclear_test"] / 100:
+        # North Korea's one nuclear test of 2017-2024: reported that day or in the week after
+        pub = NUCLEAR_TEST + timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 4, 5, 6]))
+        return "nuclear_test", NUCLEAR_TEST, pub
+    pub = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days))
+    main_kind = rng.choices(kinds, weights=[MAIN_WEIGHTS[k] for k in kinds])[0]
+    main_day = pub - timedelta(days=rng.choice([0, 0, 0, 1, 1, 2]))
+    return main_kind, main_day, pub
+
+
+def _other_groups(ctx: Ctx, kinds: list[str], main_kind: str, main_day: date) -> list[list[list[str]]]:
+    """Reactions, earlier events and background: each event's paragraphs stay together,
+    the events and the background come in a random order."""
+    rng, pub = ctx.rng, ctx.pub
+    others = list(kinds)
+    if main_kind != "nuclear_test" and NUCLEAR_TEST < pub < date(2018, 9, 1) and rng.random() < 0.3:
+        others.append("nuclear_test")
+    groups: list[list[list[str]]] = []
+    for _ in range(rng.randint(2, 4)):
+        kind = rng.choice(others)
+        if kind == "nuclear_test":
+            others.remove(kind)
+            day = NUCLEAR_TEST
+        elif kind in ("statement", "meeting") and rng.random() < 0.5:
+            day = main_day + timedelta(days=rng.randint(0, (pub - main_day).days))
+        else:
+            day = pub - timedelta(days=rng.randint(3, 45))
+        groups.append(EVENTS[kind](ctx, day, False))
+    groups += [[p] for p in background(ctx, rng.randint(1, 3))]
+    rng.shuffle(groups)
+    return groups
+
+
+def _body(ctx: Ctx, paragraphs: list[list[str]]) -> list[str]:
+    """The body's paragraphs: the lead alone, some one-sentence paragraphs merged, cut
+    to at most about 520 words and padded with background to at least 170."""
+    rng = ctx.rng
+    body: list[str] = [" ".join(paragraphs[0])]
+    buf: list[str] = []
+    for para in paragraphs[1:]:
+        buf += para
+        if len(buf) >= rng.choice([1, 2, 2, 3]):
+            body.append(" ".join(buf))
+            buf = []
+    if buf:
+        body.append(" ".join(buf))
+    while sum(len(p.split()) for p in body) > 520 and len(body) > 3:
+        body.pop()
+    while sum(len(p.split()) for p in body) < 170:
+        body += [" ".join(p) for p in background(ctx, 2)]
+    return body
+
+
+def _styled_headline(ctx: Ctx, main: dict[str, Any]) -> str:
+    """The headline of the main event, in sentence case, title case or capitals."""
+    head = headline(ctx, main)
+    case = ctx.rng.random()
+    if case < 0.2:
+        head = title_case(head)
+    elif case < 0.32:
+        head = head.upper()
+    return head
+
+
+@dataclass
+class _Masthead:
+    """What a page says of its publication, whichever its house style."""
+
+    head: str
+    url: str
+    outlet: str
+    wire: str
+    place: str
+    month: str
+    reporter: str
+    sep: str
+
+
+def _masthead(ctx: Ctx, head: str, number: int, main_kind: str, main: dict[str, Any]) -> _Masthead:
+    rng, pub = ctx.rng, ctx.pub
+    outlet = f"{rng.choice(OUTLET_A)} {rng.choice(OUTLET_B)}"
+    wire = rng.choice(WIRES)
+    domain = rng.choice(DOMAINS)
+    section = rng.choice(["world", "asia", "politics", "defence", "news", "international"])
+    url = f"https://{domain}/{section}/{pub:%Y/%m/%d}/{_slug(head)}-{number}"
+    place = rng.choice(DATELINES.get(main_kind, ("SEOUL", "TOKYO", "WASHINGTON")))
+    if main_kind in ("summit", "talks", "visit", "meeting") or main["kind"] in (
+        "summit",
+        "talks",
+        "visit",
+        "phone_call",
+    ):
+        place = (main.get("place") or rng.choice(["Seoul", "Washington", "Tokyo"])).upper()
+    month = AP_MONTHS[pub.month - 1] if rng.random() < 0.6 else MONTHS[pub.month - 1]
+    reporter = f"{rng.choice(REPORTER_FIRST)} {rng.choice(REPORTER_LAST)}"
+    sep = rng.choice(["--", "—", "-"])
+    return _Masthead(head, url, outlet, wire, place, month, reporter, sep)
+
+
+PageLayout = tuple[list[str], dict[str, Any] | None]
+
+
+def _wire_page(ctx: Ctx, page: _Masthead, body: list[str], main: dict[str, Any], style: str) -> PageLayout:
+    """A wire story: a dateline with the agency (and, for ``wire``, the year) opens the body."""
+    rng, pub = ctx.rng, ctx.pub
+    year = f", {pub.year}" if style == "wire" else ""
+    region = rng.choice(["", "", ", South Korea"]) if page.place == "SEOUL" else ""
+    body[0] = f"{page.place}{region}, {page.month} {pub.day}{year} ({page.wire}) {page.sep} " + body[0]
+    lines = [page.head, ""]
+    if rng.random() < 0.3:
+        lines += [f"By {page.reporter}", ""]
+    lines += [p + "\n" for p in body]
+    if rng.random() < 0.5:
+        editor = f"{rng.choice(REPORTER_FIRST)} {rng.choice(REPORTER_LAST)}"
+        lines.append(rng.choice(["(END)", f"(Reporting by {page.reporter}; editing by {editor})"]))
+    meta = {"url": page.url, "title": page.head, "publisher": page.wire, "date": pub}
+    return lines, meta if style == "wire_meta" else None
+
+
+def _online_page(ctx: Ctx, page: _Masthead, body: list[str], main: dict[str, Any], style: str) -> PageLayout:
+    """A news site's page: section, byline, caption, share widgets, READ MORE and tags."""
+    rng, pub = ctx.rng, ctx.pub
+    head, month, reporter, outlet = page.head, page.month, page.reporter, page.outlet
+    lines: list[str] = []
+    lines += [
+        rng.choice(["World", "Asia", "News", "Asia Pacific"]),
+        "",
+        head,
+        "",
+        f"By {reporter}{outlet}",
+        "",
+    ]
+    if rng.random() < 0.5:
+        lines += [f"Updated {month} {pub.day}, {pub.year}", ""]
+    if rng.random() < 0.7:
+        lines += [*_caption(ctx, main), ""]
+    lines += [_share(rng), ""]
+    mid = rng.randint(2, max(2, len(body) - 1))
+    for i, p in enumerate(body):
+        lines += [p, ""]
+        if i == mid and rng.random() < 0.6:
+            related = headline(ctx, rng.choice(ctx.events[1:] or ctx.events))
+            lines += (["READ MORE:", related] if rng.random() < 0.5 else [f"READ MORE: {related}"]) + [""]
+    lines += [_share(rng), _tags(rng, main)]
+    meta = {"url": page.url, "title": head, "publisher": outlet, "date": pub}
+    return lines, meta
+
+
+def _caption_date_page(
+    ctx: Ctx, page: _Masthead, body: list[str], main: dict[str, Any], style: str
+) -> PageLayout:
+    """A page whose date line is glued to a photo caption."""
+    rng, pub, head = ctx.rng, ctx.pub, page.head
+    lines: list[str] = []
+    cap = _caption(ctx, main)
+    lines += [head, "", f" date {pub.isoformat()} {cap[0]}", cap[1], ""]
+    lines += [p + "\n" for p in body]
+    if rng.random() < 0.5:
+        lines.append(_tags(rng, main))
+    return lines, None
+
+
+def _lead_date_page(
+    ctx: Ctx, page: _Masthead, body: list[str], main: dict[str, Any], style: str
+) -> PageLayout:
+    """A page whose date and place are glued to the lead."""
+    rng, pub, head, outlet = ctx.rng, ctx.pub, page.head, page.outlet
+    lines: list[str] = []
+    cue = rng.choice(["Published: ", "Published ", "Posted: ", ""])
+    form = rng.choice(
+        [
+            f"{pub.day} {MONTHS[pub.month - 1]} {pub.year}",
+            f"{MONTHS[pub.month - 1]} {pub.day}, {pub.year}",
+            f"{MONTHS[pub.month - 1][:3].upper()} {pub.day}, {pub.year}",
+        ]
+    )
+    body[0] = f"{cue}{form} {page.place} {rng.choice(['—', '-'])} " + body[0]
+    lines += [head, ""]
+    if rng.random() < 0.5:
+        lines += [outlet, ""]
+    lines += [p + "\n" for p in body]
+    if rng.random() < 0.5:
+        lines.append(_share(rng))
+    return lines, None
+
+
+def _plain_meta_page(
+    ctx: Ctx, page: _Masthead, body: list[str], main: dict[str, Any], style: str
+) -> PageLayout:
+    """The headline and the body, with a sidecar."""
+    lines = [page.head, "", *[p + "\n" for p in body]]
+    return lines, {"url": page.url, "title": page.head, "publisher": page.outlet, "date": ctx.pub}
+
+
+def _undated_page(ctx: Ctx, page: _Masthead, body: list[str], main: dict[str, Any], style: str) -> PageLayout:
+    """An analysis page with no date anywhere."""
+    return [page.head, "", f"By {page.reporter}", "", *[p + "\n" for p in body]], None
+
+
+_PAGE_STYLES: dict[str, Callable[[Ctx, _Masthead, list[str], dict[str, Any], str], PageLayout]] = {
+    "wire": _wire_page,
+    "wire_meta": _wire_page,
+    "online": _online_page,
+    "caption_date": _caption_date_page,
+    "lead_date": _lead_date_page,
+    "plain_meta": _plain_meta_page,
+    "undated": _undated_page,
+}
+
+
 def generate(articles: int, seed: int, world: World | None = None) -> list[Generated]:
     """The articles of a corpus of ``articles`` articles for ``seed``, with their facts."""
     world = world or World.load()
@@ -1734,6 +1882,7 @@ def generate(articles: int, seed: int, world: World | None = None) -> list[Gener
 
 
 def write(generated: Sequence[Generated], out: Path) -> None:
+    """Write the articles (and their sidecars) into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     for g in generated:
         (out / f"{g.name}.txt").write_text(g.text, encoding="utf-8")
@@ -1743,6 +1892,7 @@ def write(generated: Sequence[Generated], out: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Generate ``--articles`` articles with ``--seed`` into ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, required=True, help="how many articles to write")
     parser.add_argument("--seed", type=int, default=0, help="the seed (same seed and count, same bytes)")

@@ -186,11 +186,6 @@ def gzip_body(response: Response) -> Response:
     return response
 
 
-def wants_gzip_for(size: int) -> bool:
-    """True when a body of ``size`` bytes would be sent gzip-coded (see ``gzip_body``)."""
-    return size >= GZIP_MIN_BYTES and accepts_gzip()
-
-
 def gzip_file(path: Path) -> Path:
     """``path`` compressed to ``path.gz`` once (written aside, then renamed, so a reader
     never sees half a file); the caller holds the lock of ``path``."""

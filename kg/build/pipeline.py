@@ -17,6 +17,9 @@ what articles share → publish. One article never stops a build (docs/decisions
 :func:`build` (``kg build``) runs this on a folder; :func:`kg.build.ingest.ingest` (``kg ingest``)
 adds or replaces articles at a cost that follows the change. A failing stage leaves
 the live build untouched and no half-written folder behind.
+
+It stays one module (about 600 lines): the stages' glue and the :class:`Run` that build and
+ingest share; each stage's own work already lives in the modules above.
 """
 
 from __future__ import annotations
@@ -145,6 +148,7 @@ def _bar(total: int, progress: bool) -> tqdm[None]:
 
 
 def article_graph_name(slug: str, base: str) -> URIRef:
+    """The IRI of an article's named graph."""
     return graph_iri(f"article/{slug}", base=base)
 
 
@@ -196,6 +200,7 @@ def _reference(base: str) -> Graph:
 
 
 def make_checks(ontology_dir: str, base: str, run: ExtractionRun, reasoner: bool = True) -> GraphChecks:
+    """The shape (and, with ``reasoner``, OWL) checks of article graphs, with the ontology and reference data as context."""
     return GraphChecks(Path(ontology_dir), _context(base, run), reasoner=reasoner)
 
 
@@ -317,6 +322,7 @@ class Run:
         return articles
 
     def quarantine(self, slug: str, stage: str, reason: str) -> None:
+        """Record that an article was not published, at which stage and why."""
         self.summary.quarantined.append(Quarantined(self.names.get(slug, slug), slug, stage, reason))
 
     def deduplicate(self, articles: Sequence[Article], index: StoryIndex) -> tuple[list[Article], Dataset]:
@@ -445,6 +451,7 @@ class Run:
         return new
 
     def publish(self, graphs: Mapping[URIRef, Graph]) -> None:
+        """Assemble the dataset of ``graphs`` and publish it as the live build."""
         with self.timer.stage("write"):
             dataset = assemble(graphs, settings=self.settings, run=self.run)
             self.summary.graphs = len(dataset)
@@ -461,6 +468,10 @@ def _shared_reason(problems: list[Problem]) -> str:
 
 
 def slug_of(graph_name: URIRef) -> str:
+    """The slug at the end of a named graph's IRI.
+
+    >>> slug_of(URIRef("https://example.org/graph/article/kim-visits-seoul"))
+    'kim-visits-seoul'"""
     return str(graph_name).rstrip("/").rsplit("/", 1)[-1]
 
 

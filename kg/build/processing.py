@@ -61,6 +61,7 @@ class Outcome:
         return self.ntriples is not None
 
     def graph(self) -> Graph:
+        """The article's graph, parsed from the N-Triples the worker sent back."""
         graph = Graph()
         if self.ntriples:
             graph.parse(data=self.ntriples, format="nt")

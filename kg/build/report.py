@@ -90,6 +90,7 @@ class BuildSummary:
         return not self.published and self.error is None and bool(self.unchanged) and not self.articles
 
     def render(self) -> str:
+        """The summary for a person: the counts, then one line per duplicate, quarantined and skipped input."""
         read = len(self.articles) + len(self.unchanged) + len(self.duplicates) + len(self.quarantined)
         lines = [
             f"articles read: {read}; published: {len(self.articles)}; unchanged: {len(self.unchanged)}; "

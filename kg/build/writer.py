@@ -93,6 +93,7 @@ class BuildWriter:
         self.flush()
 
     def flush(self) -> None:
+        """Write the buffered quads to the store."""
         if self._buffer:
             self.store.bulk_extend(self._buffer)
             self._buffer = []

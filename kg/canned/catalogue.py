@@ -90,6 +90,7 @@ class CannedQuery:
         return self.examples[0] if self.examples else ""
 
     def param(self, name: str) -> Param:
+        """The parameter called ``name``; raises ParameterError when the query has none."""
         for p in self.params:
             if p.name == name:
                 return p

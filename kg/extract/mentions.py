@@ -83,15 +83,6 @@ class ArticleMentions:
         """The mention that covers ``token``, if any."""
         return self.by_token.get(token.i)
 
-    def in_span(self, span: Span) -> list[LinkedMention]:
-        """The mentions inside ``span``, each once, in order."""
-        seen: list[LinkedMention] = []
-        for i in range(span.start, span.end):
-            m = self.by_token.get(i)
-            if m is not None and m not in seen:
-                seen.append(m)
-        return seen
-
 
 def trim_span(span: Span) -> Span:
     """Drop a trailing possessive and surrounding punctuation from an entity span."""

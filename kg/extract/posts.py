@@ -17,6 +17,7 @@ from datetime import date
 from rdflib import URIRef
 from spacy.tokens import Doc, Span
 
+from kg import reference
 from kg.extract.link import Linker
 from kg.extract.mentions import ArticleMentions, sentence_span
 from kg.extract.names import COMMON_TITLES
@@ -199,10 +200,6 @@ HoldingLookup = Callable[[URIRef, URIRef, URIRef | None, date | None], tuple[URI
 def reference_lookup(base: str) -> HoldingLookup:
     """A function (person, role, state, day) → (reference holding IRI, its state) when the
     reference data records that person in a post of that role (of that state)."""
-    try:
-        from kg import reference
-    except ImportError:
-        return lambda person, role, state, on: None
 
     def lookup(
         person: URIRef, role: URIRef, state: URIRef | None, on: date | None
@@ -259,52 +256,18 @@ def find_posts(
         span = doc.char_span(m.span.begin, m.span.end, alignment_mode="expand")
         if span is None:
             continue
-        rng = _title_tokens(doc, span.start)
-        state: Entity | None = None
-        begin_tok = span.start
-        if rng is not None:
-            state, begin_tok = _state_before(doc, rng[0], mentions)
-            begin_tok = min(begin_tok, rng[0])
-            # 'US Secretary of State A and Defence Secretary B': the state carries over
-            if (
-                state is None
-                and rng[0] > 1
-                and doc[rng[0] - 1].lower_ in ("and", ",")
-                and previous_end == rng[0] - 1
-            ):
-                state = previous_state
-        else:
-            rng = _apposition(doc, span)
-            if rng is not None:
-                inner = [mentions.at(t) for t in doc[rng[0] : rng[1]]]
-                states = [x.entity for x in inner if x is not None and x.entity.cls == PEN.State]
-                state = states[0] if states else None
-        if rng is None:
+        found = _title_before(doc, span, mentions, previous_state, previous_end) or _title_after(
+            doc, span, mentions
+        )
+        if found is None:
             continue
-        words = doc[rng[0] : rng[1]]
-        words = doc[
-            next(
-                (
-                    t.i
-                    for t in words
-                    if t.lower_ not in _NOT_TITLE_STARTS and t.tag_ != "POS" and mentions.at(t) is None
-                ),
-                rng[0],
-            ) : rng[1]
-        ]
-        title, _former = _clean_title(words)
+        rng, state, begin_tok = found
+        title, _former = _clean_title(_title_words(doc, rng, mentions))
         if not title:
             continue
         role = role_of_title(title)
         if title.split()[-1].lower() == "counterpart":
-            # 'his South Korean counterpart Lee': the post of the same role as the one
-            # held by the person told of before in the sentence, else the role the
-            # reference data records for this person
-            before = [f for f in facts if f.spans[0].sent_begin == sentence_span(span.sent)[0]]
-            if before:
-                role = before[-1].role
-            else:
-                role = _recorded_role(m.entity.iri, state.iri if state else None, published, lookup) or role
+            role = _counterpart_role(facts, span, m.entity.iri, state, published, lookup) or role
         ref = lookup(m.entity.iri, role, state.iri if state else None, published)
         if state is None and ref is not None:
             state = linker.by_iri.get(ref[1])
@@ -327,3 +290,63 @@ def find_posts(
         previous_state = state
         previous_end = span.end
     return facts
+
+
+_TitleFound = tuple[tuple[int, int], Entity | None, int]
+
+
+def _title_before(
+    doc: Doc, span: Span, mentions: ArticleMentions, previous_state: Entity | None, previous_end: int
+) -> _TitleFound | None:
+    """The title right before a person's name: its token range, the state it names (or,
+    in a list of titled names, the state of the one before) and where the post's words begin."""
+    rng = _title_tokens(doc, span.start)
+    if rng is None:
+        return None
+    state, begin_tok = _state_before(doc, rng[0], mentions)
+    begin_tok = min(begin_tok, rng[0])
+    # 'US Secretary of State A and Defence Secretary B': the state carries over
+    if state is None and rng[0] > 1 and doc[rng[0] - 1].lower_ in ("and", ",") and previous_end == rng[0] - 1:
+        state = previous_state
+    return rng, state, begin_tok
+
+
+def _title_after(doc: Doc, span: Span, mentions: ArticleMentions) -> _TitleFound | None:
+    """The title in apposition after a person's name: its token range, the first state it
+    names and where the post's words begin (the name)."""
+    rng = _apposition(doc, span)
+    if rng is None:
+        return None
+    inner = [mentions.at(t) for t in doc[rng[0] : rng[1]]]
+    states = [x.entity for x in inner if x is not None and x.entity.cls == PEN.State]
+    return rng, states[0] if states else None, span.start
+
+
+def _title_words(doc: Doc, rng: tuple[int, int], mentions: ArticleMentions) -> Span:
+    """The words of a title, from the first that is not a determiner, possessive or name."""
+    words = doc[rng[0] : rng[1]]
+    start = next(
+        (
+            t.i
+            for t in words
+            if t.lower_ not in _NOT_TITLE_STARTS and t.tag_ != "POS" and mentions.at(t) is None
+        ),
+        rng[0],
+    )
+    return doc[start : rng[1]]
+
+
+def _counterpart_role(
+    facts: Sequence[PostFact],
+    span: Span,
+    person: URIRef,
+    state: Entity | None,
+    published: date | None,
+    lookup: HoldingLookup,
+) -> URIRef | None:
+    """The role of 'his South Korean counterpart Lee': the role of the post of the person
+    told of before in the sentence, else the role the reference data records for this person."""
+    before = [f for f in facts if f.spans[0].sent_begin == sentence_span(span.sent)[0]]
+    if before:
+        return before[-1].role
+    return _recorded_role(person, state.iri if state else None, published, lookup)

@@ -24,6 +24,7 @@ from itertools import combinations
 
 from rdflib import URIRef
 
+from kg import reference
 from kg.facts import Entity, EventFact, PostFact
 from kg.kinds import kind
 from kg.namespaces import DEFAULT_BASE, PEN
@@ -50,8 +51,6 @@ HeadTerms = Mapping[URIRef, Sequence[Term]]
 
 def head_terms(base: str = DEFAULT_BASE) -> dict[URIRef, list[Term]]:
     """The heads of state and government the reference data records, with their terms."""
-    from kg import reference
-
     heads = {str(r) for r in HEAD_ROLES}
     out: dict[URIRef, list[Term]] = {}
     for h in reference.post_holdings(base):

@@ -82,6 +82,7 @@ class ArticleFacts:
 
 
 def article_iri(slug: str, base: str) -> URIRef:
+    """The IRI of an article: ``<base>resource/article/<slug>``."""
     return resource_iri("article", slug, base=base)
 
 
@@ -91,6 +92,7 @@ def article_graph_iri(slug: str, base: str) -> URIRef:
 
 
 def run_iri(run: ExtractionRun, base: str) -> URIRef:
+    """The IRI of an extraction run, keyed by software and model versions."""
     return resource_iri("run", run.key, base=base)
 
 

@@ -5,10 +5,8 @@ too large, not English) with :class:`~kg.errors.ArticleError`, strips page furni
 general rules, and finds the title, the publisher and the publication date.
 
 Page furniture (widgets, captions and credits, tag blocks, comment forms, navigation
-words, the outlet's name, headline repeats; see :mod:`kg.read.furniture`) is recognised by its
-form, never by the strings of particular pages. Furniture is dropped anywhere; short lines
-without sentence punctuation only before the first paragraph of the body and after its last
-one (trailing site text).
+words, the outlet's name, headline repeats) is recognised by its form, never by the strings
+of particular pages; :mod:`kg.read.clean` drops it and reads the header and the dateline.
 
 The stored ``Article.text`` is the headline, when there is one, then the body: kept lines
 with their whitespace normalised (non-breaking and other Unicode spaces become plain
@@ -39,38 +37,16 @@ import re
 import stat
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
-
-from dateutil import parser as date_parser
 
 from kg.errors import ArticleError
 from kg.facts import Article
 from kg.namespaces import slugify
-from kg.read.furniture import (
-    DATELINE,
-    FOOTER_HEAD,
-    LINK_LINE,
-    SENTENCE_END,
-    TAG_HEAD,
-    header_date,
-    is_body_paragraph,
-    is_caption,
-    is_headline_like,
-    is_outlet,
-    is_sentence_like,
-    is_widget,
-    line_words,
-    repeats,
-    same_headline,
-    split_glued_date,
-)
+from kg.read.clean import clean
 from kg.read.meta import (
     ArticleMeta,
-    date_from_url,
     find_sidecar,
     load_sidecar,
     merge_meta,
@@ -184,8 +160,6 @@ _FUNCTION_WORDS = frozenset(
     ]
 )
 
-_SPACES = re.compile(r"[^\S\n]+")
-
 
 def is_article_file(path: Path) -> bool:
     """Whether ``path`` is an article file (``*.txt``/``*.md``, not a sidecar or hidden)."""
@@ -258,187 +232,6 @@ def _check_english(text: str, name: str) -> None:
 # --- the reader -----------------------------------------------------------------------------
 
 
-@dataclass
-class _Line:
-    text: str
-    keep: bool = True
-    reason: str = ""
-
-
-def _normalise(text: str) -> list[str]:
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-
-
-def _unglue_dates(lines: list[str]) -> list[str]:
-    """The lines with a date header glued to the text after it (" date 2024-03-17 People
-    watch …", "Published: 17 March 2024 SEOUL — …") split in two, up to the first body
-    paragraph: pages put the date before a caption or the lead on one line."""
-    out: list[str] = []
-    in_header = True
-    for line in lines:
-        glued = split_glued_date(line) if in_header else None
-        if glued is not None:
-            out += list(glued)
-            line = glued[1]
-        else:
-            out.append(line)
-        in_header = in_header and not is_body_paragraph(line)
-    return out
-
-
-def _clean(
-    raw_lines: list[str], meta: ArticleMeta
-) -> tuple[str, tuple[str, ...], str | None, str | None, date | None, Literal["metadata", "text", "unknown"]]:
-    lines = [_Line(t) for t in _unglue_dates(raw_lines)]
-    content = [ln for ln in lines if ln.text]
-
-    def drop(line: _Line, reason: str) -> None:
-        if line.keep:
-            line.keep, line.reason = False, reason
-
-    # Footer: from a comment form / related-links / copyright marker to the end, when no body
-    # paragraph follows it; such a marker with the body still to come ("© AFP 2023 / …" over
-    # a photo, "READ MORE: …" between paragraphs) is one line of furniture. Tag blocks.
-    last_body = max((i for i, ln in enumerate(content) if is_body_paragraph(ln.text)), default=-1)
-    for i, line in enumerate(content):
-        if FOOTER_HEAD.match(line.text) and i > 0:
-            if i < last_body:
-                drop(line, "link")
-                continue
-            for rest in content[i:]:
-                drop(rest, "footer")
-            break
-        tag = TAG_HEAD.match(line.text)
-        if tag and len(line_words(line.text)) <= 3 + (
-            len(tag.group("rest").split(",")) * 4 if "," in tag.group("rest") else 0
-        ):
-            drop(line, "tags")
-            nxt = content[i + 1] if i + 1 < len(content) else None
-            if (
-                not tag.group("rest")
-                and nxt is not None
-                and "," in nxt.text
-                and not is_sentence_like(nxt.text)
-            ):
-                drop(nxt, "tags")
-
-    # Line-level furniture anywhere.
-    for i, line in enumerate(content):
-        if not line.keep:
-            continue
-        if is_widget(line.text):
-            drop(line, "widget")
-        elif i > 0 and LINK_LINE.match(line.text):
-            drop(line, "link")
-        elif is_caption(line.text) or (
-            i > 0
-            and content[i - 1].reason in ("caption", "link")
-            and not is_sentence_like(line.text)  # a lead that repeats a caption is the lead
-            and repeats(line.text, content[i - 1].text)
-        ):
-            drop(line, "caption")
-
-    kept = [ln for ln in content if ln.keep]
-    first_body = next(
-        (i for i, ln in enumerate(kept) if is_body_paragraph(ln.text)),
-        # a short article: its first sentence, if it has one
-        next((i for i, ln in enumerate(kept) if SENTENCE_END.search(ln.text)), len(kept)),
-    )
-    last_body = max(
-        (i for i, ln in enumerate(kept) if is_sentence_like(ln.text)),
-        default=max((i for i, ln in enumerate(kept) if SENTENCE_END.search(ln.text)), default=-1),
-    )
-    header, footer = kept[:first_body], kept[last_body + 1 :]
-
-    # Header: date line, title, outlet, navigation words.
-    title = meta.title
-    publisher = meta.publisher
-    published, status = meta.published, "metadata" if meta.published else "unknown"
-    header_year: int | None = None
-    text_date: tuple[date, int] | None = None
-    for line in header:
-        found = header_date(line.text)
-        if found is not None:
-            drop(line, "date")
-            header_year = found[0].year
-            if text_date is None or found[1] > text_date[1]:
-                text_date = found
-            continue
-        if title is None and is_headline_like(line.text) and not is_outlet(line.text):
-            title = line.text
-            drop(line, "title")
-            continue
-        if title is not None and same_headline(line.text, title):
-            drop(line, "headline repeat")
-            continue
-        if is_outlet(line.text):
-            publisher = publisher or line.text
-            drop(line, "publisher")
-            continue
-        if not is_sentence_like(line.text) and len(line_words(line.text)) <= 6:
-            drop(line, "navigation")
-    if published is None and text_date is not None:
-        published, status = text_date[0], "text"
-
-    # Repeated headline anywhere in the body (pages often show it twice).
-    if title is not None:
-        for line in kept[first_body:]:
-            if line.keep and same_headline(line.text, title):
-                drop(line, "headline repeat")
-
-    # Trailing site text: short non-sentences after the last sentence.
-    for line in footer:
-        if not is_sentence_like(line.text) and len(line_words(line.text)) <= 8:
-            drop(line, "trailing site text")
-
-    # A dateline opening the body.
-    body_lines = [ln for ln in content if ln.keep]
-    if body_lines:
-        opening = body_lines[0]
-        dl = DATELINE.match(opening.text)
-        if dl and (dl.group("date") or dl.group("place").isupper()):
-            year = re.search(r"\d{4}", dl.group("date") or "")
-            dl_date: date | None = None
-            default_year = (
-                header_year
-                or (published.year if published else None)
-                or (d.year if (d := date_from_url(meta.url)) else None)
-            )
-            if dl.group("date") and (year or default_year):
-                try:
-                    dl_date = date_parser.parse(
-                        dl.group("date"), default=datetime(default_year or 2000, 1, 1)
-                    ).date()
-                except (ValueError, OverflowError):
-                    dl_date = None
-            if published is None and dl_date is not None:
-                published, status = dl_date, "text"
-            if publisher is None and dl.group("agency"):
-                publisher = dl.group("agency").strip()
-            lines.insert(lines.index(opening), _Line(dl.group(0).strip(), keep=False, reason="dateline"))
-            opening.text = opening.text[dl.end() :]
-
-    if published is None:
-        url_date = date_from_url(meta.url)
-        if url_date is not None:
-            published, status = url_date, "metadata"
-
-    removed = tuple(f"{ln.reason}: {ln.text}" for ln in lines if not ln.keep)
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        if not line.text:
-            if current:
-                paragraphs.append("\n".join(current))
-                current = []
-        elif line.keep:
-            current.append(line.text)
-    if current:
-        paragraphs.append("\n".join(current))
-    return "\n\n".join(paragraphs), removed, title, publisher, published, status  # type: ignore[return-value]
-
-
 def _slug(name: str, meta: ArticleMeta, title: str | None, text: str) -> str:
     if meta.url:
         parsed = urlparse(meta.url)
@@ -503,7 +296,8 @@ def read_article(
     given = meta_from(meta, name) if meta is not None else None
     merged = merge_meta(given, merge_meta(sidecar_meta, front))
 
-    body, removed, title, publisher, published, status = _clean(_normalise(text), merged)
+    cleaned = clean(text, merged)
+    body, title = cleaned.body, cleaned.title
     if not body.strip():
         raise ArticleError(name, "empty (no text left after removing page furniture)")
     _check_english(body, name)
@@ -520,9 +314,9 @@ def read_article(
         body_start=len(head),
         source_name=name,
         title=title,
-        publisher=publisher,
-        published=published,
-        date_status=status,
+        publisher=cleaned.publisher,
+        published=cleaned.published,
+        date_status=cleaned.status,
         url=merged.url,
-        removed=removed,
+        removed=cleaned.removed,
     )

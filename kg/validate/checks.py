@@ -52,6 +52,7 @@ class Problem:
     node: Node = field(compare=False)
 
     def line(self) -> str:
+        """The problem as one line of a report: the focus node, then the message."""
         return f"{self.focus}: {self.message}"
 
 

@@ -96,6 +96,7 @@ class Violation:
     graphs: tuple[str, ...] = ()
 
     def line(self) -> str:
+        """The violation as one line of a report: focus node, path, message, value and graphs."""
         where = f" {self.path}" if self.path else ""
         value = f" (value {self.value})" if self.value is not None else ""
         graphs = f" [in {', '.join(self.graphs)}]" if self.graphs else ""
