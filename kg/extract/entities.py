@@ -128,6 +128,7 @@ def find_mentions(doc: Doc, linker: Linker) -> ArticleMentions:
         if not span.text.strip():
             continue
         label = ent.label_
+        span, label = _untitled(span, label)
         place = place_name(span) if label in ("PERSON", "ORG", "GPE", "LOC", "FAC") else None
         if place is not None and place.end not in taken:
             span, label = place, "FAC"
@@ -275,10 +276,28 @@ def _contextual(span: Span, ent: Entity, how: str, linker: Linker) -> tuple[Enti
     return ent, how
 
 
+# titles only a person bears: a span the model begins with one ('Spokesperson Ned Price',
+# tagged an organisation) names the person after it
+_PERSONAL_TITLES = {"spokesperson", "spokesman", "spokeswoman", "ambassador", "envoy", "senator", "lawmaker"}
+# nouns of weapons: a 'person' that modifies one is a weapon's name ('a Scud missile')
+_WEAPON_NOUNS = {"missile", "rocket", "launcher", "warhead", "projectile"}
+
+
+def _untitled(span: Span, label: str) -> tuple[Span, str]:
+    """The person's name in a span that begins with a personal title, else the span as it is."""
+    if label not in ("ORG", "PERSON") or len(span) < 3 or span[0].lower_ not in _PERSONAL_TITLES:
+        return span, label
+    rest = span[1:]
+    if all(t.is_title and t.pos_ == "PROPN" and t.lower_ not in TITLE_WORDS for t in rest):
+        return rest, "PERSON"
+    return span, label
+
+
 def _not_a_name(span: Span, label: str) -> bool:
     """Words the model takes for names of things the reference data does not know, which
     are none: a hashtag or handle ('#NorthKorea'), a compound modifier ('Cabinet-level',
-    'Moon-era'), a unit before its number ('Mach 10')."""
+    'Moon-era'), a unit before its number ('Mach 10'), a 'person' that names a kind of
+    missile ('a Scud missile')."""
     doc = span.doc
     before = doc_text(doc)[span.start_char - 1] if span.start_char > 0 else ""
     if before in "#@":
@@ -292,6 +311,8 @@ def _not_a_name(span: Span, label: str) -> bool:
         and doc[span.end + 1].is_lower
     ):
         return True
+    if label == "PERSON" and span.root.dep_ == "compound" and span.root.head.lemma_ in _WEAPON_NOUNS:
+        return True  # 'one shorter-range Scud missile'
     return label == "PERSON" and len(span) == 1 and after is not None and after.like_num
 
 

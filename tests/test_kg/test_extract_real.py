@@ -357,3 +357,17 @@ def test_the_parties_right_after_met_with_are_read_whatever_the_parse() -> None:
     names = {p.label for p in meeting.roles["participant"]}
     assert "Lloyd Austin" in names and len(names) == 3
     assert meeting.purpose is not None and meeting.purpose.startswith("to coordinate")
+
+
+def test_a_personal_title_the_model_takes_into_an_organisation_names_a_person() -> None:
+    text = "Spokesperson Jane Okafor said the ministers spoke by phone on Monday."
+    f = facts(text, published=date(2023, 3, 8))
+    labels = {(m.entity.label, m.entity.cls.split("#")[-1]) for m in f.mentions}
+    assert ("Jane Okafor", "Person") in labels
+    assert not any(m.entity.label.startswith("Spokesperson") for m in f.mentions)
+
+
+def test_a_name_that_modifies_missile_is_no_person() -> None:
+    text = "The North fired two medium-range missiles and one shorter-range Scud missile in July."
+    f = facts(text, published=date(2016, 8, 3))
+    assert not [m for m in f.mentions if m.entity.label == "Scud"]
