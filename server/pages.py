@@ -37,28 +37,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import current_app, render_template
 
-from kg.engine.formats import format_named
+from kg.engine.binding import values_column
+from kg.engine.formats import OutputFormat
+from kg.engine.interface import Result
 from kg.errors import KGError
+from kg.rdf.terms import Term, check_iri
+from kg.rdf.terms import iri as iri_term
 from kg.settings import Settings
 from server.endpoint import run
-from server.ui_facts import (
-    FACT_CLASSES,
-    PREFIXES,
-    Node,
-    Reader,
-    cell,
-    describe,
-    groundings,
-    highlight,
-    iris_in,
-    is_web_link,
-    labels_of,
-    load_nodes,
-    table_cell,
-)
+from server.ui_cells import cell, iris_in, is_web_link, table_cell
+from server.ui_facts import FACT_CLASSES, describe, highlight
+from server.ui_read import PREFIXES, Node, Reader, groundings, labels_of, load_nodes
 
 __all__ = [
     "FORMATS",
@@ -77,7 +68,6 @@ __all__ = [
 
 # Download links offered under a query's results: label → value of ``?format=``.
 FORMATS: dict[str, str] = {"JSON": "json", "CSV": "csv", "TSV": "tsv", "XML": "xml"}
-_JSON_RESULTS = format_named("json").output
 
 
 @dataclass(frozen=True)
@@ -98,11 +88,11 @@ class ParamField:
 
 @dataclass(frozen=True)
 class ResultTable:
-    """A SELECT result ready to render. Cells are pyoxigraph or rdflib terms (or plain
-    strings), or None where a variable is unbound. ``truncated`` says the row cap cut it."""
+    """A SELECT result ready to render. Cells are terms (``kg.rdf.terms.Term``), or None
+    where a variable is unbound. ``truncated`` says the row cap cut it."""
 
     variables: Sequence[str]
-    rows: Sequence[Sequence[Any]]
+    rows: Sequence[Sequence[Term | None]]
     truncated: bool = False
 
 
@@ -129,9 +119,8 @@ def app_reader() -> Reader:
     """The current app's reader: its query engine (``server.endpoint.run``, the same worker
     pool, time limit and row cap as /sparql), whatever dataset the engine holds."""
 
-    def run_on_engine(text: str) -> Any:
-        body = run(text, output=_JSON_RESULTS).body
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    def run_on_engine(text: str, output: OutputFormat) -> Result:
+        return run(text, output=output)
 
     return Reader(run_on_engine, _settings())
 
@@ -246,7 +235,7 @@ _LINK_OUT = {
 _HIDDEN = {"text", "denotedBy"}  # shown in their own sections
 
 
-def _exists(reader: Reader, node: ox.NamedNode) -> bool:
+def _exists(reader: Reader, node: Term) -> bool:
     return bool(reader.select("SELECT ?p WHERE { { ?this ?p ?o } UNION { ?s ?p ?this } } LIMIT 1", this=node))
 
 
@@ -265,14 +254,14 @@ def _fact_view(
         spans += [(o["begin"], o["end"], "hl-entity") for o in own if o["article"] == g["article"]]
         sources.append(
             {
-                "article": cell(ox.NamedNode(g["article"]), labels, base),
+                "article": cell(iri_term(g["article"]), labels, base),
                 "parts": highlight(g["sentence"], g["sentence_begin"], spans),
             }
         )
     date = fact.first("date") or fact.first("startDate")
     return {
         "iri": fact.iri,
-        "link": cell(ox.NamedNode(fact.iri), labels, base),
+        "link": cell(iri_term(fact.iri), labels, base),
         "kinds": sorted(fact.kinds()),
         "parts": describe(fact, labels, base),
         "date": date.value if date is not None else "",
@@ -284,7 +273,7 @@ MENTIONS_SHOWN = 100
 FACTS_SHOWN = 100  # the facts a page lists of its entity; SPARQL has the rest
 
 
-def _count_mentions(reader: Reader, this: ox.NamedNode) -> int:
+def _count_mentions(reader: Reader, this: Term) -> int:
     rows = reader.select("SELECT (COUNT(?m) AS ?n) WHERE { ?this pen:denotedBy ?m }", this=this)
     return int(rows[0]["n"].value) if rows else 0
 
@@ -292,7 +281,7 @@ def _count_mentions(reader: Reader, this: ox.NamedNode) -> int:
 def render_entity(reader: Reader, iri: str) -> str | None:
     """The entity page (or the article page for an article); None if ``iri`` is unknown."""
     try:
-        this = ox.NamedNode(iri)
+        this = iri_term(check_iri(iri))
     except ValueError:
         return None
     if not _exists(reader, this):
@@ -310,11 +299,11 @@ def render_entity(reader: Reader, iri: str) -> str | None:
         "SELECT ?s ?p WHERE { ?s ?p ?this FILTER(?p != pen:denotedBy) } ORDER BY ?p ?s LIMIT 300",
         this=this,
     )
-    types = " ".join(f"pen:{t}" for t in FACT_CLASSES)
+    types = values_column("c", (iri_term(f"{pen}{t}") for t in FACT_CLASSES))
     related = [
         r["f"].value
         for r in reader.select(
-            f"SELECT DISTINCT ?f WHERE {{ ?f ?role ?this . ?f a ?c . VALUES ?c {{ {types} }} }} LIMIT {FACTS_SHOWN}",
+            f"SELECT DISTINCT ?f WHERE {{ ?f ?role ?this . ?f a ?c . {types} }} LIMIT {FACTS_SHOWN}",
             this=this,
         )
     ]
@@ -342,7 +331,7 @@ def render_entity(reader: Reader, iri: str) -> str | None:
     label = node.first("label")
     mentions = [
         {
-            "article": cell(ox.NamedNode(g["article"]), labels, base),
+            "article": cell(iri_term(g["article"]), labels, base),
             "parts": highlight(g["sentence"], g["sentence_begin"], [(g["begin"], g["end"], "hl-entity")]),
         }
         for g in own
@@ -359,7 +348,7 @@ def render_entity(reader: Reader, iri: str) -> str | None:
         links_out=[
             r["o"].value
             for r in out
-            if r["p"].value in _LINK_OUT and isinstance(r["o"], ox.NamedNode) and is_web_link(r["o"].value)
+            if r["p"].value in _LINK_OUT and r["o"].kind == "iri" and is_web_link(r["o"].value)
         ],
         statements=[
             (cell(r["p"], labels, base), cell(r["o"], labels, base))
@@ -383,7 +372,7 @@ def render_article(reader: Reader, iri: str) -> str:
     """An article's page: metadata, its stored text with every mention marked and linked
     to the entity it denotes, and the facts reported in it."""
     base = reader.base
-    this = ox.NamedNode(iri)
+    this = iri_term(iri)
     node = load_nodes(reader, [iri])[iri]
     text_term = node.first("text")
     text = text_term.value if text_term is not None else ""
@@ -418,7 +407,7 @@ def render_article(reader: Reader, iri: str) -> str:
         if part.get("mark"):
             target = targets.get((at, end), "")
             if target:
-                part["href"] = cell(ox.NamedNode(target), labels, base)["href"]
+                part["href"] = cell(iri_term(target), labels, base)["href"]
                 part["title"] = labels.get(target, target)
         at = end
     views = [_fact_view(facts[f], [], [], labels, base) for f in reported]
