@@ -94,7 +94,7 @@ def run_local(
         max_rows=max_rows,
         timeout_s=timeout_s,
     )
-    body = result.body.decode("utf-8")
+    body = b"".join(result.sent_parts()).decode("utf-8")
     if fmt == "table" and kind != "graph":
         body = format_table(_json_loads(body), prefixes)
     return Output(body, result.truncated, result.max_rows)
