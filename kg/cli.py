@@ -98,6 +98,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
     """Run a canned query (by name) or a .rq file, with typed parameters bound as RDF
     terms, on the local store or a remote endpoint; write the result to stdout."""
     from kg.canned import catalogue as canned
+    from kg.engine.oxigraph.pool import LocalEngine
     from kg.engine.oxigraph.store import open_read_only
 
     query = canned.find_query(args.query, Path(settings.queries_dir))
@@ -111,7 +112,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         except (FileNotFoundError, OSError) as exc:
             raise KGError(str(exc)) from None
         out = canned.run_local(
-            store,
+            LocalEngine(store),
             text,
             args.format,
             prefixes=prefixes,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kg.rdf.terms import XSD_STRING, Term, check_iri, iri
+from kg.rdf.terms import XSD_STRING, Term, check_iri, iri, short_name
 from server.ui_read import PREFIXES
 
 __all__ = ["cell", "iris_in", "is_web_link", "joined_iris", "local_href", "short", "table_cell"]
@@ -37,11 +37,9 @@ _MORE_PREFIXES = {"dcterms": "http://purl.org/dc/terms/", "wd": "http://www.wiki
 
 
 def short(iri: str, base: str) -> str:
-    """A prefixed name for display when a known namespace fits, else the IRI."""
-    for prefix, ns in {**PREFIXES(base), **_MORE_PREFIXES}.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+    """A prefixed name for display (``kg.rdf.terms.short_name``) when a known namespace
+    fits, else the IRI."""
+    return short_name(iri, {**PREFIXES(base), **_MORE_PREFIXES}) or iri
 
 
 def cell(term: Term | None, labels: Mapping[str, str], base: str) -> dict[str, Any]:
