@@ -38,9 +38,9 @@ from kg.engine.reader import triples as triples_of
 from kg.rdf.documents import Quad
 from kg.rdf.terms import check_iri, iri, literal
 from server.endpoint import endpoint_state, public_root, run
+from server.entity_pages import entity_html
 from server.negotiation import FORMATS, Format, negotiate, wants_html
 from server.ontology_docs import OntologyDoc, file_prefixes, ontology_docs, ontology_triples
-from server.pages import entity_html
 from server.rdf_docs import IN_CAP, OUT_CAP, context, describe, prefixes, serialize
 from server.void import void_response
 

@@ -1,6 +1,7 @@
 """The web UI: the start page, the SPARQL editor, the timeline, the network view, the list
-of articles and article pages. Entity pages and the query gallery are rendered by
-``server.pages`` for the blueprints that own their URLs.
+of articles and article pages. Entity and article pages are rendered by
+``server.entity_pages``, the query gallery by ``server.pages``, for the blueprints that own
+their URLs.
 
 Every page reads through the app's query engine (``server.pages.app_reader``) and renders
 on the server, so reading needs no JavaScript; the editor (YASGUI) and the network (cytoscape) are scripts
@@ -22,7 +23,8 @@ from kg.errors import KGError
 from kg.rdf.terms import iri
 from kg.settings import Settings
 from server.endpoint import quarantined_articles
-from server.pages import app_reader, render_article
+from server.entity_pages import render_article
+from server.pages import app_reader
 from server.ui_cells import cell, iris_in
 from server.ui_facts import EVENT_CLASSES, describe
 from server.ui_read import PREFIXES, Reader, labels_of, load_nodes

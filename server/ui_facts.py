@@ -41,7 +41,11 @@ EVENT_CLASSES: tuple[str, ...] = (
     "Resolution",
     "Event",
 )
-"""Local names of the ontology's event classes (pen:), most specific first."""
+"""Local names of the ontology's event classes (pen:), most specific first. Kept here, not
+derived from ``kg.kinds``: the timeline's menu shows them in this order (launches first,
+meetings from the most to the least specific), which is not the table's, and two of them
+(MilitaryEvent, Event) are superclasses no kind's row names. A test checks that every class
+a row tells is here."""
 FACT_CLASSES: tuple[str, ...] = (*EVENT_CLASSES, "PostHolding", "Claim", "ComplianceClaim")
 _MODALITY_NOTES = {
     "Planned": " (planned)",

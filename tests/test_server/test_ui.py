@@ -16,20 +16,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.engine.oxigraph.store import new_build_dir, publish, write_build
+from kg.kinds import sentences
 from kg.rdf.terms import iri, literal
 from kg.settings import Settings
 from server import create_app
 from server.app import close_app
+from server.entity_pages import entity_html
 from server.pages import (
     ParamField,
     QueryEntry,
     ResultTable,
-    entity_html,
     error_html,
     query_index_html,
     query_page,
 )
-from server.ui_facts import describe
+from server.ui_facts import EVENT_CLASSES, describe
 from server.ui_read import Node
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -339,6 +340,12 @@ def test_vendored_assets_are_served_locally(ui_client: FlaskClient) -> None:
         response.close()
 
 
+def test_the_timeline_knows_every_event_kind() -> None:
+    """EVENT_CLASSES is kept by hand (its order is the timeline menu's, not kg.kinds'), so
+    every class an event kind's row tells has to be in it."""
+    assert {cls for cls, _ in sentences()} <= set(EVENT_CLASSES)
+
+
 def test_facts_of_month_precision_read_in_not_on(ui_app: Flask) -> None:
     node = Node(RES + "meeting/2019-02-x")
     node.props["type"] = [iri(BASE + "ontology#Summit")]
@@ -402,12 +409,12 @@ def test_a_large_timeline_is_shown_a_year_and_a_page_at_a_time(
 def test_a_busy_entity_page_shows_its_first_mentions_and_counts_the_rest(
     ui_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import server.pages
+    import server.entity_pages
 
     page = "/resource/state/north-korea"
     whole = ui_client.get(page, headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "times in all" not in whole
-    monkeypatch.setattr(server.pages, "MENTIONS_SHOWN", 1)
+    monkeypatch.setattr(server.entity_pages, "MENTIONS_SHOWN", 1)
     html = ui_client.get(page, headers={"Accept": "text/html"}).get_data(as_text=True)
     found = re.search(r"Mentioned (\d+) times in all; the first 1 are shown here", html)
     assert found is not None and int(found.group(1)) > 1
