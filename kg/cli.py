@@ -21,6 +21,7 @@ from typing import Any
 from kg import __version__
 from kg.canned import catalogue as canned
 from kg.engine.formats import EXPORTS
+from kg.engine.oxigraph.pool import LocalEngine
 from kg.engine.oxigraph.store import current_build, export, live_report, open_read_only, stats
 from kg.errors import ArticleError, KGError
 from kg.settings import Settings
@@ -110,7 +111,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         except (FileNotFoundError, OSError) as exc:
             raise KGError(str(exc)) from None
         out = canned.run_local(
-            store,
+            LocalEngine(store),
             text,
             args.format,
             prefixes=prefixes,

@@ -109,11 +109,12 @@ def size_of(folder: Path) -> int:
 def query_medians(store: Path) -> dict[str, float]:
     """The median seconds of each canned query (default parameters) on ``store``."""
     from kg.canned import catalogue as canned
+    from kg.engine.oxigraph.pool import LocalEngine
     from kg.engine.oxigraph.store import open_read_only
     from kg.settings import Settings
 
     settings = Settings.load({"store": store}, env={})
-    reader = open_read_only(store)
+    reader = LocalEngine(open_read_only(store))
     out: dict[str, float] = {}
     for name, query in sorted(canned.load_queries(Path(settings.queries_dir)).items()):
         text = canned.prepare(query, {})

@@ -9,15 +9,15 @@ cap). Browsers (who prefer text/html) get the gallery pages of ``server.pages``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from kg.canned.catalogue import CannedQuery, ParameterError, load_queries, prepare
 from kg.engine.query import analyse
+from kg.engine.reader import solutions
 from kg.errors import KGError
+from kg.rdf.terms import Term, literal
 from kg.settings import Settings
 from server.endpoint import result_response, run
 from server.errors import error_response, status_of
@@ -116,7 +116,7 @@ def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
     """The gallery page: run the query (with defaults when nothing was sent) and render
     its results, or the error, with ``server.pages.query_page``."""
     variables: list[str] = []
-    rows: list[list[Any]] = []
+    rows: list[list[Term | None]] = []
     truncated = False
     graph_text: str | None = None
     error: str | None = None
@@ -129,20 +129,13 @@ def _html_page(query: CannedQuery, values: dict[str, str]) -> Response:
             graph_text = run(text, output=fmt.output).body.decode("utf-8")
         else:
             fmt = next(f for f in FORMATS if f.name == "json")
-            result = run(text, output=fmt.output)
-            truncated = result.truncated
-            body = result.body
-            if truncated:  # the core marks a capped JSON result with extra keys first
-                data = json.loads(body)
-                data.pop("truncated", None)
-                data.pop("max_rows", None)
-                body = json.dumps(data).encode("utf-8")
-            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-            if isinstance(parsed, ox.QueryBoolean):
-                variables, rows = ["boolean"], [[ox.Literal(str(bool(parsed)).lower())]]
+            found = solutions(run(text, output=fmt.output))
+            truncated = found.truncated
+            if found.boolean is not None:
+                variables, rows = ["boolean"], [[literal(str(found.boolean).lower())]]
             else:
-                variables = [v.value for v in parsed.variables]
-                rows = [list(solution) for solution in parsed]
+                variables = list(found.variables)
+                rows = [[row.get(v) for v in variables] for row in found.rows]
     except ParameterError as exc:
         error, status = str(exc), 400
     except KGError as exc:

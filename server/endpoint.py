@@ -145,7 +145,7 @@ def endpoint_url() -> str:
 def result_response(result: Result) -> Response:
     """The response of a result: its chunks go out one by one, as the engine wrote them
     (none is joined or copied), with headers for the row cap and empty graphs."""
-    response = chunks_response(result.parts, result.media_type)
+    response = chunks_response(result.sent_parts(), result.media_type)
     if result.kind != "boolean" and result.max_rows is not None:
         response.headers["X-Peninsula-Max-Rows"] = str(result.max_rows)
     if result.truncated:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes, urlsplit, urlunsplit
 
-import pyoxigraph as ox
 from flask import Flask, Response, request
 from werkzeug.exceptions import BadRequest
 
+from kg.rdf.terms import check_iri as checked
 from server.endpoint import public_root
 
 __all__ = [
@@ -45,7 +45,7 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 def check_iri(value: str, what: str) -> str:
     """``value`` if it is an absolute IRI the engine accepts, else a 400 naming ``what``."""
     try:
-        ox.NamedNode(value)
+        checked(value)
     except ValueError as exc:
         raise BadRequest(f"{what} {value!r} is not a valid absolute IRI: {exc}") from None
     return value

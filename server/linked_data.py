@@ -28,17 +28,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
 import server.http_cache as hc
 from kg.engine.formats import DUMPS, format_named
 from kg.engine.jobs import DumpJob, GraphGetJob
+from kg.engine.reader import triples as triples_of
+from kg.rdf.documents import Quad
+from kg.rdf.terms import check_iri, iri, literal
 from server.endpoint import endpoint_state, public_root, run
+from server.entity_pages import entity_html
 from server.negotiation import FORMATS, Format, negotiate, wants_html
 from server.ontology_docs import OntologyDoc, file_prefixes, ontology_docs, ontology_triples
-from server.pages import entity_html
 from server.rdf_docs import IN_CAP, OUT_CAP, context, describe, prefixes, serialize
 from server.void import void_response
 
@@ -59,7 +61,7 @@ def _wants_html() -> bool:
 
 def _checked_iri(iri: str) -> str:
     try:
-        ox.NamedNode(iri)
+        check_iri(iri)
     except ValueError:
         raise NotFound(f"<{iri}> is not an IRI this dataset uses") from None
     if _UNSAFE_IRI.search(iri):
@@ -130,7 +132,7 @@ def _rep(fmt: Format) -> str:
     return fmt.name + ("-expanded" if _expanded(fmt) else "")
 
 
-def _rdf(triples: list[Any], fmt: Format, extra_prefixes: dict[str, str] | None = None) -> Response:
+def _rdf(triples: list[Quad], fmt: Format, extra_prefixes: dict[str, str] | None = None) -> Response:
     settings = endpoint_state().settings
     body = serialize(
         triples,
@@ -165,13 +167,13 @@ def _resource_html(iri: str) -> Response:
     return Response(page, content_type="text/html; charset=utf-8")
 
 
-def _resource_rdf(iri: str, fmt: Format) -> Response:
-    found = describe(iri)
+def _resource_rdf(resource: str, fmt: Format) -> Response:
+    found = describe(resource)
     if not found.triples and not found.out_total and not found.in_total:
-        raise NotFound(f"the dataset says nothing about <{iri}>")
+        raise NotFound(f"the dataset says nothing about <{resource}>")
     triples = found.triples
     if found.truncated:
-        doc = ox.NamedNode(_here())
+        doc = iri(_here())
         note = (
             f"This description holds {min(found.out_total, OUT_CAP)} of the {found.out_total} triples "
             f"about the resource and {min(found.in_total, IN_CAP)} of the {found.in_total} triples "
@@ -179,8 +181,8 @@ def _resource_rdf(iri: str, fmt: Format) -> Response:
         )
         triples = [
             *triples,
-            ox.Triple(doc, ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic"), ox.NamedNode(iri)),
-            ox.Triple(doc, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(note)),
+            Quad(doc, iri("http://xmlns.com/foaf/0.1/primaryTopic"), iri(resource)),
+            Quad(doc, iri("http://www.w3.org/2000/01/rdf-schema#comment"), literal(note)),
         ]
     response = _rdf(triples, fmt)
     if found.truncated:
@@ -231,17 +233,13 @@ def _graph_html(iri: str, gsp: str) -> Response:
     return Response(page, content_type="text/html; charset=utf-8")
 
 
-def _graph_rdf(iri: str, fmt: Format) -> Response:
-    if _graph_size(iri) is None:
-        raise NotFound(f"the dataset has no graph <{iri}>")
+def _graph_rdf(name: str, fmt: Format) -> Response:
+    if _graph_size(name) is None:
+        raise NotFound(f"the dataset has no graph <{name}>")
     state = endpoint_state()
-    body = state.engine.run(GraphGetJob(iri, _NT), timeout_s=state.settings.query_timeout_s).body
-    name = ox.NamedNode(iri)
-    quads = [
-        ox.Quad(t.subject, t.predicate, t.object, name) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
-    ]
-    items: list[Any] = quads if fmt.name in ("trig", "nq") else [q.triple for q in quads]
-    return _rdf(items, fmt)
+    result = state.engine.run(GraphGetJob(name, _NT), timeout_s=state.settings.query_timeout_s)
+    quads = fmt.name in ("trig", "nq")  # with the graph's name; JSON-LD and the triple formats without
+    return _rdf([q._replace(graph=name) if quads else q for q in triples_of(result)], fmt)
 
 
 # --------------------------------------------------------------------- ontology

@@ -31,15 +31,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 from rapidfuzz import fuzz, process
 from werkzeug.exceptions import BadRequest
 
+from kg.rdf.terms import literal, sparql
 from server.endpoint import endpoint_state, public_root, run
 from server.http_cache import build_info
 from server.negotiation import FORMATS, wants_html
-from server.ui_facts import local_href
+from server.ui_cells import local_href
 
 __all__ = ["Hit", "LookupIndex", "bp", "normalise"]
 
@@ -215,7 +215,7 @@ def current_index() -> LookupIndex:
         index = state.caches.get(key)
         if isinstance(index, LookupIndex):
             return index
-        prefix = str(ox.Literal(state.settings.base_iri + "resource/"))
+        prefix = sparql(literal(state.settings.base_iri + "resource/"))
         body = run(_INDEX_QUERY.replace("PREFIX", prefix), output=FORMATS[0].output).body
         rows = [
             (

@@ -15,7 +15,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
+from kg.engine.reader import files_run, select
+from kg.errors import KGError
+from kg.rdf.documents import Quad, parse
 
 __all__ = ["OntologyDoc", "file_prefixes", "ontology_docs", "ontology_triples"]
 
@@ -40,16 +42,16 @@ _cache: dict[tuple[str, str, tuple[tuple[str, int], ...]], dict[str, OntologyDoc
 
 def _declared(path: Path) -> list[tuple[str, str | None, str]]:
     """(ontology IRI, version IRI, title) of each owl:Ontology the file declares."""
-    store = ox.Store()
     try:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    except (SyntaxError, OSError):
+        run = files_run([path])
+    except (KGError, OSError):  # a file that does not parse declares nothing
         return []
     query = f"""SELECT ?o ?v ?t WHERE {{ ?o a <{OWL}Ontology> FILTER(isIRI(?o))
         OPTIONAL {{ ?o <{OWL}versionIRI> ?v }} OPTIONAL {{ ?o <{DCTERMS_TITLE}> ?t }} }}"""
-    result = store.query(query)
-    assert isinstance(result, ox.QuerySolutions)
-    return [(r["o"].value, r["v"].value if r["v"] else None, r["t"].value if r["t"] else "") for r in result]
+    rows = select(run, query).rows
+    return [
+        (r["o"].value, r["v"].value if "v" in r else None, r["t"].value if "t" in r else "") for r in rows
+    ]
 
 
 def ontology_docs(folder: Path, base: str) -> dict[str, OntologyDoc]:
@@ -84,6 +86,6 @@ def file_prefixes(path: Path) -> dict[str, str]:
     return {name: ns for name, ns in _PREFIX.findall(path.read_text(encoding="utf-8")) if name}
 
 
-def ontology_triples(path: Path) -> list[ox.Triple]:
+def ontology_triples(path: Path) -> list[Quad]:
     """The triples of an ontology file."""
-    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+    return parse(engine_format="TURTLE", path=path)

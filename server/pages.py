@@ -1,13 +1,7 @@
-"""Server-rendered HTML pages that other blueprints call, and the UI's read access to the store.
+"""Server-rendered HTML pages that other blueprints call, and the UI's read access to the graph.
 
 Public functions (call them inside a Flask request or app context; they read the app's
 ``Settings`` from ``current_app.config["PENINSULA"]``):
-
-``entity_html(iri) -> str | None``
-    The HTML page of one resource, for ``/resource/...`` when a browser asks for HTML
-    (``server.linked_data``). Returns None when the store says nothing about ``iri`` (as
-    subject or object), so the caller answers 404 in its own error shape. Articles
-    (``pen:Article``) get the article page: their text with mentions highlighted.
 
 ``query_page(...) -> str``
     The HTML page of one canned query, for ``/queries/<name>`` when a browser asks for HTML
@@ -26,8 +20,7 @@ Public functions (call them inside a Flask request or app context; they read the
     (``server.endpoint.run``), so the query time limit and row cap apply, and the pages show
     whatever the endpoint serves: the published store or ``kg serve --data`` files.
 
-The entity and article pages are assembled from SPARQL over the default graph (the
-materialised union, see docs/graph-conventions.md).
+The entity and article pages are ``server.entity_pages``.
 """
 
 from __future__ import annotations
@@ -37,28 +30,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-import pyoxigraph as ox
 from flask import current_app, render_template
 
-from kg.engine.formats import format_named
+from kg.engine.formats import OutputFormat
+from kg.engine.interface import Result
 from kg.errors import KGError
+from kg.rdf.terms import Term
 from kg.settings import Settings
 from server.endpoint import run
-from server.ui_facts import (
-    FACT_CLASSES,
-    PREFIXES,
-    Node,
-    Reader,
-    cell,
-    describe,
-    groundings,
-    highlight,
-    iris_in,
-    is_web_link,
-    labels_of,
-    load_nodes,
-    table_cell,
-)
+from server.ui_cells import iris_in, table_cell
+from server.ui_read import PREFIXES, Reader, labels_of
 
 __all__ = [
     "FORMATS",
@@ -67,17 +48,13 @@ __all__ = [
     "QueryEntry",
     "ResultTable",
     "app_reader",
-    "entity_html",
     "error_html",
     "query_index_html",
     "query_page",
-    "render_article",
-    "render_entity",
 ]
 
 # Download links offered under a query's results: label → value of ``?format=``.
 FORMATS: dict[str, str] = {"JSON": "json", "CSV": "csv", "TSV": "tsv", "XML": "xml"}
-_JSON_RESULTS = format_named("json").output
 
 
 @dataclass(frozen=True)
@@ -98,11 +75,11 @@ class ParamField:
 
 @dataclass(frozen=True)
 class ResultTable:
-    """A SELECT result ready to render. Cells are pyoxigraph or rdflib terms (or plain
-    strings), or None where a variable is unbound. ``truncated`` says the row cap cut it."""
+    """A SELECT result ready to render. Cells are terms (``kg.rdf.terms.Term``), or None
+    where a variable is unbound. ``truncated`` says the row cap cut it."""
 
     variables: Sequence[str]
-    rows: Sequence[Sequence[Any]]
+    rows: Sequence[Sequence[Term | None]]
     truncated: bool = False
 
 
@@ -129,16 +106,10 @@ def app_reader() -> Reader:
     """The current app's reader: its query engine (``server.endpoint.run``, the same worker
     pool, time limit and row cap as /sparql), whatever dataset the engine holds."""
 
-    def run_on_engine(text: str) -> Any:
-        body = run(text, output=_JSON_RESULTS).body
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    def run_on_engine(text: str, output: OutputFormat) -> Result:
+        return run(text, output=output)
 
     return Reader(run_on_engine, _settings())
-
-
-def entity_html(iri: str) -> str | None:
-    """The HTML page of the resource ``iri``, or None when the graph knows nothing of it."""
-    return render_entity(app_reader(), iri)
 
 
 def query_page(
@@ -234,207 +205,3 @@ def _field_view(p: ParamField) -> dict[str, Any]:
         "description": p.description,
         "default": p.default,
     }
-
-
-# ---------------------------------------------------------------- entity and article pages
-
-_LINK_OUT = {
-    "http://www.w3.org/2002/07/owl#sameAs",
-    "http://www.w3.org/2004/02/skos/core#exactMatch",
-    "http://www.w3.org/2004/02/skos/core#closeMatch",
-}
-_HIDDEN = {"text", "denotedBy"}  # shown in their own sections
-
-
-def _exists(reader: Reader, node: ox.NamedNode) -> bool:
-    return bool(reader.select("SELECT ?p WHERE { { ?this ?p ?o } UNION { ?s ?p ?this } } LIMIT 1", this=node))
-
-
-def _fact_view(
-    fact: Node,
-    grounded: list[dict[str, Any]],
-    own: list[dict[str, Any]],
-    labels: Mapping[str, str],
-    base: str,
-) -> dict[str, Any]:
-    """A fact's sentence and the article sentences it came from, with the fact's words
-    marked, and the page entity's own words too where they fall in the same sentence."""
-    sources = []
-    for g in grounded:
-        spans = [(g["begin"], g["end"], "hl-fact")]
-        spans += [(o["begin"], o["end"], "hl-entity") for o in own if o["article"] == g["article"]]
-        sources.append(
-            {
-                "article": cell(ox.NamedNode(g["article"]), labels, base),
-                "parts": highlight(g["sentence"], g["sentence_begin"], spans),
-            }
-        )
-    date = fact.first("date") or fact.first("startDate")
-    return {
-        "iri": fact.iri,
-        "link": cell(ox.NamedNode(fact.iri), labels, base),
-        "kinds": sorted(fact.kinds()),
-        "parts": describe(fact, labels, base),
-        "date": date.value if date is not None else "",
-        "sources": sources,
-    }
-
-
-MENTIONS_SHOWN = 100
-FACTS_SHOWN = 100  # the facts a page lists of its entity; SPARQL has the rest
-
-
-def _count_mentions(reader: Reader, this: ox.NamedNode) -> int:
-    rows = reader.select("SELECT (COUNT(?m) AS ?n) WHERE { ?this pen:denotedBy ?m }", this=this)
-    return int(rows[0]["n"].value) if rows else 0
-
-
-def render_entity(reader: Reader, iri: str) -> str | None:
-    """The entity page (or the article page for an article); None if ``iri`` is unknown."""
-    try:
-        this = ox.NamedNode(iri)
-    except ValueError:
-        return None
-    if not _exists(reader, this):
-        return None
-    base = reader.base
-    node = load_nodes(reader, [iri])[iri]
-    if "Article" in node.kinds():
-        return render_article(reader, iri)
-    pen = base + "ontology#"
-    # (its mentions are listed apart, and a busy entity has thousands)
-    out = reader.select(
-        "SELECT ?p ?o WHERE { ?this ?p ?o FILTER(?p != pen:denotedBy) } ORDER BY ?p ?o LIMIT 1000", this=this
-    )
-    incoming = reader.select(
-        "SELECT ?s ?p WHERE { ?s ?p ?this FILTER(?p != pen:denotedBy) } ORDER BY ?p ?s LIMIT 300",
-        this=this,
-    )
-    types = " ".join(f"pen:{t}" for t in FACT_CLASSES)
-    related = [
-        r["f"].value
-        for r in reader.select(
-            f"SELECT DISTINCT ?f WHERE {{ ?f ?role ?this . ?f a ?c . VALUES ?c {{ {types} }} }} LIMIT {FACTS_SHOWN}",
-            this=this,
-        )
-    ]
-    is_fact = bool(node.kinds() & set(FACT_CLASSES))
-    fact_iris = ([iri] if is_fact else []) + [f for f in related if f != iri]
-    facts = load_nodes(reader, fact_iris)
-    # a busy entity (North Korea) is mentioned in every article: its page shows the first
-    # MENTIONS_SHOWN mentions and how many there are, not all of them
-    grounded = groundings(reader, fact_iris)
-    grounded[iri] = groundings(reader, [iri], limit=MENTIONS_SHOWN)[iri]
-    mention_count = (
-        _count_mentions(reader, this) if len(grounded[iri]) >= MENTIONS_SHOWN else len(grounded[iri])
-    )
-    seen: set[str] = set()
-    for f in facts.values():
-        for values in f.props.values():
-            seen |= iris_in([values])
-    seen |= iris_in([[r["p"], r["o"]] for r in out]) | iris_in([[r["s"], r["p"]] for r in incoming])
-    seen |= {g["article"] for gs in grounded.values() for g in gs} | set(fact_iris)
-    labels = labels_of(reader, seen)
-    own = grounded[iri]
-    views = [_fact_view(facts[f], grounded[f], own if f != iri else [], labels, base) for f in fact_iris]
-    this_fact = views.pop(0) if is_fact else None
-    views.sort(key=lambda v: (v["date"] == "", v["date"], v["iri"]))
-    label = node.first("label")
-    mentions = [
-        {
-            "article": cell(ox.NamedNode(g["article"]), labels, base),
-            "parts": highlight(g["sentence"], g["sentence_begin"], [(g["begin"], g["end"], "hl-entity")]),
-        }
-        for g in own
-    ]
-    return render_template(
-        "entity.html",
-        iri=iri,
-        label=label.value if label is not None else iri.rsplit("/", 1)[-1],
-        types=[cell(t, labels, base) for t in node.props.get("type", [])],
-        this_fact=this_fact,
-        facts=views,
-        mentions=mentions if not is_fact else [],
-        mention_count=mention_count,
-        links_out=[
-            r["o"].value
-            for r in out
-            if r["p"].value in _LINK_OUT and isinstance(r["o"], ox.NamedNode) and is_web_link(r["o"].value)
-        ],
-        statements=[
-            (cell(r["p"], labels, base), cell(r["o"], labels, base))
-            for r in out
-            if r["p"].value.removeprefix(pen) not in _HIDDEN
-        ],
-        incoming=[(cell(r["s"], labels, base), cell(r["p"], labels, base)) for r in incoming],
-        prefixes=PREFIXES(base),
-    )
-
-
-_ARTICLE_MENTIONS = """
-SELECT ?m ?b ?e ?entity WHERE {
-  ?m pen:inArticle ?this ; a pen:Mention ; pen:beginIndex ?b ; pen:endIndex ?e .
-  OPTIONAL { ?entity pen:denotedBy ?m }
-} ORDER BY ?b DESC(?e)
-"""
-
-
-def render_article(reader: Reader, iri: str) -> str:
-    """An article's page: metadata, its stored text with every mention marked and linked
-    to the entity it denotes, and the facts reported in it."""
-    base = reader.base
-    this = ox.NamedNode(iri)
-    node = load_nodes(reader, [iri])[iri]
-    text_term = node.first("text")
-    text = text_term.value if text_term is not None else ""
-    rows = reader.select(_ARTICLE_MENTIONS, this=this)
-    reported = [
-        r["f"].value
-        for r in reader.select(
-            "SELECT DISTINCT ?f WHERE { { ?f pen:reportedIn ?this } UNION { ?f pen:statedIn ?this } }",
-            this=this,
-        )
-    ]
-    facts = load_nodes(reader, reported)
-    seen = {r["entity"].value for r in rows if "entity" in r} | set(reported)
-    for f in facts.values():
-        for values in f.props.values():
-            seen |= iris_in([values])
-    for values in node.props.values():
-        seen |= iris_in([values])
-    labels = labels_of(reader, seen)
-    # One span per mention; a mention that denotes several things links to the first.
-    targets: dict[tuple[int, int], str] = {}
-    for r in rows:
-        key = (int(r["b"].value), int(r["e"].value))
-        if "entity" in r:
-            targets.setdefault(key, r["entity"].value)
-        else:
-            targets.setdefault(key, "")
-    parts = highlight(text, 0, [(b, e, "hl-mention") for b, e in targets])
-    at = 0
-    for part in parts:
-        end = at + len(part["text"])
-        if part.get("mark"):
-            target = targets.get((at, end), "")
-            if target:
-                part["href"] = cell(ox.NamedNode(target), labels, base)["href"]
-                part["title"] = labels.get(target, target)
-        at = end
-    views = [_fact_view(facts[f], [], [], labels, base) for f in reported]
-    views.sort(key=lambda v: (v["date"] == "", v["date"], v["iri"]))
-    meta = {
-        key: cell(node.first(key), labels, base)
-        for key in ("title", "published", "publisher", "url", "dateStatus", "sourceFile")
-        if node.first(key) is not None
-    }
-    label = node.first("label")
-    return render_template(
-        "article.html",
-        iri=iri,
-        label=label.value if label is not None else iri.rsplit("/", 1)[-1],
-        meta=meta,
-        text_parts=parts,
-        facts=views,
-        mention_count=len(targets),
-    )

@@ -14,13 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kg.engine.formats import format_named
+from kg.engine.formats import OutputFormat
+from kg.engine.interface import Result
+from kg.engine.reader import construct, files_run, select
+from kg.rdf.documents import Quad
+from kg.rdf.documents import serialize as write
+from kg.rdf.terms import check_iri
 from server.endpoint import run
 from server.negotiation import Format
-from server.ui_facts import PREFIXES
+from server.ui_read import PREFIXES
 
 __all__ = [
     "IN_CAP",
@@ -37,8 +41,6 @@ IN_CAP = 1000  # triples that point at a resource sent at most, as DBpedia caps 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_NT = format_named("nt").output
-_JSON = format_named("json").output
 
 
 def prefixes(base: str) -> dict[str, str]:
@@ -65,7 +67,7 @@ class Description:
     """A bounded description: its triples, and how many own and incoming triples the
     resource has in all (more than were sent when a cap cut them)."""
 
-    triples: list[ox.Triple]
+    triples: list[Quad]
     out_total: int
     in_total: int
 
@@ -108,18 +110,19 @@ def describe(iri: str) -> Description:
     triples whose object it is (with their subjects' labels and types), each capped.
     ``iri`` must be a checked IRI (it is written into the query)."""
 
-    ox.NamedNode(iri)  # raises on anything that is not an IRI
-    body = run(_describe_query(iri), output=_NT).body
-    triples = [
-        q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
-    ]
-    counts = json.loads(run(_count_query(iri), output=_JSON).body)["results"]["bindings"]
+    check_iri(iri)  # raises on anything that is not an IRI
+    triples = construct(_run, _describe_query(iri))
+    counts = select(_run, _count_query(iri)).rows
     row = counts[0] if counts else {}
     return Description(
         triples,
-        int(row.get("out", {}).get("value", 0)),
-        int(row.get("in", {}).get("value", 0)),
+        int(row["out"].value) if "out" in row else 0,
+        int(row["in"].value) if "in" in row else 0,
     )
+
+
+def _run(text: str, output: OutputFormat) -> Result:
+    return run(text, output=output)
 
 
 # --------------------------------------------------------------------- JSON-LD context
@@ -130,17 +133,13 @@ _context_cache: dict[tuple[str, str, int], dict[str, Any]] = {}
 
 def _ontology_terms(source: Path) -> tuple[list[str], list[str], list[str]]:
     """The classes, object properties and other properties the ontology declares."""
-    graph = ox.Store()
-    graph.load(path=str(source), format=ox.RdfFormat.TURTLE)
+    ontology = files_run([source])
     kinds: dict[str, list[str]] = {"Class": [], "ObjectProperty": [], "DatatypeProperty": []}
     for kind, found in kinds.items():
         query = f"SELECT ?t WHERE {{ ?t a <{OWL}{kind}> FILTER(isIRI(?t)) }} ORDER BY ?t"
-        result = graph.query(query)
-        assert isinstance(result, ox.QuerySolutions)
-        found.extend(row[0].value for row in result)
-    annotation = graph.query(f"SELECT ?t WHERE {{ ?t a <{OWL}AnnotationProperty> }} ORDER BY ?t")
-    assert isinstance(annotation, ox.QuerySolutions)
-    others = kinds["DatatypeProperty"] + [row[0].value for row in annotation]
+        found.extend(row["t"].value for row in select(ontology, query).rows)
+    annotation = select(ontology, f"SELECT ?t WHERE {{ ?t a <{OWL}AnnotationProperty> }} ORDER BY ?t").rows
+    others = kinds["DatatypeProperty"] + [row["t"].value for row in annotation]
     return kinds["Class"], kinds["ObjectProperty"], others
 
 
@@ -178,7 +177,7 @@ def _build_context(base: str, source: Path) -> dict[str, Any]:
 
 
 def serialize(
-    triples: Iterable[ox.Triple | ox.Quad],
+    triples: Iterable[Quad],
     fmt: Format,
     *,
     base: str,
@@ -192,33 +191,27 @@ def serialize(
     (``expanded``: JSON-LD in expanded form, which needs no context)."""
     items = list(triples)
     if fmt.name == "jsonld" and expanded:
-        plain = [q.triple if isinstance(q, ox.Quad) else q for q in items]
-        return ox.serialize(plain, format=ox.RdfFormat.JSON_LD) or b""
+        return write(items, "JSON_LD")
     if fmt.name == "jsonld":
         return _jsonld(items, base, ontology_dir, context_url)
-    engine = getattr(ox.RdfFormat, fmt.engine_format)
     names = (
         _used({**(extra_prefixes or {}), **prefixes(base)}, items)
         if fmt.name in ("ttl", "trig", "rdf")
         else None
     )
-    if fmt.name in ("trig", "nq"):
-        quads = [q if isinstance(q, ox.Quad) else ox.Quad(q.subject, q.predicate, q.object) for q in items]
-        return ox.serialize(quads, format=engine, prefixes=names) or b""
-    plain = [q.triple if isinstance(q, ox.Quad) else q for q in items]
-    return ox.serialize(plain, format=engine, prefixes=names) or b""
+    return write(items, fmt.engine_format, names)
 
 
-def _used(names: dict[str, str], items: list[Any]) -> dict[str, str]:
+def _used(names: dict[str, str], items: list[Quad]) -> dict[str, str]:
     """The prefixes whose namespace some IRI of ``items`` is in."""
-    iris = {t.value for q in items for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode)}
-    iris |= {q.object.datatype.value for q in items if isinstance(q.object, ox.Literal)}
+    iris = {t.value for q in items for t in (q.subject, q.predicate, q.object) if t.kind == "iri"}
+    iris |= {q.object.datatype for q in items if q.object.kind == "literal"}
     return {p: ns for p, ns in names.items() if any(i.startswith(ns) for i in iris)}
 
 
-def _jsonld(items: list[Any], base: str, ontology_dir: Path, context_url: str) -> bytes:
-    quads = any(isinstance(q, ox.Quad) and not isinstance(q.graph_name, ox.DefaultGraph) for q in items)
-    data = ox.serialize(items, format=ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES) or b""
+def _jsonld(items: list[Quad], base: str, ontology_dir: Path, context_url: str) -> bytes:
+    quads = any(q.graph is not None for q in items)
+    data = write(items, "N_QUADS" if quads else "N_TRIPLES")
     graph: Graph = Dataset() if quads else Graph()
     graph.parse(data=data, format="nquads" if quads else "nt")
     ctx = context(base, ontology_dir)["@context"]

@@ -1,6 +1,7 @@
 """The web UI: the start page, the SPARQL editor, the timeline, the network view, the list
-of articles and article pages. Entity pages and the query gallery are rendered by
-``server.pages`` for the blueprints that own their URLs.
+of articles and article pages. Entity and article pages are rendered by
+``server.entity_pages``, the query gallery by ``server.pages``, for the blueprints that own
+their URLs.
 
 Every page reads through the app's query engine (``server.pages.app_reader``) and renders
 on the server, so reading needs no JavaScript; the editor (YASGUI) and the network (cytoscape) are scripts
@@ -14,24 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from kg.canned import catalogue as canned
+from kg.engine.binding import values_column
 from kg.errors import KGError
+from kg.rdf.terms import iri
 from kg.settings import Settings
 from server.endpoint import quarantined_articles
-from server.pages import app_reader, render_article
-from server.ui_facts import (
-    EVENT_CLASSES,
-    PREFIXES,
-    Reader,
-    cell,
-    describe,
-    iris_in,
-    labels_of,
-    load_nodes,
-)
+from server.entity_pages import render_article
+from server.pages import app_reader
+from server.ui_cells import cell, iris_in
+from server.ui_facts import EVENT_CLASSES, describe
+from server.ui_read import PREFIXES, Reader, labels_of, load_nodes
 
 __all__ = ["CannedExample", "bp", "canned_examples"]
 
@@ -46,8 +42,9 @@ def _settings() -> Settings:
     return settings
 
 
-def _values(classes: tuple[str, ...]) -> str:
-    return " ".join(f"pen:{c}" for c in classes)
+def _classes(variable: str, classes: tuple[str, ...], base: str) -> str:
+    """``VALUES ?variable { pen:A pen:B }``: the ontology classes of these local names."""
+    return values_column(variable, (iri(f"{base}ontology#{c}") for c in classes))
 
 
 # ---------------------------------------------------------------- start page
@@ -74,7 +71,7 @@ def _stats(reader: Reader) -> dict[str, int]:
         "articles": _count(reader, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a pen:Article }"),
         "events": _count(
             reader,
-            f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?c VALUES ?c {{ {_values(EVENT_CLASSES)} }} }}",
+            f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?c {_classes('c', EVENT_CLASSES, reader.base)} }}",
         ),
         "people": _count(reader, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pen:Person }"),
         "states": _count(reader, "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a pen:State }"),
@@ -121,11 +118,11 @@ def article(slug: str) -> Any:
     if not re.fullmatch(r"[A-Za-z0-9._-]+", slug):
         abort(404)
     reader = app_reader()
-    iri = settings.base_iri + "resource/article/" + slug
-    found = reader.select("SELECT ?a WHERE { ?a a pen:Article } LIMIT 1", a=ox.NamedNode(iri))
+    resource = settings.base_iri + "resource/article/" + slug
+    found = reader.select("SELECT ?a WHERE { ?a a pen:Article } LIMIT 1", a=iri(resource))
     if not found:
         abort(404, description=f"no article {slug!r} in this graph")
-    return render_article(reader, iri)
+    return render_article(reader, resource)
 
 
 # ---------------------------------------------------------------- SPARQL editor
@@ -186,7 +183,7 @@ def editor() -> Any:
 
 _TIMELINE = """
 SELECT DISTINCT ?e ?when WHERE {
-  ?e a ?c . VALUES ?c { %s }
+  ?e a ?c . %s
   OPTIONAL { ?e pen:date ?d } OPTIONAL { ?e pen:startDate ?s } OPTIONAL { ?e pen:earliest ?x }
   BIND (STR(COALESCE(?d, ?s, ?x, "")) AS ?when)
 }
@@ -205,9 +202,9 @@ def timeline() -> Any:
     kind = request.args.get("type", "")
     classes = (kind,) if kind in EVENT_CLASSES else EVENT_CLASSES
     when: dict[str, str] = {}
-    for r in reader.select(_TIMELINE % _values(classes)):
-        iri, day = r["e"].value, r["when"].value if "when" in r else ""
-        when[iri] = max(when.get(iri, ""), day)
+    for r in reader.select(_TIMELINE % _classes("c", classes, reader.base)):
+        event, day = r["e"].value, r["when"].value if "when" in r else ""
+        when[event] = max(when.get(event, ""), day)
     counts: dict[str, int] = {}
     for day in when.values():
         counts[day[:4] or "Undated"] = counts.get(day[:4] or "Undated", 0) + 1
@@ -260,7 +257,7 @@ def _timeline_items(reader: Any, iris: list[str]) -> list[dict[str, Any]]:
         items.append(
             {
                 "date": date.value if date is not None else "",
-                "link": cell(ox.NamedNode(node.iri), labels, base),
+                "link": cell(iri(node.iri), labels, base),
                 "kinds": sorted(k for k in node.kinds() if k in EVENT_CLASSES),
                 "parts": describe(node, labels, base),
                 "articles": [cell(a, labels, base) for a in node.props.get("reportedIn", [])],
@@ -274,7 +271,7 @@ def _timeline_items(reader: Any, iris: list[str]) -> list[dict[str, Any]]:
 
 _NETWORK_MEETINGS = """
 SELECT DISTINCT ?m ?role ?a WHERE {
-  ?m a ?c . VALUES ?c { %s }
+  ?m a ?c . %s
   ?m ?role ?a . VALUES ?role { pen:participant pen:visitor pen:host }
 }
 """
@@ -291,7 +288,7 @@ def network_data(reader: Reader) -> dict[str, list[dict[str, Any]]]:
     """Officials, states and meetings as cytoscape elements: meetings link to their
     participants, officials to the states whose posts they hold. Only officials the
     articles mention are drawn (the reference data lists many more)."""
-    meetings = reader.select(_NETWORK_MEETINGS % _values(_MEETING_CLASSES))
+    meetings = reader.select(_NETWORK_MEETINGS % _classes("c", _MEETING_CLASSES, reader.base))
     posts = reader.select(_NETWORK_POSTS)
     edges: dict[tuple[str, str], str] = {}
     for r in meetings:
@@ -302,8 +299,8 @@ def network_data(reader: Reader) -> dict[str, list[dict[str, Any]]]:
     ids = {i for pair in edges for i in pair}
     kinds: dict[str, str] = {m["m"].value: "meeting" for m in meetings}
     if ids:
-        values = " ".join(str(ox.NamedNode(i)) for i in sorted(ids))
-        for r in reader.select(f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {values} }} ?x a ?t }}"):
+        values = values_column("x", map(iri, sorted(ids)))
+        for r in reader.select(f"SELECT ?x ?t WHERE {{ {values} ?x a ?t }}"):
             kind = _KINDS.get(r["t"].value.rsplit("#", 1)[-1])
             if kind and r["x"].value not in kinds:
                 kinds[r["x"].value] = kind
@@ -315,7 +312,7 @@ def network_data(reader: Reader) -> dict[str, list[dict[str, Any]]]:
                 "id": i,
                 "label": labels.get(i, i.rsplit("/", 1)[-1]),
                 "kind": kinds.get(i, "other"),
-                "href": cell(ox.NamedNode(i), labels, base)["href"],
+                "href": cell(iri(i), labels, base)["href"],
             }
         }
         for i in sorted(ids)

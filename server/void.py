@@ -8,12 +8,12 @@ import json
 from collections.abc import Callable
 from html import escape
 
-import pyoxigraph as ox
 from flask import Response, request
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID
 
 from kg.engine.jobs import StatsJob
+from kg.rdf.terms import literal, sparql
 from server.endpoint import endpoint_state, public_root, run
 from server.http_cache import build_info
 from server.negotiation import FORMATS, negotiate, wants_html
@@ -290,7 +290,7 @@ def _namespace(iri: str) -> str:
 
 def _linksets(g: Graph, ds: URIRef, base: str) -> None:
     """A void:Linkset per link predicate and target site (owl:sameAs, SKOS matches)."""
-    for i, row in enumerate(_rows(_LINKS.replace("BASE", str(ox.Literal(base))))):
+    for i, row in enumerate(_rows(_LINKS.replace("BASE", sparql(literal(base))))):
         linkset = URIRef(f"{base}void#linkset-{i}")
         target = URIRef(f"{base}void#target-{i}")
         g.add((ds, VOID.subset, linkset))

@@ -35,13 +35,13 @@ from kg.canned.params import (
     PARAM_TYPES,
     Param,
     ParameterError,
-    Term,
     inject_values,
     parse_assignments,
     to_term,
     values_block,
 )
 from kg.errors import KGError
+from kg.rdf.terms import Term
 
 __all__ = [
     "CannedQuery",

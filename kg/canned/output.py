@@ -1,10 +1,11 @@
 """Running prepared canned-query text and writing its result for a terminal or a file.
 
-:func:`run_local` runs on a local store through the query core (its checks and row cap);
+:func:`run_local` runs on an engine through the query core (its checks and row cap);
 :func:`run_remote` posts to a SPARQL endpoint. Either writes the result as ``table``,
 ``json``, ``csv``, ``tsv`` or ``ttl``, as far as the result's kind allows (a CONSTRUCT
-cannot be a table of solutions); :func:`format_table` aligns SPARQL JSON results, IRIs
-shortened by prefixes (:func:`shorten`).
+cannot be a table of solutions; the formats are rows of ``kg.engine.formats``);
+:func:`format_table` aligns SPARQL JSON results, IRIs shortened by prefixes
+(:func:`shorten`).
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.error import URLError
 
-import pyoxigraph as ox
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.canned.params import KNOWN_PREFIXES
-from kg.engine.formats import OutputFormat
-from kg.engine.oxigraph.pool import LocalEngine
+from kg.engine.formats import Format, OutputFormat, format_named
+from kg.engine.interface import Engine
 from kg.engine.query import analyse, run_query
 from kg.errors import QueryError
+from kg.rdf.terms import short_name
 
 __all__ = ["Output", "format_table", "run_local", "run_remote", "shorten"]
 
@@ -37,24 +38,16 @@ class Output:
     max_rows: int | None = None
 
 
-# --format → (media type, engine format) per result kind.
-_FORMATS: dict[str, dict[str, tuple[str, str]]] = {
-    "json": {
-        "solutions": ("application/sparql-results+json", "JSON"),
-        "boolean": ("application/sparql-results+json", "JSON"),
-        "graph": ("application/ld+json", "JSON_LD"),
-    },
-    "table": {
-        "solutions": ("application/sparql-results+json", "JSON"),
-        "boolean": ("application/sparql-results+json", "JSON"),
-        "graph": ("text/turtle", "TURTLE"),
-    },
-    "csv": {"solutions": ("text/csv", "CSV"), "boolean": ("text/csv", "CSV")},
-    "tsv": {
-        "solutions": ("text/tab-separated-values", "TSV"),
-        "boolean": ("text/tab-separated-values", "TSV"),
-    },
-    "ttl": {"graph": ("text/turtle", "TURTLE")},
+def _each_kind(row: Format) -> dict[str, Format]:
+    return dict.fromkeys(sorted(row.writes), row)
+
+
+# --format → the row of kg.engine.formats written per result kind: a table is read from
+# SPARQL JSON (a graph is shown as Turtle); json is SPARQL JSON or JSON-LD.
+_FORMATS: dict[str, dict[str, Format]] = {
+    "json": {**_each_kind(format_named("json")), "graph": format_named("jsonld")},
+    "table": {**_each_kind(format_named("json")), "graph": format_named("ttl")},
+    **{name: _each_kind(format_named(name)) for name in ("csv", "tsv", "ttl")},
 }
 
 
@@ -62,7 +55,7 @@ def _kind(text: str) -> str:
     return analyse(text, max_depth=10_000).kind or "solutions"
 
 
-def _check_format(fmt: str, kind: str) -> tuple[str, str]:
+def _check_format(fmt: str, kind: str) -> Format:
     if fmt not in _FORMATS:
         raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(_FORMATS)}")
     if kind not in _FORMATS[fmt]:
@@ -75,7 +68,7 @@ def _check_format(fmt: str, kind: str) -> tuple[str, str]:
 
 
 def run_local(
-    store: ox.Store,
+    engine: Engine,
     text: str,
     fmt: str,
     *,
@@ -83,18 +76,18 @@ def run_local(
     max_rows: int = 100_000,
     timeout_s: float = 30.0,
 ) -> Output:
-    """Run prepared query text on a local store through the query core (its checks and
-    row cap) and write it as ``fmt``: table, json, csv, tsv or ttl."""
+    """Run prepared query text on ``engine`` through the query core (its checks and row
+    cap) and write it as ``fmt``: table, json, csv, tsv or ttl."""
     kind = _kind(text)
-    media_type, engine_format = _check_format(fmt, kind)
+    row = _check_format(fmt, kind)
     result = run_query(
-        LocalEngine(store),
+        engine,
         text,
-        output=OutputFormat(media_type, engine_format),
+        output=OutputFormat(row.media_type, row.engine_format),
         max_rows=max_rows,
         timeout_s=timeout_s,
     )
-    body = result.body.decode("utf-8")
+    body = b"".join(result.sent_parts()).decode("utf-8")
     if fmt == "table" and kind != "graph":
         body = format_table(_json_loads(body), prefixes)
     return Output(body, result.truncated, result.max_rows)
@@ -103,7 +96,7 @@ def run_local(
 def run_remote(endpoint: str, text: str, fmt: str, *, prefixes: Mapping[str, str] = KNOWN_PREFIXES) -> Output:
     """Run prepared query text on a remote SPARQL endpoint (SPARQL 1.1 Protocol, POST)."""
     kind = _kind(text)
-    media_type, _ = _check_format(fmt, kind)
+    media_type = _check_format(fmt, kind).media_type
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setQuery(text)
@@ -126,14 +119,8 @@ def _json_loads(body: str) -> dict[str, object]:
 
 
 def shorten(iri: str, prefixes: Mapping[str, str]) -> str:
-    """``pen:MissileLaunch`` for the IRI, by the longest matching namespace."""
-    best = ""
-    for prefix, ns in prefixes.items():
-        if ns and iri.startswith(ns) and len(ns) > len(prefixes.get(best, "")):
-            local = iri[len(ns) :]
-            if re.fullmatch(r"[\w.\-/]*", local):
-                best = prefix
-    return f"{best}:{iri[len(prefixes[best]) :]}" if best else f"<{iri}>"
+    """``pen:MissileLaunch`` for the IRI (``kg.rdf.terms.short_name``), else ``<iri>``."""
+    return short_name(iri, prefixes) or f"<{iri}>"
 
 
 def _cell(term: object, prefixes: Mapping[str, str], width: int) -> str:

@@ -2,9 +2,10 @@
 
 A parameter ``NAME`` declared in a canned query's header (see :mod:`kg.canned.catalogue`) is the
 query variable ``?param_NAME``. Values are checked against the declared type
-(:class:`ParameterError` names the parameter) and turned into RDF terms by pyoxigraph
-(:func:`to_term`), then bound by a ``VALUES`` block (:func:`values_block`) put at the
-start of the query's WHERE clause (:func:`inject_values`)::
+(:class:`ParameterError` names the parameter) and turned into RDF terms
+(:func:`to_term`, ``kg.rdf.terms.Term``), then bound by a ``VALUES`` block
+(:func:`values_block`, written by ``kg.engine.binding``, the one way values are bound)
+put at the start of the query's WHERE clause (:func:`inject_values`)::
 
     WHERE { VALUES (?param_date ?param_days) { ("2021-03-23"^^xsd:date "7"^^xsd:nonNegativeInteger) } ...
 
@@ -23,11 +24,12 @@ The one difference from substitution is scope: sub-SELECTs and FILTERs inside ne
 groups do not see it, so canned queries use parameters in triple patterns or in the
 top-level group's FILTERs (docs/queries.md states this rule).
 
-Why it is safe: the user's text never reaches the query text. It is parsed into a
-pyoxigraph ``NamedNode`` (which rejects anything that is not an absolute IRI, including
-spaces, ``<``, ``>``, ``{``, ``}`` and quotes) or ``Literal`` (whose N-Triples form escapes
-quotes, backslashes and line breaks), after the type check; only that serialised term is
-written between the VALUES parentheses, where it is a single RDF term token.
+Why it is safe: the user's text never reaches the query text. It becomes an IRI term
+checked by ``kg.rdf.terms.check_iri`` (which rejects anything that is not an absolute IRI,
+including spaces, ``<``, ``>``, ``{``, ``}`` and quotes) or a literal (whose N-Triples form
+escapes quotes, backslashes and line breaks), after the type check; only that serialised
+term (``kg.rdf.terms.sparql``) is written between the VALUES parentheses, where it is a
+single RDF term token.
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import pyoxigraph as ox
-
+from kg.engine.binding import values_row
 from kg.engine.query import tokenize
 from kg.errors import QueryError
+from kg.rdf.documents import parse
+from kg.rdf.terms import Term, check_iri, iri, literal
 
 __all__ = [
     "KNOWN_PREFIXES",
@@ -48,7 +51,6 @@ __all__ = [
     "XSD",
     "Param",
     "ParameterError",
-    "Term",
     "inject_values",
     "parse_assignments",
     "to_term",
@@ -127,9 +129,6 @@ class Param:
         return XSD + self.type.removeprefix("xsd:") if self.type.startswith("xsd:") else None
 
 
-Term = ox.NamedNode | ox.Literal
-
-
 def _expand(value: str, prefixes: Mapping[str, str]) -> str | None:
     """The IRI a prefixed name stands for, when its prefix is known."""
     prefix, sep, local = value.partition(":")
@@ -138,13 +137,13 @@ def _expand(value: str, prefixes: Mapping[str, str]) -> str | None:
     return None
 
 
-def _iri(param: Param, value: str, prefixes: Mapping[str, str]) -> ox.NamedNode:
+def _iri(param: Param, value: str, prefixes: Mapping[str, str]) -> Term:
     text = value.strip()
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     text = _expand(text, prefixes) or text
     try:
-        return ox.NamedNode(text)
+        return iri(check_iri(text))
     except ValueError as exc:
         raise ParameterError(param.name, f"not {_TYPE_WORDS['iri']} ({exc})") from None
 
@@ -159,16 +158,16 @@ def _term(param: Param, value: str, prefixes: Mapping[str, str]) -> Term:
         header = "".join(f"@prefix {k}: <{v}> .\n" for k, v in prefixes.items())
         doc = f"{header}<urn:x:s> <urn:x:p> {text} ."
         try:
-            triples = list(ox.parse(doc, format=ox.RdfFormat.TURTLE))
+            triples = parse(doc.encode("utf-8"), "TURTLE")
         except SyntaxError as exc:
             raise ParameterError(param.name, f"not {_TYPE_WORDS['term']} ({exc})") from None
-        if len(triples) != 1 or not isinstance(triples[0].object, ox.Literal):
+        if len(triples) != 1 or triples[0].object.kind != "literal":
             raise ParameterError(param.name, f"not {_TYPE_WORDS['term']}: give exactly one literal")
         return triples[0].object
     try:
-        return ox.NamedNode(text)  # an absolute IRI written bare
+        return iri(check_iri(text))  # an absolute IRI written bare
     except ValueError:
-        return ox.Literal(value)
+        return literal(value)
 
 
 def to_term(param: Param, value: str, prefixes: Mapping[str, str] = KNOWN_PREFIXES) -> Term:
@@ -192,14 +191,12 @@ def to_term(param: Param, value: str, prefixes: Mapping[str, str] = KNOWN_PREFIX
         text = "true" if text in {"true", "1"} else "false"
     datatype = param.datatype
     assert datatype is not None
-    return ox.Literal(text, datatype=ox.NamedNode(datatype))
+    return literal(text, datatype)
 
 
 def values_block(bound: Mapping[str, Term | None]) -> str:
     """``VALUES (?param_a ?param_b) { (term term) }``, from serialised terms only."""
-    names = " ".join(f"?param_{name}" for name in bound)
-    terms = " ".join("UNDEF" if t is None else str(t) for t in bound.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
+    return values_row({f"param_{name}": t for name, t in bound.items()})
 
 
 def inject_values(text: str, block: str) -> str:

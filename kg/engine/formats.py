@@ -58,6 +58,15 @@ class Format:
     rdflib_format: str  # rdflib serializer name, for graphs built with rdflib ('' if none)
     aliases: tuple[str, ...] = ()  # other media types that select this format
     names: tuple[str, ...] = ()  # other ?format= values
+    # Kinds the engine also writes in this format, though the endpoint does not offer them:
+    # an ASK result as CSV or TSV (a 'true' or 'false' line), which SPARQL 1.1 does not
+    # define, for ``kg query``.
+    also_writes: frozenset[str] = frozenset()
+
+    @property
+    def writes(self) -> frozenset[str]:
+        """Every kind of result the engine can write in this format."""
+        return self.kinds | self.also_writes
 
     @property
     def content_type(self) -> str:
@@ -88,8 +97,15 @@ FORMATS: tuple[Format, ...] = (
         ("application/xml", "text/xml"),
         ("srx",),
     ),
-    Format("csv", "text/csv", frozenset({"solutions"}), "CSV", ""),
-    Format("tsv", "text/tab-separated-values", frozenset({"solutions"}), "TSV", ""),
+    Format("csv", "text/csv", frozenset({"solutions"}), "CSV", "", also_writes=frozenset({"boolean"})),
+    Format(
+        "tsv",
+        "text/tab-separated-values",
+        frozenset({"solutions"}),
+        "TSV",
+        "",
+        also_writes=frozenset({"boolean"}),
+    ),
     Format(
         "ttl",
         "text/turtle",

@@ -11,17 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kg.engine.formats import Kind
+from kg.engine.formats import Kind, format_named
 from kg.engine.jobs import Job
 
 __all__ = ["Engine", "Result"]
+
+_JSON_RESULTS = format_named("json").media_type
 
 
 @dataclass(frozen=True)
 class Result:
     """A serialised result, as the chunks the engine wrote it in (``body`` joins them).
     ``truncated`` is True when the row cap cut it (``max_rows`` rows of a SELECT, or triples
-    of a CONSTRUCT/DESCRIBE, were kept). ``streamed`` is True only inside the engine: the
+    of a CONSTRUCT/DESCRIBE, were kept): the one carrier of the flag, which the body does
+    not hold (``sent_parts`` writes it where a format has room). ``streamed`` is True only inside the engine: the
     chunks went ahead, each in a message of its own (see ``kg.engine.oxigraph.pool``)."""
 
     parts: tuple[bytes, ...]
@@ -41,6 +44,15 @@ class Result:
     def size(self) -> int:
         """Bytes in the body."""
         return sum(len(p) for p in self.parts)
+
+    def sent_parts(self) -> tuple[bytes, ...]:
+        """The chunks as a client is sent them: a capped SPARQL JSON result says so in its
+        first keys (``{"truncated":true,"max_rows":N,...``), the one results format with
+        room for it; every other result as it is (HTTP says it in a header)."""
+        if not (self.truncated and self.media_type.startswith(_JSON_RESULTS) and self.parts):
+            return self.parts
+        body = self.body
+        return (b'{"truncated":true,"max_rows":%d,' % (self.max_rows or 0) + body[1:],)
 
 
 class Engine(Protocol):

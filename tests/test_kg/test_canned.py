@@ -21,6 +21,7 @@ from kg.canned.params import Param
 from kg.cli import main
 from kg.engine.oxigraph.store import new_build_dir, publish, write_build
 from kg.errors import QueryError
+from kg.rdf.terms import sparql
 from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -235,7 +236,7 @@ def test_unknown_query_names_the_known_ones() -> None:
     ],
 )
 def test_values_become_typed_terms(type_: str, value: str, expected: str) -> None:
-    assert str(canned_params.to_term(Param("p", type_), value)) == expected
+    assert sparql(canned_params.to_term(Param("p", type_), value)) == expected
 
 
 @pytest.mark.parametrize(
@@ -264,8 +265,8 @@ def test_bad_values_raise_an_error_naming_the_parameter(type_: str, value: str) 
 def test_defaults_apply_and_unknown_parameters_are_refused(queries: dict[str, CannedQuery]) -> None:
     query = queries["cq11-events-before"]
     bound = canned.bind(query, {"days": "3"})
-    assert str(bound["date"]) == '"2021-03-23"^^<http://www.w3.org/2001/XMLSchema#date>'
-    assert str(bound["days"]) == '"3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>'
+    assert sparql(bound["date"]) == '"2021-03-23"^^<http://www.w3.org/2001/XMLSchema#date>'
+    assert sparql(bound["days"]) == '"3"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>'
     with pytest.raises(ParameterError, match="parameter 'day'"):
         canned.bind(query, {"day": "3"})
     with pytest.raises(ParameterError, match="parameter 'date'"):

@@ -14,11 +14,12 @@ from flask.testing import FlaskClient
 from live_helpers import FIXTURE
 
 from kg.engine.oxigraph.pool import WorkerPool
+from kg.rdf.terms import iri
 from kg.settings import Settings
 from server.app import close_app, create_app
 from server.hardening import CONTENT_SECURITY_POLICY
 from server.serve import token_warning
-from server.ui_facts import cell, local_href
+from server.ui_cells import cell, local_href
 
 TOKEN = "hardening-test-token"
 BAD_IRIS = ["not an iri", "http://ex/a b", "<http://ex/>", "http://ex/\u0000", "relative/path", ""]
@@ -119,14 +120,12 @@ def test_the_turtle_dump_names_its_charset_once(client: FlaskClient) -> None:
 
 def test_only_http_iris_from_the_data_are_rendered_as_links() -> None:
     base = "https://w3id.org/peninsula/"
-    import pyoxigraph as ox
-
     assert local_href("javascript:alert(1)", base) == ""
     assert local_href("JavaScript:alert(1)", base) == ""
     assert local_href("data:text/html,<script>alert(1)</script>", base) == ""
     assert local_href("https://www.wikidata.org/wiki/Q1", base) == "https://www.wikidata.org/wiki/Q1"
     assert local_href(base + "resource/state/japan", base) == "/resource/state/japan"
-    assert cell(ox.NamedNode("javascript:alert(1)"), {}, base)["href"] == ""
+    assert cell(iri("javascript:alert(1)"), {}, base)["href"] == ""
 
 
 @pytest.fixture

@@ -87,15 +87,18 @@ def pool(data: Path) -> Iterator[WorkerPool]:
         yield pool
 
 
-def expected_results(store: ox.Store, text: str, fmt: OutputFormat, cap: int) -> tuple[bytes, bool]:
+def expected_results(
+    store: ox.Store, text: str, fmt: OutputFormat, cap: int, *, sent: bool = False
+) -> tuple[bytes, bool]:
     """What the endpoint answered before streaming: the engine's bytes for the query, or,
-    past the cap, for its first ``cap`` rows (in JSON with the truncation flag first)."""
+    past the cap, for its first ``cap`` rows (as ``sent`` to a client, in JSON with the
+    truncation flag first: ``Result.sent_parts``)."""
     target = getattr(ox.QueryResultsFormat, fmt.engine_format)
     rows = sum(1 for _ in store.query(text))  # type: ignore[union-attr]
     if rows <= cap:
         return store.query(text).serialize(format=target) or b"", False  # type: ignore[union-attr]
     body = store.query(f"{text} LIMIT {cap}").serialize(format=target) or b""  # type: ignore[union-attr]
-    if fmt.engine_format == "JSON":
+    if sent and fmt.engine_format == "JSON":
         body = b'{"truncated":true,"max_rows":%d,' % cap + body[1:]
     return body, True
 
@@ -162,6 +165,7 @@ def test_results_are_the_engines_bytes_in_process(store: ox.Store, name: str, ca
     body, truncated = expected_results(store, SELECT, fmt, cap)
     assert result.body == body
     assert result.truncated is truncated
+    assert b"".join(result.sent_parts()) == expected_results(store, SELECT, fmt, cap, sent=True)[0]
     assert len(rows_of(result.body, fmt)) == min(cap, 12_000)
     if cap == 100_000:  # far from the cap: the chunks as written, rows counted across them
         assert len(result.parts) > 1
@@ -244,7 +248,7 @@ def test_a_large_result_over_http_is_the_engines_bytes(
     response = requests.get(
         served.sparql, params={"query": text}, headers={"Accept": ACCEPT[name]}, timeout=60
     )
-    body, truncated = expected_results(store, text, fmt, 11_999)
+    body, truncated = expected_results(store, text, fmt, 11_999, sent=True)
     assert response.status_code == 200 and not truncated
     assert response.content == body and len(body) > CHUNK_BYTES
     assert response.headers["Content-Length"] == str(len(body))
@@ -260,7 +264,7 @@ def test_the_row_cap_holds_over_http(store: ox.Store, served: LiveServer, name: 
     response = requests.get(
         served.sparql, params={"query": SELECT}, headers={"Accept": ACCEPT[name]}, timeout=60
     )
-    body, truncated = expected_results(store, SELECT, fmt, 11_999)
+    body, truncated = expected_results(store, SELECT, fmt, 11_999, sent=True)
     assert truncated and response.headers["X-Peninsula-Truncated"] == "true"
     assert response.content == body and len(rows_of(response.content, fmt)) == 11_999
     if name == "json":

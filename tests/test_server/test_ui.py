@@ -16,18 +16,22 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.engine.oxigraph.store import new_build_dir, publish, write_build
+from kg.kinds import sentences
+from kg.rdf.terms import iri, literal
 from kg.settings import Settings
 from server import create_app
 from server.app import close_app
+from server.entity_pages import entity_html
 from server.pages import (
     ParamField,
     QueryEntry,
     ResultTable,
-    entity_html,
     error_html,
     query_index_html,
     query_page,
 )
+from server.ui_facts import EVENT_CLASSES, describe
+from server.ui_read import Node
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "ui" / "fixture.trig"
@@ -244,7 +248,7 @@ def test_editor_points_yasgui_at_the_local_endpoint_with_prefixes_and_examples(
 
 
 def test_query_page_renders_form_table_and_downloads(ui_app: Flask) -> None:
-    launch = ox.NamedNode(RES + "launch/2021-03-21-north-korea-cruise-missile")
+    launch = iri(RES + "launch/2021-03-21-north-korea-cruise-missile")
     with ui_app.test_request_context("/queries/cq11-events-before"):
         html = query_page(
             name="cq11-events-before",
@@ -260,9 +264,7 @@ def test_query_page_renders_form_table_and_downloads(ui_app: Flask) -> None:
                 [
                     [
                         launch,
-                        ox.Literal(
-                            "2021-03-21", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-                        ),
+                        literal("2021-03-21", datatype="http://www.w3.org/2001/XMLSchema#date"),
                     ],
                     [launch, None],
                 ],
@@ -285,11 +287,11 @@ def test_query_page_links_every_iri_of_a_joined_cell(ui_app: Flask) -> None:
     """A canned query's list cell ("iri; iri", one row per answer) reads as the labels of
     its IRIs, each a link to its page, in the cell's order; other text with "; " and IRIs
     of schemes that are no web links stay as they are."""
-    talks = ox.NamedNode(RES + "talks/fixture")
-    people = ox.Literal(RES + "person/antony-blinken; " + RES + "person/chung-eui-yong")
-    unknown = ox.Literal(RES + "state/north-korea; " + RES + "state/nowhere")
-    text = ox.Literal("hit Guam; reach the mainland")
-    odd = ox.Literal("javascript://alert(1); " + RES + "place/seoul")
+    talks = iri(RES + "talks/fixture")
+    people = literal(RES + "person/antony-blinken; " + RES + "person/chung-eui-yong")
+    unknown = literal(RES + "state/north-korea; " + RES + "state/nowhere")
+    text = literal("hit Guam; reach the mainland")
+    odd = literal("javascript://alert(1); " + RES + "place/seoul")
     with ui_app.test_request_context("/queries/cq06-meetings"):
         html = query_page(
             name="cq06-meetings",
@@ -338,15 +340,17 @@ def test_vendored_assets_are_served_locally(ui_client: FlaskClient) -> None:
         response.close()
 
 
-def test_facts_of_month_precision_read_in_not_on(ui_app: Flask) -> None:
-    from server.ui_facts import Node, describe
+def test_the_timeline_knows_every_event_kind() -> None:
+    """EVENT_CLASSES is kept by hand (its order is the timeline menu's, not kg.kinds'), so
+    every class an event kind's row tells has to be in it."""
+    assert {cls for cls, _ in sentences()} <= set(EVENT_CLASSES)
 
+
+def test_facts_of_month_precision_read_in_not_on(ui_app: Flask) -> None:
     node = Node(RES + "meeting/2019-02-x")
-    node.props["type"] = [ox.NamedNode(BASE + "ontology#Summit")]
-    node.props["participant"] = [ox.NamedNode(RES + "person/a"), ox.NamedNode(RES + "person/b")]
-    node.props["date"] = [
-        ox.Literal("2019-02", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth"))
-    ]
+    node.props["type"] = [iri(BASE + "ontology#Summit")]
+    node.props["participant"] = [iri(RES + "person/a"), iri(RES + "person/b")]
+    node.props["date"] = [literal("2019-02", datatype="http://www.w3.org/2001/XMLSchema#gYearMonth")]
     words = "".join(p["text"] for p in describe(node, {RES + "person/a": "A", RES + "person/b": "B"}, BASE))
     assert words == "A and B met for a summit in 2019-02"
 
@@ -405,12 +409,12 @@ def test_a_large_timeline_is_shown_a_year_and_a_page_at_a_time(
 def test_a_busy_entity_page_shows_its_first_mentions_and_counts_the_rest(
     ui_client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import server.pages
+    import server.entity_pages
 
     page = "/resource/state/north-korea"
     whole = ui_client.get(page, headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "times in all" not in whole
-    monkeypatch.setattr(server.pages, "MENTIONS_SHOWN", 1)
+    monkeypatch.setattr(server.entity_pages, "MENTIONS_SHOWN", 1)
     html = ui_client.get(page, headers={"Accept": "text/html"}).get_data(as_text=True)
     found = re.search(r"Mentioned (\d+) times in all; the first 1 are shown here", html)
     assert found is not None and int(found.group(1)) > 1

@@ -227,8 +227,6 @@ def _cap_rows(body: bytes, target: ox.QueryResultsFormat, max_rows: int) -> tupl
         return body, False
     table = b"\n".join(lines[: max_rows + 1]) + b"\n"
     body = table if target == tsv else _reserialize(table, tsv, target)
-    if target == ox.QueryResultsFormat.JSON:
-        body = b'{"truncated":true,"max_rows":%d,' % max_rows + body[1:]
     return body, True
 
 

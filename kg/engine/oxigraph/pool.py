@@ -53,7 +53,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -396,6 +396,13 @@ class LocalEngine:
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+
+    @classmethod
+    def over_files(cls, paths: Sequence[str | Path]) -> LocalEngine:
+        """An engine over RDF files loaded into memory (the default graph their union)."""
+        store = ox.Store()
+        load_files(store, [str(p) for p in paths])
+        return cls(store)
 
     def run(self, job: Job, *, timeout_s: float) -> Any:
         if isinstance(job, QueryJob):
