@@ -68,6 +68,7 @@ def query_listing(query: CannedQuery) -> dict[str, Any]:
 
 @bp.get("/queries")
 def index() -> Response | str:
+    """``GET /queries``: the catalogue of canned queries, as JSON or as an HTML page."""
     queries = _queries()
     fmt = request.args.get("format", "")
     if fmt not in ("", "json", "html"):
@@ -97,6 +98,7 @@ def index() -> Response | str:
 
 @bp.get("/queries/<name>")
 def run_canned(name: str) -> Response:
+    """``GET /queries/<name>``: run one canned query with the request's parameters, as a result format or an HTML page."""
     query = _queries().get(name)
     if query is None:
         return error_response(404, f"no canned query named {name!r}; see /queries")

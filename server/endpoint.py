@@ -22,7 +22,8 @@ from kg.build.report import quarantine_of
 from kg.engine.formats import OutputFormat
 from kg.engine.interface import Engine, Result
 from kg.engine.oxigraph.store import live_report
-from kg.engine.query import QueryLimits, QueryPlan, analyse, run_query
+from kg.engine.query import QueryPlan, analyse, run_query
+from kg.engine.tokens import QueryLimits
 from kg.settings import Settings
 from server.body import chunks_response
 from server.throttle import TokenThrottle

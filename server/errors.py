@@ -43,6 +43,7 @@ _STATUS: tuple[tuple[type[KGError], int, str], ...] = (
 
 
 def status_of(exc: KGError) -> tuple[int, str]:
+    """The HTTP status and title of a domain error (500 for one no rule names)."""
     for cls, status, title in _STATUS:
         if isinstance(exc, cls):
             return status, title
@@ -77,6 +78,8 @@ def _html(status: int, title: str, message: str) -> str:
 
 
 def register_error_handlers(app: Flask) -> None:
+    """Give ``app`` the one error shape for domain errors and HTTP errors."""
+
     @app.errorhandler(KGError)
     def _domain(exc: KGError) -> Response:
         status, title = status_of(exc)

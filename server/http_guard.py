@@ -52,6 +52,8 @@ class GuardedChannel(HTTPChannel):
 
 
 class GuardedServer(TcpWSGIServer):
+    """waitress's TCP server whose channels are guarded and whose slow requests are closed after ``request_read_timeout_s``."""
+
     channel_class = GuardedChannel
     request_read_timeout_s = 10.0
 

@@ -62,6 +62,7 @@ def _cors(response: Response) -> Response:
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], strict_slashes=False)
 def sparql() -> Response:
+    """``/sparql``: the SPARQL 1.1 Protocol (query and update, GET and POST), and the service description on a plain GET."""
     if request.method == "OPTIONS":
         return _preflight()
     params = _Params.from_request()
@@ -251,6 +252,7 @@ def _body_format(mime: str) -> Format:
 
 @bp.route("/health")
 def health() -> Response:
+    """``GET /health``: whether the engine answers, with the build and its size (503 when it does not)."""
     state = endpoint_state()
     try:
         stats = state.engine.run(StatsJob(), timeout_s=state.settings.query_timeout_s)

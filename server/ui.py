@@ -57,6 +57,7 @@ def _count(reader: Reader, query: str) -> int:
 
 @bp.get("/")
 def home() -> Any:
+    """The start page: what the store holds and the latest articles (how to build, when nothing is published)."""
     reader = app_reader()
     try:
         stats = _stats(reader)
@@ -163,6 +164,7 @@ LIMIT 100
 
 @bp.get("/editor")
 def editor() -> Any:
+    """The SPARQL editor, with the prefixes and the canned queries as examples."""
     settings = _settings()
     prefixes = PREFIXES(settings.base_iri)
     header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
@@ -326,6 +328,7 @@ def network_data(reader: Reader) -> dict[str, list[dict[str, Any]]]:
 
 @bp.get("/network.json")
 def network_json() -> Any:
+    """The network view's data (who met whom) as JSON."""
     return jsonify(network_data(app_reader()))
 
 

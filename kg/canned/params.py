@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kg.engine.binding import values_row
-from kg.engine.query import tokenize
+from kg.engine.tokens import tokenize
 from kg.errors import QueryError
 from kg.rdf.documents import parse
 from kg.rdf.terms import Term, check_iri, iri, literal

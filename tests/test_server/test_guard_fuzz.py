@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from kg.engine.formats import OutputFormat
 from kg.engine.oxigraph.pool import EngineCrashedError, WorkerPool
-from kg.engine.query import QueryLimits, analyse, run_query
+from kg.engine.query import analyse, run_query
+from kg.engine.tokens import QueryLimits
 from kg.errors import QueryError, QueryRefusedError
 
 JSON = OutputFormat("application/sparql-results+json", "JSON")

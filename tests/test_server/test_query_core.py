@@ -24,7 +24,8 @@ from kg.engine.oxigraph.pool import (
     WorkerPool,
     load_files,
 )
-from kg.engine.query import analyse, analyse_update, run_query, tokenize
+from kg.engine.query import analyse, analyse_update, run_query
+from kg.engine.tokens import tokenize
 from kg.errors import QueryError, QueryRefusedError, QueryTimeoutError
 
 JSON = OutputFormat("application/sparql-results+json", "JSON")

@@ -34,6 +34,10 @@ and ``LocalEngine`` implement, and ``Result``), :mod:`kg.engine.jobs` (sources, 
 :mod:`kg.engine.oxigraph.core` (running a job on a store), :mod:`kg.engine.oxigraph.worker` (the worker
 process) and this one (the pool the parent keeps, and ``LocalEngine`` for running jobs in
 this process). Callers outside the engine import the job vocabulary from :mod:`kg.engine.jobs`.
+
+It stays one module (about 690 lines): the pool, each worker as the parent sees it and the
+watch over a running job share the lanes' state and the protocol of the pipes, so that
+split apart each part would reach into the others.
 """
 
 from __future__ import annotations
