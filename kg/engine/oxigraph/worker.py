@@ -204,7 +204,7 @@ def _cap_data_segment(limit_mb: int) -> None:
     be seen growing. Rust aborts when an allocation fails; the parent reads that exit."""
     if limit_mb <= 0 or not sys.platform.startswith("linux"):
         return
-    import resource
+    import resource  # Unix only: imported on the Linux path alone
 
     try:
         with open("/proc/self/status", encoding="ascii") as f:
