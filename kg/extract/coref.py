@@ -137,7 +137,9 @@ def _compatible(old: EventFact, new: EventFact) -> bool:
             return False
         # 'the Singapore talks': a definite meeting told by its place alone is the one held there
         placed = new.definite and not b and bool(new_places)
-        return bool(persons_a & persons_b) or (new.definite and bool(a & b)) or placed
+        # 'after Saturday's meeting': a definite meeting told by its date alone
+        dated = new.definite and not b and not new_places and new.date is not None
+        return bool(persons_a & persons_b) or (new.definite and bool(a & b)) or placed or dated
     if new.kind in ("sanction", "resolution"):
         # 'the new sanctions', or a headline's: the measures told before, by the same body
         # on the same target

@@ -180,7 +180,11 @@ def meeting_events(s: Sent, trig: Token, verb: bool) -> list[EventFact]:
         # and Y in London to promote …')
         to = next(g for g in purpose[0].lefts if g.lower_ == "to")
         ev.purpose = " ".join(t.text for t in purpose[0].subtree if t.i >= to.i)
-    ev.definite = not verb and any(c.lower_ in ("the", "their", "this", "that") for c in trig.lefts)
+    # 'the talks', 'their meeting', 'Saturday's meeting': a meeting told before
+    ev.definite = not verb and any(
+        c.lower_ in ("the", "their", "this", "that") or (c.dep_ == "poss" and c.ent_type_ == "DATE")
+        for c in trig.lefts
+    )
     return split_by_place(ev) if name != "visit" else [ev]
 
 

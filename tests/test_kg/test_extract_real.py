@@ -371,3 +371,15 @@ def test_a_name_that_modifies_missile_is_no_person() -> None:
     text = "The North fired two medium-range missiles and one shorter-range Scud missile in July."
     f = facts(text, published=date(2016, 8, 3))
     assert not [m for m in f.mentions if m.entity.label == "Scud"]
+
+
+def test_a_meeting_told_again_by_its_day_alone_is_the_one_told_before() -> None:
+    text = (
+        "Defense Secretary Lloyd Austin met his Japanese and South Korean counterparts in Guam "
+        "to weigh the North's launches.\n\n"
+        "Speaking to reporters after Sunday's meeting, Austin called the tests reckless."
+    )
+    f = facts(text, published=date(2023, 4, 10))
+    meetings = [e for e in f.events if kind(e.kind).family == "meeting"]
+    assert len(meetings) == 1
+    assert meetings[0].date is not None and meetings[0].date.value == "2023-04-09"
