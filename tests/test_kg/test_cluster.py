@@ -1,7 +1,8 @@
 """``kg build --scheduler``: extraction on a real Dask cluster (a ``dask scheduler`` and two
 ``dask worker`` processes on loopback, started here with the project's Python) publishes the
 same graph as the local build, quarantines an article whose extraction raises as the local
-build does, and an unreachable scheduler stops the build with the previous one left live."""
+build does; a batch that kills its workers and an unreachable scheduler stop the build with
+the previous one left live."""
 
 from __future__ import annotations
 
@@ -31,10 +32,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+def _start(args: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
             [str(BIN / "dask"), *args],
+            env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             cwd=log.parent,
@@ -60,10 +62,14 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     logs = tmp_path_factory.mktemp("cluster")
     address = f"tcp://127.0.0.1:{_free_port()}"
+    # A batch is given up after the first worker it kills (Dask's default tries three more:
+    # each costs a worker restart, a model load, here).
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
     procs = [
         _start(
             ["scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1], "--no-dashboard"],
             logs / "scheduler.log",
+            env,
         )
     ]
     try:
@@ -163,6 +169,24 @@ def test_an_article_whose_extraction_raises_on_a_worker_is_quarantined_and_the_r
     assert (q["name"], q["stage"]) == ("g000001-plants-a-bug.txt", "extract")
     assert q["reason"].startswith("KeyError: 'Meeting' (at ")
     assert sorted(report["published_articles"]) == ["g000000.txt", "g000002.txt"]
+
+
+@pytest.mark.dask
+def test_a_batch_that_kills_its_worker_stops_the_build_and_leaves_the_previous_one_live(
+    cluster: str, tmp_path: Path
+) -> None:
+    seeds, store = _corpus(tmp_path / "in", 2, seed=16), tmp_path / "store"
+    first, _ = _kg_build(seeds, store, "--scheduler", cluster)
+    assert first.returncode == 0, first.stderr
+    live = current_build(store)
+    (seeds / "g000001.txt").rename(seeds / "g000001-kills-its-worker.txt")
+    done, _ = _kg_build(seeds, store, "--scheduler", cluster)
+    assert done.returncode == 2, done.stderr
+    assert "kg build: error: Dask workers died on every try of the batch of " in done.stderr
+    assert "g000001-kills-its-worker.txt" in done.stderr
+    assert "nothing published, the live build is unchanged" in done.stderr
+    assert current_build(store) == live
+    assert sorted(p.name for p in (store / "builds").iterdir() if p.is_dir()) == [live.name]
 
 
 def test_an_unreachable_scheduler_stops_the_build_and_leaves_the_previous_one_live(tmp_path: Path) -> None:
