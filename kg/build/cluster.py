@@ -38,6 +38,7 @@ from distributed import (
     as_completed,
     get_worker,
 )
+from distributed.comm import get_address_host_port
 
 from kg import __version__
 from kg.build.processing import BATCH, ArticleProcessor, Outcome, batches
@@ -88,8 +89,14 @@ def _extract(articles: list[Article]) -> list[Outcome]:
 def _connect(scheduler: str, timeout_s: float) -> Client:
     """A client of the scheduler at ``scheduler``, once it has a worker."""
     try:
+        # Checked first: a Client that fails on a malformed address is left half-made, and
+        # prints a traceback when the interpreter collects it.
+        get_address_host_port(scheduler)
+    except ValueError as exc:
+        raise BuildError(f"not a Dask scheduler address: {scheduler} ({exc}); {_UNCHANGED}") from None
+    try:
         client = Client(scheduler, timeout=timeout_s, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
+    except (OSError, TimeoutError) as exc:
         raise BuildError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); {_UNCHANGED}") from None
     try:
         client.wait_for_workers(1, timeout=timeout_s)

@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.build import pipeline
 from kg.engine.oxigraph.store import current_build
+from kg.errors import BuildError
+from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -172,6 +175,22 @@ def test_an_article_whose_extraction_raises_on_a_worker_is_quarantined_and_the_r
 
 
 @pytest.mark.dask
+def test_kg_ingest_extracts_on_the_cluster_too(cluster: str, tmp_path: Path) -> None:
+    seeds = _corpus(tmp_path / "in", 2, seed=17)
+    (seeds / "g000001.txt").rename(seeds / "g000001-plants-a-bug.txt")  # the bug is on the workers only
+    done = subprocess.run(
+        [str(BIN / "kg"), "ingest", str(seeds), "--store", str(tmp_path / "store")],
+        env={**os.environ, "PENINSULA_SCHEDULER": cluster},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "quarantined g000001-plants-a-bug.txt at extract: KeyError" in done.stderr
+    assert current_build(tmp_path / "store") is not None
+
+
+@pytest.mark.dask
 def test_a_batch_that_kills_its_worker_stops_the_build_and_leaves_the_previous_one_live(
     cluster: str, tmp_path: Path
 ) -> None:
@@ -207,3 +226,16 @@ def test_an_unreachable_scheduler_stops_the_build_and_leaves_the_previous_one_li
     assert "Traceback" not in done.stderr
     assert current_build(store) == live
     assert sorted(p.name for p in (store / "builds").iterdir() if p.is_dir()) == [live.name]
+
+
+@pytest.mark.parametrize("address", ["nonsense", "http://127.0.0.1:8786", "tcp://127.0.0.1"])
+def test_a_malformed_scheduler_address_is_refused_with_the_reason(
+    address: str, settings: Settings, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "in"
+    seeds.mkdir()
+    shutil.copy(ROOT / "seeds" / "004_386a12430256cb01.txt", seeds)
+    with pytest.raises(BuildError, match=f"not a Dask scheduler address: {address} .*nothing published"):
+        pipeline.build(settings.with_(scheduler=address), seeds=seeds, progress=False)
+    assert current_build(settings.store) is None
+    assert not any(p.is_dir() for p in (Path(settings.store) / "builds").iterdir())
