@@ -35,7 +35,7 @@ Commands = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], Non
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         name: getattr(args, name, None)
-        for name in ("store", "seeds", "host", "port", "base_iri", "query_timeout_s", "max_rows")
+        for name in ("store", "seeds", "scheduler", "host", "port", "base_iri", "query_timeout_s", "max_rows")
     }
     return Settings.load(overrides)
 
@@ -237,6 +237,11 @@ def build_parser(*extra: Commands) -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="read all articles, extract, validate and publish the store")
     p.add_argument("--seeds", type=Path, help="folder of articles (setting 'seeds', default seeds/)")
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="extract on the workers of this Dask distributed scheduler (setting 'scheduler'; default: processes on this machine)",
+    )
     store_option(p)
     _report_option(p)
     p.set_defaults(handler=cmd_build)

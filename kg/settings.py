@@ -55,6 +55,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("seeds", Path, Path("seeds"), "Folder of input articles that `kg build` reads."),
     Setting(
+        "scheduler",
+        str,
+        "",
+        "Address of an existing Dask `distributed` scheduler (`tcp://HOST:PORT`) that `kg build` and `kg ingest` send extraction to, in batches; empty: worker processes on this machine.",
+    ),
+    Setting(
+        "scheduler_timeout_s",
+        float,
+        10.0,
+        "Time a build waits for the Dask scheduler to answer and to have a worker; then it stops with nothing published.",
+    ),
+    Setting(
         "ontology_dir",
         Path,
         data_dir("ontology"),

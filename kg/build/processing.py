@@ -41,7 +41,7 @@ from kg.facts import Article, ExtractionRun
 from kg.rdf.mapping import article_graph
 from kg.validate.checks import GraphChecks, problem_lines
 
-__all__ = ["ArticleProcessor", "Outcome", "process_articles"]
+__all__ = ["BATCH", "ArticleProcessor", "Outcome", "batches", "process_articles"]
 
 BATCH = 8  # articles per task sent to a worker: enough for nlp.pipe, few to lose to a crash
 
@@ -153,7 +153,8 @@ def _work(articles: list[Article]) -> list[Outcome]:
     return _PROCESSOR.process(articles)
 
 
-def _batches(articles: Sequence[Article], size: int) -> list[list[Article]]:
+def batches(articles: Sequence[Article], size: int) -> list[list[Article]]:
+    """``articles`` in lists of ``size`` (the last shorter), in order."""
     return [list(articles[i : i + size]) for i in range(0, len(articles), size)]
 
 
@@ -190,14 +191,14 @@ def process_articles(
     quarantined (stage "worker"), the others are processed as usual."""
     if n_process <= 1:
         processor = factory()
-        for batch in _batches(articles, BATCH):
+        for batch in batches(articles, BATCH):
             yield from processor.process(batch)
         return
     suspects: list[Article] = []
     pool = _pool(factory, n_process)
     try:
         futures: dict[Future[list[Outcome]], list[Article]] = {
-            pool.submit(_work, b): b for b in _batches(articles, BATCH)
+            pool.submit(_work, b): b for b in batches(articles, BATCH)
         }
         while futures:
             done, _ = wait(futures, return_when=FIRST_COMPLETED)
