@@ -525,4 +525,5 @@ def read_article(
         date_status=status,
         url=merged.url,
         removed=removed,
+        retrieved=merged.retrieved,
     )
