@@ -73,6 +73,7 @@ class Article:
     url: str | None = None
     removed: tuple[str, ...] = field(default_factory=tuple)  # page furniture lines dropped
     body_start: int = 0
+    retrieved: date | None = None  # when the page was fetched, when its metadata says
 
     @property
     def body(self) -> str:
@@ -201,12 +202,22 @@ class EventFact:
     leaders: bool = False  # a meeting told as one of its party states' leaders (a summit)
     # mentions that refer back to the event ('the launches'); they join its denotedBy
     back_refs: list[TextSpan] = field(default_factory=list)
+    # (role, entity IRI) → the spans of the words that told the event where that role was
+    # read, one per sentence: the provenance of each role statement (kg.rdf.mapping)
+    role_spans: dict[tuple[str, str], list[TextSpan]] = field(default_factory=dict)
 
-    def add_role(self, role: str, entity: Entity) -> None:
-        """Add ``entity`` in ``role``, unless it already fills it."""
+    def add_role(self, role: str, entity: Entity, spans: list[TextSpan] | None = None) -> None:
+        """Add ``entity`` to ``role`` (once) and note where it was read: ``spans``, by
+        default the event's spans as they are now (the sentence being read)."""
         items = self.roles.setdefault(role, [])
         if all(e.iri != entity.iri for e in items):
             items.append(entity)
+        told = self.role_spans.setdefault((role, str(entity.iri)), [])
+        told.extend(sp for sp in (self.spans if spans is None else spans) if sp not in told)
+
+    def spans_of(self, role: str, entity: Entity) -> list[TextSpan]:
+        """The spans that told ``entity`` in ``role`` (the event's spans when none was noted)."""
+        return self.role_spans.get((role, str(entity.iri))) or list(self.spans)
 
     def first(self, role: str) -> Entity | None:
         """The first entity in ``role``, or None."""

@@ -33,6 +33,7 @@ PROV_ENDED = "<http://www.w3.org/ns/prov#endedAtTime>"
 
 
 def free_port() -> int:
+    """A free TCP port on loopback."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -59,6 +60,7 @@ def start_cluster(work: Path) -> tuple[str, list[subprocess.Popen[bytes]]]:
 
 
 def stop_cluster(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Stop the scheduler and worker processes."""
     for proc in reversed(procs):
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -87,6 +89,7 @@ class PeakRSS:
 
 
 def nquads(store: Path) -> list[str]:
+    """The store's dataset as sorted N-Quads, without the run's end time (which differs between runs)."""
     out = subprocess.run(
         [str(BIN / "kg"), "export", "--store", str(store), "--format", "nq"],
         capture_output=True,
@@ -97,6 +100,7 @@ def nquads(store: Path) -> list[str]:
 
 
 def build(corpus: Path, store: Path, *extra: str) -> dict[str, object]:
+    """Run ``kg build`` of ``corpus`` into ``store`` with ``extra`` options; its wall time, peak memory and summary."""
     report = store.with_suffix(".report.json")
     cmd = [str(BIN / "kg"), "build", "--seeds", str(corpus), "--store", str(store), "--report", str(report)]
     wall, peak, _ = run_measured([*cmd, *extra], dict(os.environ))
@@ -111,6 +115,7 @@ def build(corpus: Path, store: Path, *extra: str) -> dict[str, object]:
 
 
 def main() -> None:
+    """Build one generated corpus with the local pool and on a two-worker Dask cluster; print both."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)

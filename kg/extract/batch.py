@@ -105,9 +105,16 @@ def the_launching_state(events: list[EventFact]) -> None:
     if len(states) != 1:
         return
     (state,) = states.values()
+    # told by the event's own words and by those that named the state for the others
+    naming = [
+        sp
+        for e in events
+        if e.kind in families and e.roles.get("launchingState")
+        for sp in e.spans_of("launchingState", state)
+    ]
     for ev in events:
         if ev.kind in families and not ev.roles.get("launchingState"):
-            ev.add_role("launchingState", state)
+            ev.add_role("launchingState", state, [*ev.spans, *naming])
 
 
 def anchor_relative_dates(events: list[EventFact]) -> None:

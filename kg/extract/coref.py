@@ -159,9 +159,10 @@ def absorb(old: EventFact, new: EventFact) -> None:
             (old.back_refs if _is_bare(new) else old.spans).append(span)
     for role, ents in new.roles.items():
         for e in ents:
-            if role in ("launchingState", "weaponSystem") and old.first(role) is not None:
+            first = old.first(role)
+            if role in ("launchingState", "weaponSystem") and first is not None and first.iri != e.iri:
                 continue
-            old.add_role(role, e)
+            old.add_role(role, e, new.spans_of(role, e))
     old.leaders = old.leaders or new.leaders
     if "place" in old.roles:
         old.roles["place"] = most_specific(old.roles["place"])  # 'Vietnam', then 'Hanoi'
@@ -207,7 +208,7 @@ def _absorb_statement(old: EventFact, new: EventFact) -> None:
         old.speaker_source = None
     for role, ents in new.roles.items():
         for e in ents:
-            old.add_role(role, e)
+            old.add_role(role, e, new.spans_of(role, e))
     if old.date is None and new.date is not None:
         old.date, old.date_text = new.date, new.date_text
     old.quote = old.quote or new.quote

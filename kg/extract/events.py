@@ -250,7 +250,7 @@ def _merge_statements(found: list[tuple[Token, EventFact]]) -> list[tuple[Token,
         keep.spans += [sp for sp in ev.spans if sp not in keep.spans]
         for role, ents in ev.roles.items():
             for e in ents:
-                keep.add_role(role, e)
+                keep.add_role(role, e, ev.spans_of(role, e))
         keep.about_families = keep.about_families or ev.about_families
         keep.quote = keep.quote or ev.quote
         if keep.date is None and ev.date is not None:

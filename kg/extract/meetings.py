@@ -118,6 +118,7 @@ def _copy(ev: EventFact) -> EventFact:
         ev,
         spans=list(ev.spans),
         roles={r: list(v) for r, v in ev.roles.items()},
+        role_spans={k: list(v) for k, v in ev.role_spans.items()},
         weapon_classes=list(ev.weapon_classes),
         back_refs=list(ev.back_refs),
         about_families=list(ev.about_families),

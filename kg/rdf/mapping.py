@@ -3,7 +3,9 @@
 Only rdflib terms are used (no RDF built from strings). Every event, post holding and
 claim is grounded: ``pen:denotedBy`` mentions (sentence and character offsets into the
 stored ``pen:text``), ``pen:reportedIn`` the article, ``pen:confidence`` and
-``pen:extractedBy`` the run.
+``pen:extractedBy`` the run; and each fact it asserts of them (a role, a holder, a claim's
+source) is grounded on its own, in the sentences that state it (:mod:`kg.rdf.statements`).
+The graph says what it was derived from and by which run (PROV-O).
 
 It stays one module over 400 lines because its builder is one object: every method adds to
 the same graph and reads the same index of the article's sentences and mentions, so the
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
@@ -36,6 +39,7 @@ from kg.facts import (
 )
 from kg.namespaces import PEN, PROV, graph_iri, resource_iri, slugify
 from kg.rdf.identity import event_iri, event_label
+from kg.rdf.statements import Ledger
 
 __all__ = [
     "ArticleFacts",
@@ -170,6 +174,10 @@ class _Builder:
         self._mentions: set[tuple[int, int]] = set()
         self._spans: list[tuple[int, int, int, int]] = []  # mention begin, end; its sentence's
         self._partition: list[tuple[int, int]] = []
+        self.ledger = Ledger(self.slug, base)
+        self._named: dict[URIRef, list[TextSpan]] = {}  # entity → its mentions
+        for m in facts.mentions:
+            self._named.setdefault(m.entity.iri, []).append(m.span)
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.g.add((s, p, o))
@@ -219,6 +227,24 @@ class _Builder:
         self.add(node, PEN.confidence, _dec(confidence))
         self.add(node, PEN.extractedBy, self.run)
 
+    def told(self, s: URIRef, p: URIRef, o: URIRef, spans: list[TextSpan], confidence: float) -> None:
+        """Assert ``s p o`` and record the spans that state it, with the mentions of ``o``
+        in their sentences ('North Korea' beside 'fired')."""
+        self.add(s, p, o)
+        sentences = {(sp.sent_begin, sp.sent_end) for sp in spans}
+        named = [m for m in self._named.get(o, ()) if (m.sent_begin, m.sent_end) in sentences]
+        for span in self.ledger.note(s, p, o, [*spans, *named], _dec(confidence)):
+            self.mention(span)  # a mention node now, so that :meth:`sentences` places it
+
+    def statements(self) -> None:
+        """The statement nodes (after :meth:`sentences`, which places every span)."""
+        self.ledger.write(
+            self.g,
+            mention=self.mention,
+            sentence=lambda sp: self.sentence_of(sp.begin, sp.end),
+            run=self.run,
+        )
+
     def entity(self, ent: Entity) -> URIRef:
         self.add(ent.iri, RDF.type, ent.cls)
         self.add(ent.iri, RDFS.label, Literal(ent.label, lang="en"))
@@ -246,9 +272,18 @@ class _Builder:
         self.add(n, PEN.dateStatus, _DATE_STATUS[a.date_status])
         if a.url:
             self.add(n, PEN.url, Literal(a.url, datatype=XSD.anyURI))
+        if a.retrieved:
+            self.add(n, PEN.retrieved, _day(a.retrieved))
         self.add(n, PEN.text, Literal(a.text))
         self.add(n, PEN.sourceFile, Literal(a.source_name))
         self.add(n, PEN.extractedBy, self.run)
+        # the graph's own provenance (PROV-O): what it was read from, and by which run
+        graph = URIRef(self.g.identifier)
+        self.add(graph, PROV.wasDerivedFrom, n)
+        source = source_iri(a.url)
+        if source is not None:
+            self.add(graph, PROV.wasDerivedFrom, source)
+        self.add(graph, PROV.wasGeneratedBy, self.run)
 
     def mentions(self) -> None:
         for m in self.facts.mentions:
@@ -274,9 +309,11 @@ class _Builder:
                 if p.post_in is not None:
                     self.add(post, PEN.postIn, self.entity(p.post_in))
                 self.add(post, PEN.role, p.role)
-                self.add(holding, PEN.post, post)
-                self.add(holding, PEN.holder, person)
+                self.told(holding, PEN.post, post, p.spans, p.confidence)
                 self.add(holding, RDFS.label, Literal(f"{p.person.label}, {title} of {where}", lang="en"))
+            # (a reference holding's holder is asserted in the reference graph; the article
+            # states it again, in these words)
+            self.told(holding, PEN.holder, person, p.spans, p.confidence)
             self.add(holding, RDF.type, PEN.PostHolding)
             self.add(holding, PEN.title, Literal(title))
             self.add(holding, PEN.reportedIn, self.node)
@@ -301,8 +338,16 @@ class _Builder:
                 self.add(node, PEN.inResponseTo, iris[id(ev.responds_to)])
             if ev.speaker_source is not None:
                 speaker = self.source(ev.speaker_source)
-                if speaker is not None:
-                    self.add(node, PEN.speaker, speaker)
+                if speaker is not None and ev.speaker_source.span is not None:
+                    said = ev.speaker_source.span
+                    words = [
+                        sp
+                        for sp in ev.spans
+                        if (sp.sent_begin, sp.sent_end) == (said.sent_begin, said.sent_end)
+                    ]
+                    self.told(node, PEN.speaker, speaker, [*words, said], ev.confidence)
+                elif speaker is not None:
+                    self.told(node, PEN.speaker, speaker, list(ev.spans), ev.confidence)
             self.add(node, RDF.type, ev.cls)
             self.add(node, RDFS.label, Literal(event_label(ev), lang="en"))
             self.add(node, PEN.modality, _MODALITY[ev.modality])
@@ -318,7 +363,7 @@ class _Builder:
                 self.add(node, PEN.endDate, date_literal(ev.end))
             for role, ents in ev.roles.items():
                 for ent in ents:
-                    self.add(node, PEN[role], self.entity(ent))
+                    self.told(node, PEN[role], self.entity(ent), ev.spans_of(role, ent), ev.confidence)
             for cls in ev.weapon_classes:
                 self.add(node, PEN.weaponClass, cls)
             if ev.count is not None:
@@ -374,13 +419,14 @@ class _Builder:
                 node = resource_iri("claim", self.slug, f"{key}-{n}", base=self.base)
             used.add(node)
             self.add(node, RDF.type, PEN.ComplianceClaim if c.compliance else PEN.Claim)
+            told = [c.span, *c.also]
             source = self.source(c.source)
             if source is not None:
-                self.add(node, PEN.claimedBy, source)
+                self.told(node, PEN.claimedBy, source, told, c.confidence)
             if c.about is not None and id(c.about) in event_iris:
-                self.add(node, PEN.claimAbout, event_iris[id(c.about)])
+                self.told(node, PEN.claimAbout, event_iris[id(c.about)], told, c.confidence)
             elif c.subject is not None:
-                self.add(node, PEN.claimAbout, self.entity(c.subject))
+                self.told(node, PEN.claimAbout, self.entity(c.subject), told, c.confidence)
             self.add(node, PEN.statedIn, self.node)
             self.add(node, PEN.polarity, Literal(c.polarity))
             self.add(node, PEN.hedged, Literal(c.hedged))
@@ -393,7 +439,7 @@ class _Builder:
                 self.add(node, PEN.instrument, self.entity(c.instrument))
             elif c.compliance and c.instrument_event is not None and id(c.instrument_event) in event_iris:
                 self.add(node, PEN.instrument, event_iris[id(c.instrument_event)])
-            self.grounded(node, [c.span, *c.also], c.confidence)
+            self.grounded(node, told, c.confidence)
 
     def attributes(self) -> None:
         """What the article tells of its entities themselves, on the entity's IRI in the
@@ -421,6 +467,7 @@ def article_graph(facts: ArticleFacts, *, base: str, run: ExtractionRun) -> Grap
     b.claims(iris)
     b.attributes()
     b.sentences()
+    b.statements()
     return b.g
 
 
@@ -431,6 +478,26 @@ def publication_graph(article: Article, of: str, *, base: str, run: ExtractionRu
     b.article_node()
     b.add(b.node, PEN.duplicateOf, article_iri(of, base))
     return b.g
+
+
+def source_iri(url: str | None) -> URIRef | None:
+    """The IRI of an article's source page, when its URL is an absolute http(s) IRI (a URL
+    that is not stays the literal ``pen:url`` only).
+
+    >>> source_iri("https://example.org/news/2021/03/25/launch.html")
+    rdflib.term.URIRef('https://example.org/news/2021/03/25/launch.html')
+    >>> source_iri("example.org/launch") is None, source_iri("https://x.org/a b") is None
+    (True, True)
+    """
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or _NOT_IRI.search(url):
+        return None
+    return URIRef(url)
+
+
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
 
 def lead_label(body: str, limit: int = 80) -> str:

@@ -319,4 +319,5 @@ def read_article(
         date_status=cleaned.status,
         url=merged.url,
         removed=cleaned.removed,
+        retrieved=merged.retrieved,
     )

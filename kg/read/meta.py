@@ -1,8 +1,9 @@
 """Publication data of an article given beside its text: a sidecar file, front matter, the URL.
 
 A sidecar ``<file>.meta.yaml`` (or ``<stem>.meta.yaml``) or a YAML front-matter block
-(``---`` … ``---``) may give ``url``, ``title``, ``publisher`` and ``date`` (or
-``published``); other keys are kept as ``extra``. :func:`merge_meta` combines the sources,
+(``---`` … ``---``) may give ``url``, ``title``, ``publisher``, ``date`` (or
+``published``) and ``retrieved`` (or ``accessed``: when the page was fetched); other keys
+are kept as ``extra``. :func:`merge_meta` combines the sources,
 the first one that says something winning; :func:`date_from_url` reads a date from a URL
 path ("/2021/03/23/"). What the text itself says (a header date line, a dateline) is found
 by :mod:`kg.read.article`, which gives these sources precedence.
@@ -42,6 +43,7 @@ class ArticleMeta:
     title: str | None = None
     publisher: str | None = None
     published: date | None = None
+    retrieved: date | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,6 +72,9 @@ def _as_date(value: Any, name: str) -> date | None:
         raise ArticleError(name, f"metadata: not a date: {value!r}") from None
 
 
+_KNOWN_KEYS = ("url", "title", "publisher", "date", "published", "retrieved", "accessed")
+
+
 def meta_from(mapping: Any, name: str) -> ArticleMeta:
     """The publication data of a metadata mapping; :class:`ArticleError` when it is not a
     mapping or its date is not a date."""
@@ -85,9 +90,8 @@ def meta_from(mapping: Any, name: str) -> ArticleMeta:
         title=text("title"),
         publisher=text("publisher"),
         published=_as_date(mapping.get("date", mapping.get("published")), name),
-        extra={
-            k: v for k, v in mapping.items() if k not in ("url", "title", "publisher", "date", "published")
-        },
+        retrieved=_as_date(mapping.get("retrieved", mapping.get("accessed")), name),
+        extra={k: v for k, v in mapping.items() if k not in _KNOWN_KEYS},
     )
 
 
@@ -125,6 +129,7 @@ def merge_meta(first: ArticleMeta | None, second: ArticleMeta | None) -> Article
         title=a.title or b.title,
         publisher=a.publisher or b.publisher,
         published=a.published or b.published,
+        retrieved=a.retrieved or b.retrieved,
         extra={**b.extra, **a.extra},
     )
 

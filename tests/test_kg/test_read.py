@@ -272,16 +272,26 @@ def test_sidecar_metadata(tmp_path: Path) -> None:
     path = tmp_path / "launch.txt"
     path.write_text(f"{LEAD}\n\n{SECOND}\n", encoding="utf-8")
     sidecar = tmp_path / "launch.txt.meta.yaml"
-    sidecar.write_text("title: A launch\npublisher: Example Wire\ndate: 'March 26, 2021'\n", encoding="utf-8")
+    sidecar.write_text(
+        "title: A launch\npublisher: Example Wire\ndate: 'March 26, 2021'\nretrieved: 2021-03-28\n",
+        encoding="utf-8",
+    )
     assert find_sidecar(path) == sidecar
     assert not is_article_file(sidecar) and is_article_file(path)
     article = read_article(path)
-    assert (article.title, article.publisher, article.published) == (
+    assert (article.title, article.publisher, article.published, article.retrieved) == (
         "A launch",
         "Example Wire",
         date(2021, 3, 26),
+        date(2021, 3, 28),
     )
     assert article.slug == "launch"
+
+
+def test_front_matter_accessed_is_the_retrieval_day() -> None:
+    page = f"---\naccessed: 2024-05-02\n---\n{LEAD}\n\n{SECOND}\n"
+    assert _read(page, name="page.md").retrieved == date(2024, 5, 2)
+    assert _read(f"{LEAD}\n\n{SECOND}\n", name="page.md").retrieved is None
 
 
 def test_bad_sidecar_date_is_reported(tmp_path: Path) -> None:

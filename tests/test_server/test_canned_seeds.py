@@ -552,7 +552,14 @@ def test_provenance_of_the_launching_state(seeds: Seeds) -> None:
     rows = seeds.rows("cq-provenance", subject=launch)
     assert {seeds.label(r["object"]) for r in rows} == {"North Korea"}
     assert {n for r in rows for n in seeds.seed_numbers(r.get("article"))} == {"000"}
-    assert any(r["sentence"].value.startswith("Two missiles were fired") for r in rows if "sentence" in r)
+    # per statement: the sentence that names who fired, not every sentence of the launch
+    # ('Two missiles were fired from South Pyongan …' names no one: it tells the site)
+    stated = {r["sentence"].value for r in rows if r["basis"].value == "statement"}
+    assert any(s.startswith("North Korea fired off a pair of cruise missiles") for s in stated)
+    assert not any(s.startswith("Two missiles were fired") for s in stated)
+    sites = seeds.rows("cq-provenance", subject=launch, predicate="pen:launchSite")
+    assert {seeds.label(r["object"]) for r in sites} == {"South Pyongan"}
+    assert all(r["sentence"].value.startswith("Two missiles were fired") for r in sites)
 
 
 def test_holders_on_a_day_compare_partial_dates_by_their_bounds(seeds: Seeds) -> None:
