@@ -83,6 +83,20 @@ def _unnamed_body(head: Token, mentions: ArticleMentions) -> Source:
     return Source(description=doc_text(head.doc)[begin:end], span=TextSpan(begin, end, sb, se))
 
 
+# nouns by which a text refers back to a news outlet it named ('the news agency said',
+# 'the state-run outlet said')
+_OUTLET_NOUNS = {"agency", "outlet"}
+
+
+def _outlet_told_before(head: Token, mentions: ArticleMentions) -> Entity | None:
+    """The news outlet a definite 'the (news) agency' or 'the outlet' refers back to: the
+    last one the article named before it, if any."""
+    if head.lemma_.lower() not in _OUTLET_NOUNS or not any(c.lower_ == "the" for c in head.lefts):
+        return None
+    before = [m for m in mentions.mentions if m.span.end <= head.idx and m.entity.cls == PEN.NewsOutlet]
+    return before[-1].entity if before else None
+
+
 def _head(tokens: Sequence[Token]) -> Token | None:
     toks = set(t.i for t in tokens)
     for t in tokens:
@@ -103,7 +117,8 @@ def source_of(tokens: Sequence[Token], mentions: ArticleMentions, linker: Linker
     if m is not None and m.entity.cls != PEN.WeaponSystem:
         return Source(entity=m.entity)
     if head.lemma_.lower() in BODY_NOUNS and head.lemma_.lower() not in SOURCE_NOUNS:
-        return _unnamed_body(head, mentions)
+        outlet = _outlet_told_before(head, mentions)
+        return Source(entity=outlet) if outlet is not None else _unnamed_body(head, mentions)
     # an apposition set off by a comma ('the ambassador, Zhang Jun,'), not a title run into
     # the name ('the leader Kim Jong Un', which another verb than a saying may govern)
     named_in_apposition = {

@@ -383,3 +383,13 @@ def test_a_meeting_told_again_by_its_day_alone_is_the_one_told_before() -> None:
     meetings = [e for e in f.events if kind(e.kind).family == "meeting"]
     assert len(meetings) == 1
     assert meetings[0].date is not None and meetings[0].date.value == "2023-04-09"
+
+
+def test_the_news_agency_is_the_outlet_named_before() -> None:
+    text = (
+        "Pyongyang tested a solid-fuel missile on Tuesday, the Korean Central News Agency said. "
+        "The news agency said the missile reached an altitude of 6,000 kilometers."
+    )
+    f = facts(text, published=date(2023, 7, 13))
+    sources = {c.source.entity.label if c.source.entity else c.source.description for c in f.claims}
+    assert sources == {"Korean Central News Agency"}
