@@ -264,7 +264,9 @@ def _noun_launch_words(s: Sent, trig: Token) -> tuple[list[Token], list[Token]] 
         return None
     # a relative clause or appositive tells of something else ('a test of a bomb that
     # could be mounted on a missile' is not a missile test)
-    skip = {t.i for c in trig.children if c.dep_ == "appos" for t in c.subtree}
+    # (an appositive that is a weapon's name names the weapon launched: 'the test launch of
+    # the "new-type" missile, the Hwasong-17,', where the parser hangs it on the launch)
+    skip = {t.i for c in trig.children if c.dep_ == "appos" and not _names_a_weapon(s, c) for t in c.subtree}
     # ('the missile, believed to be a Hwasong-17' names the missile itself)
     skip |= {
         t.i
@@ -292,6 +294,12 @@ def _noun_launch_words(s: Sent, trig: Token) -> tuple[list[Token], list[Token]] 
         if head.pos_ in ("VERB", "AUX") and head.lemma_ in _DO_VERBS:
             actor_toks = subject(head)
     return scope, actor_toks
+
+
+def _names_a_weapon(s: Sent, tok: Token) -> bool:
+    """Whether ``tok`` is the name of a weapon system."""
+    m = s.mentions.at(tok)
+    return m is not None and m.entity.cls == PEN.WeaponSystem
 
 
 def _add_system_and_state(

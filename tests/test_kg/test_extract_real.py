@@ -393,3 +393,11 @@ def test_the_news_agency_is_the_outlet_named_before() -> None:
     f = facts(text, published=date(2023, 7, 13))
     sources = {c.source.entity.label if c.source.entity else c.source.description for c in f.claims}
     assert sources == {"Korean Central News Agency"}
+
+
+def test_a_weapon_named_in_apposition_to_the_launch_is_the_weapon_launched() -> None:
+    # the parser hangs the quoted noun phrase's appositive on 'launch'
+    text = 'The test launch of the "new-model strategic missile", the Hwasong-18, took place on Wednesday.'
+    f = facts(text, published=date(2023, 4, 14))
+    (launch,) = [e for e in f.events if e.kind == "launch"]
+    assert [w.label for w in launch.roles.get("weaponSystem", [])] == ["Hwasong-18"]
