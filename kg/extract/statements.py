@@ -112,6 +112,14 @@ _NEGATIVE = {
     "aggression",
     "war",
     "act",
+    "destabilising",
+    "destabilizing",
+    "deplorable",
+    "regrettable",
+    "intolerable",
+    "unjustifiable",
+    "flagrant",
+    "appalling",
 }
 # relational nouns: 'the sister of Kim Jong Un' is not Kim Jong Un
 _RELATIONAL = {

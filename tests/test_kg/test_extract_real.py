@@ -401,3 +401,14 @@ def test_a_weapon_named_in_apposition_to_the_launch_is_the_weapon_launched() -> 
     f = facts(text, published=date(2023, 4, 14))
     (launch,) = [e for e in f.events if e.kind == "launch"]
     assert [w.label for w in launch.roles.get("weaponSystem", [])] == ["Hwasong-18"]
+
+
+def test_calling_a_test_destabilising_condemns_it() -> None:
+    text = (
+        "North Korea set off a nuclear device on Friday. Japanese Prime Minister Shinzo Abe called "
+        "the explosion deeply destabilising for the region."
+    )
+    f = facts(text, published=date(2016, 9, 9))
+    (said,) = [e for e in f.events if e.kind == "statement"]
+    assert said.cls.endswith("Condemnation")
+    assert [p.label for p in said.roles["speaker"]] == ["Shinzo Abe"]
