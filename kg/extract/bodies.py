@@ -192,6 +192,11 @@ def body_spans(doc: Doc, linker: Linker) -> list[Body]:
 _BODY_CLASSES = ("GovernmentBody", "Organisation", "NewsOutlet", "InternationalOrganisation", "ThinkTank")
 
 
+# a state's body described by one of these words alone is the state acting ('Japan's
+# government', 'the North's leadership'), not a body of its own to mint
+_STATE_ITSELF = {"government", "leadership", "regime", "authorities"}
+
+
 def link_body(linker: Linker, body: Body) -> tuple[Entity, str]:
     """A state's body: the reference body of that state whose name matches, else minted
     with pen:partOf the state (named '<State> <Words>' when the words are a name, '<State>'s
@@ -215,6 +220,8 @@ def link_body(linker: Linker, body: Body) -> tuple[Entity, str]:
             names.add(name.replace(state_key, "").strip())
         if body_key in names:
             return ent, "body"
+    if body.described and fold(body_text) in _STATE_ITSELF:
+        return state, "metonym"  # 'Japan's government said': the state speaking
     label = f"{state.label}'s {body_text}" if body.described else f"{state.label} {body_text}"
     return linker.mint(PEN.GovernmentBody, label, part_of=state), "body"
 

@@ -412,3 +412,10 @@ def test_calling_a_test_destabilising_condemns_it() -> None:
     (said,) = [e for e in f.events if e.kind == "statement"]
     assert said.cls.endswith("Condemnation")
     assert [p.label for p in said.roles["speaker"]] == ["Shinzo Abe"]
+
+
+def test_a_states_government_speaking_is_the_state() -> None:
+    text = "Japan's government said the missile came down outside its exclusive economic zone on Monday."
+    f = facts(text, published=date(2024, 1, 15))
+    assert {m.entity.label for m in f.mentions} == {"Japan"}
+    assert {c.source.entity.label for c in f.claims if c.source.entity} <= {"Japan"}
