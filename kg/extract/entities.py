@@ -297,7 +297,8 @@ def _not_a_name(span: Span, label: str) -> bool:
     """Words the model takes for names of things the reference data does not know, which
     are none: a hashtag or handle ('#NorthKorea'), a compound modifier ('Cabinet-level',
     'Moon-era'), a unit before its number ('Mach 10'), a 'person' that names a kind of
-    missile ('a Scud missile')."""
+    missile ('a Scud missile'), a time zone after a time ('5:55 a.m. ET'), an adjective or
+    adverb that begins a sentence ('Toughest package in two decades')."""
     doc = span.doc
     before = doc_text(doc)[span.start_char - 1] if span.start_char > 0 else ""
     if before in "#@":
@@ -313,6 +314,16 @@ def _not_a_name(span: Span, label: str) -> bool:
         return True
     if label == "PERSON" and span.root.dep_ == "compound" and span.root.head.lemma_ in _WEAPON_NOUNS:
         return True  # 'one shorter-range Scud missile'
+    before_tok = doc[span.start - 1] if span.start > 0 else None
+    if (
+        len(span) == 1
+        and span[0].is_upper
+        and before_tok is not None
+        and before_tok.lower_ in ("a.m.", "p.m.")
+    ):
+        return True  # '5:55 a.m. ET': a time zone
+    if len(span) == 1 and span.start == span.sent.start and span[0].pos_ in ("ADJ", "ADV"):
+        return True  # 'Toughest package in two decades …': a capitalised first word
     return label == "PERSON" and len(span) == 1 and after is not None and after.like_num
 
 

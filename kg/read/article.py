@@ -45,6 +45,7 @@ from kg.errors import ArticleError
 from kg.facts import Article
 from kg.namespaces import slugify
 from kg.read.clean import clean
+from kg.read.furniture import DESK_TAG
 from kg.read.meta import (
     ArticleMeta,
     find_sidecar,
@@ -298,6 +299,8 @@ def read_article(
 
     cleaned = clean(text, merged)
     body, title = cleaned.body, cleaned.title
+    if title:
+        title = DESK_TAG.sub("", title) or title  # '(LEAD) S. Korea, U.S. open talks'
     if not body.strip():
         raise ArticleError(name, "empty (no text left after removing page furniture)")
     _check_english(body, name)

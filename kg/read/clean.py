@@ -24,6 +24,7 @@ from dateutil import parser as date_parser
 
 from kg.read.furniture import (
     DATELINE,
+    DESK_NOTE,
     FOOTER_HEAD,
     LINK_LINE,
     SENTENCE_END,
@@ -166,6 +167,8 @@ def _drop_line_furniture(content: list[_Line]) -> None:
             _drop(line, "widget")
         elif i > 0 and LINK_LINE.match(line.text):
             _drop(line, "link")
+        elif DESK_NOTE.match(line.text.strip()):
+            _drop(line, "desk note")
         elif is_caption(line.text) or (
             i > 0
             and content[i - 1].reason in ("caption", "link")

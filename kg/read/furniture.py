@@ -31,6 +31,8 @@ from kg.dates.resolve import parse_absolute
 
 __all__ = [
     "DATELINE",
+    "DESK_NOTE",
+    "DESK_TAG",
     "FOOTER_HEAD",
     "LINK_LINE",
     "SENTENCE_END",
@@ -162,6 +164,14 @@ LINK_LINE = re.compile(
     r"|also\s+read|read\s+also|more\s+on\s+this(?:\s+story)?)\s*[:|»>]\s*\S.*$",
     re.IGNORECASE,
 )
+# A wire desk's note to editors on a line of its own ("(ATTN: RECASTS headline, lead; ADDS
+# details)", "(LEAD)", "(2nd LD)", "(URGENT)", "(UPDATE 2)"): about the copy, not the story.
+DESK_NOTE = re.compile(
+    r"^\((?:ATTN\b[^)]*|LEAD|URGENT|CORRECTED|REFILE|RECASTS?\b[^)]*|\d+(?:st|nd|rd|th)\s+LD\b[^)]*"
+    r"|UPDATE\s+\d+)\)\s*$"
+)
+# The same tags before a headline ("(LEAD) S. Korea, U.S. open talks", "(2nd LD) …").
+DESK_TAG = re.compile(r"^\((?:LEAD|URGENT|\d+(?:st|nd|rd|th)\s+LD|UPDATE\s+\d+)\)\s+")
 TAG_HEAD = re.compile(
     r"^(?:tags?|topics?|related\s+topics|filed\s+under|keywords)\s*:?\s*(?P<rest>.*)$", re.I
 )

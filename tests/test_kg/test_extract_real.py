@@ -419,3 +419,12 @@ def test_a_states_government_speaking_is_the_state() -> None:
     f = facts(text, published=date(2024, 1, 15))
     assert {m.entity.label for m in f.mentions} == {"Japan"}
     assert {c.source.entity.label for c in f.claims if c.source.entity} <= {"Japan"}
+
+
+def test_a_time_zone_and_a_capitalised_first_adjective_are_no_names() -> None:
+    text = (
+        "Updated 6:10 a.m. ET, March 1, 2019\n\n"
+        "Harshest measures in years follow the North's latest launch, diplomats said."
+    )
+    f = facts(text, published=date(2019, 3, 1))
+    assert {m.entity.label for m in f.mentions}.isdisjoint({"ET", "Harshest"})

@@ -372,3 +372,18 @@ def test_short_english_text_passes_the_language_check() -> None:
 def test_bad_files_in_the_data_folder_are_refused(path: Path) -> None:
     with pytest.raises(ArticleError):
         read_article(path, max_bytes=10_000)
+
+
+def test_a_wire_desks_notes_are_furniture_and_its_tag_leaves_the_title() -> None:
+    page = (
+        "(2nd LD) Seoul and Tokyo agree to share missile warnings in real time\n\n"
+        "(ATTN: UPDATES with minister's remarks in paras 5-6)\n"
+        "By Staff Reporter\n\n"
+        "SEOUL, Nov. 12 (Yonhap) -- South Korea and Japan agreed on Sunday to share warning data on "
+        "North Korean missiles as they are fired, the defence ministry said.\n\n"
+        "The two countries will link their radars through a U.S. system by the end of the year.\n"
+    )
+    a = read_article(page.encode(), name="desk-notes.txt")
+    assert a.title == "Seoul and Tokyo agree to share missile warnings in real time"
+    assert "ATTN" not in a.text and "UPDATES with" not in a.text
+    assert "agreed on Sunday to share warning data" in a.text
