@@ -17,6 +17,7 @@ from typing import Any
 
 from kg import __version__
 from kg.engine.formats import EXPORTS
+from kg.engine.remote.client import is_remote
 from kg.errors import KGError
 from kg.settings import Settings
 
@@ -34,9 +35,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.load(overrides)
 
 
-def _publish(command: str, run: Callable[[], Any]) -> int:
+def _publish(command: str, run: Callable[[], Any], settings: Settings) -> int:
     """Run a build or ingest and print its summary to stderr. A crash is a bug: show it,
-    but say plainly that nothing was published (domain errors go to ``main``)."""
+    but say plainly that nothing was published (domain errors go to ``main``). With a
+    remote store (setting ``store_endpoint``), the local build is then uploaded to it."""
     import traceback
 
     try:
@@ -48,6 +50,15 @@ def _publish(command: str, run: Callable[[], Any]) -> int:
         print(f"kg {command}: crashed; nothing published, the live build is unchanged", file=sys.stderr)
         return 2
     print(summary.render(), file=sys.stderr)
+    if summary.published and is_remote(settings):
+        from kg.build.remote import publish_remote
+
+        sent = publish_remote(settings)
+        print(
+            f"kg {command}: published build {sent.build} to the remote store "
+            f"({sent.graphs} named graphs, {sent.triples} triples sent, {sent.dropped} graphs dropped)",
+            file=sys.stderr,
+        )
     return int(summary.exit_code)
 
 
@@ -58,7 +69,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
     report = getattr(args, "report", None)
     return _publish(
-        "build", lambda: pipeline.build(settings, progress=sys.stderr.isatty(), report_file=report)
+        "build", lambda: pipeline.build(settings, progress=sys.stderr.isatty(), report_file=report), settings
     )
 
 
@@ -91,6 +102,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return _publish(
         "ingest",
         lambda: ingest(settings, sources, progress=sys.stderr.isatty(), report_file=report),
+        settings,
     )
 
 
@@ -107,7 +119,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         out = canned.run_remote(args.endpoint, text, args.format, prefixes=prefixes)
     else:
         try:
-            store = open_read_only(Path(settings.store))
+            store = _remote_engine(settings) or open_read_only(Path(settings.store))
         except (FileNotFoundError, OSError) as exc:
             raise KGError(str(exc)) from None
         out = canned.run_local(
@@ -161,6 +173,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     from kg.engine.oxigraph.store import export, open_read_only
 
+    engine = _remote_engine(settings)
+    if engine is not None:
+        return _export_remote(engine, args)
     try:
         store = open_read_only(settings.store)
     except FileNotFoundError as exc:
@@ -186,11 +201,51 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _remote_engine(settings: Settings) -> Any:
+    """The remote store's engine when the settings choose one (``store_endpoint``), else None."""
+    if not is_remote(settings):
+        return None
+    from kg.engine.remote.client import RemoteStore
+    from kg.engine.remote.engine import RemoteEngine
+
+    return RemoteEngine(RemoteStore.from_settings(settings))
+
+
+def _export_remote(engine: Any, args: argparse.Namespace) -> int:
+    """``kg export`` of a remote store: the engine's dump, written beside the target and renamed."""
+    import shutil
+    import tempfile
+
+    from kg.engine.formats import format_named
+    from kg.engine.jobs import DumpJob
+
+    fmt = format_named(args.format)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = engine.run(
+            DumpJob(fmt.engine_format, str(Path(tmp) / f"dump.{fmt.name}"), fmt.datasets), timeout_s=3600.0
+        )
+        if args.output is None:
+            with open(path, "rb") as dump:
+                shutil.copyfileobj(dump, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            shutil.move(path, args.output)
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Counts per class, per graph and of articles in the live build."""
     from kg.build.report import quarantine_of
+    from kg.engine.jobs import StatsJob
     from kg.engine.oxigraph.store import current_build, live_report, open_read_only, stats
 
+    engine = _remote_engine(settings)
+    if engine is not None:
+        counts = engine.run(StatsJob(), timeout_s=float(settings.query_timeout_s))
+        print(f"build: {counts['build']}")
+        print(f"triples in the default graph: {counts['triples']}")
+        print(f"named graphs: {counts['named_graphs']}")
+        return 0
     try:
         store = open_read_only(settings.store)
     except FileNotFoundError as exc:

@@ -21,6 +21,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from kg.canned.params import KNOWN_PREFIXES
 from kg.engine.formats import OutputFormat
+from kg.engine.interface import Engine
 from kg.engine.oxigraph.pool import LocalEngine
 from kg.engine.query import analyse, run_query
 from kg.errors import QueryError
@@ -75,7 +76,7 @@ def _check_format(fmt: str, kind: str) -> tuple[str, str]:
 
 
 def run_local(
-    store: ox.Store,
+    store: ox.Store | Engine,
     text: str,
     fmt: str,
     *,
@@ -84,11 +85,12 @@ def run_local(
     timeout_s: float = 30.0,
 ) -> Output:
     """Run prepared query text on a local store through the query core (its checks and
-    row cap) and write it as ``fmt``: table, json, csv, tsv or ttl."""
+    row cap) and write it as ``fmt``: table, json, csv, tsv or ttl. ``store`` may also be
+    an engine (a remote store's)."""
     kind = _kind(text)
     media_type, engine_format = _check_format(fmt, kind)
     result = run_query(
-        LocalEngine(store),
+        LocalEngine(store) if isinstance(store, ox.Store) else store,
         text,
         output=OutputFormat(media_type, engine_format),
         max_rows=max_rows,

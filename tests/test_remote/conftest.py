@@ -1,0 +1,38 @@
+"""Fixtures of the remote-store tests: one scratch Virtuoso server for the session.
+
+``virtuoso`` starts ``virtuoso-t`` on free loopback ports with a scratch database (see
+tests/virtuoso_server.py) and stops it after the session. When Virtuoso is missing or
+does not start, every test that asks for it fails with the reason: these tests never skip.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from virtuoso_server import VirtuosoServer, start_virtuoso
+
+from kg.settings import Settings
+
+# The live-server helpers of tests/test_server (make_store, start_live_server) serve these
+# tests too; pytest puts their folder on the path only when it collects it.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "test_server"))
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+
+
+def remote_settings(store: Path, server: VirtuosoServer, **values: object) -> Settings:
+    """Settings of a local store ``store`` published to ``server`` (nothing from the environment)."""
+    return Settings.load({"store": store, "seeds": SEEDS, "store_endpoint": server.store, **values}, env={})
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A running scratch Virtuoso (anonymous read-only /sparql; update user in ``.env``)."""
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        yield server
+    finally:
+        server.stop()
