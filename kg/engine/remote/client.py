@@ -88,6 +88,28 @@ class RemoteStore:
             ]
         return urllib.request.build_opener(*handlers)
 
+    def _authorize(self, req: urllib.request.Request, timeout_s: float) -> None:
+        """Answer the store's digest challenge before sending a body: a store that refuses
+        the unauthenticated request closes the connection before reading a large body (a
+        broken pipe). The challenge comes from a bodiless GET of the same URL."""
+        probe = urllib.request.Request(req.full_url, method="GET")
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(probe, timeout=timeout_s):
+                return  # no challenge: the handlers answer one if it comes
+        except urllib.error.HTTPError as exc:
+            challenge = _challenge(exc) if exc.code == 401 else None
+            exc.close()
+        except (urllib.error.URLError, TimeoutError):
+            return
+        if challenge is None:
+            return
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, req.full_url, self.user, self.password)
+        header = urllib.request.HTTPDigestAuthHandler(passwords).get_authorization(req, challenge)
+        if header:
+            req.add_unredirected_header("Authorization", f"Digest {header}")
+
     def request(
         self,
         url: str,
@@ -114,6 +136,8 @@ class RemoteStore:
             hdrs["Content-Type"] = "application/x-www-form-urlencoded"
             method = "POST"
         req = urllib.request.Request(url, data=data, headers=hdrs, method=method)
+        if self.user and data:
+            self._authorize(req, timeout_s)
         deadline = time.monotonic() + timeout_s
         try:
             with self._opener(url).open(req, timeout=timeout_s) as response:
@@ -138,6 +162,14 @@ class RemoteStore:
             if isinstance(exc.reason, TimeoutError):
                 raise QueryTimeoutError(f"the query ran past the time limit of {timeout_s:g} s") from None
             raise RemoteStoreError(f"cannot reach the remote store at {_where(url)}: {exc.reason}") from None
+
+
+def _challenge(reply: urllib.error.HTTPError) -> dict[str, str] | None:
+    header = reply.headers.get("WWW-Authenticate", "")
+    scheme, _, rest = header.partition(" ")
+    if scheme.lower() != "digest":
+        return None
+    return urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
 
 
 def _where(url: str) -> str:

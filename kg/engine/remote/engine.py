@@ -36,7 +36,7 @@ from kg.engine.jobs import (
     UpdateJob,
 )
 from kg.engine.query import tokenize
-from kg.engine.remote.client import RemoteStore, Reply
+from kg.engine.remote.client import RemoteStore, RemoteStoreError, Reply
 from kg.engine.remote.layout import (
     EMPTY_GRAPH,
     HAS_PART,
@@ -52,7 +52,8 @@ __all__ = ["RemoteEngine"]
 _RESULTS_XML = "application/sparql-results+xml"
 _NTRIPLES = "application/n-triples"
 _GRACE_S = 2.0  # the client waits this much longer than the store's own limit
-_LIVE_TTL_S = 1.0  # how long the list of the live build's graphs is reused
+_LIVE_TTL_S = 5.0  # how long the list of the live build's graphs is reused
+_ATTEMPTS = 3
 
 
 class RemoteEngine:
@@ -123,8 +124,28 @@ class RemoteEngine:
     # --- queries --------------------------------------------------------------------------
 
     def _query(self, job: QueryJob, timeout_s: float) -> Result:
+        """Run the query on the live build. Its named graphs are listed in the query's
+        dataset; a publication switching builds between reading that list and the end of
+        the query would mix two builds, so the pointer is read again after it, and the
+        query run again (at most ``_ATTEMPTS`` times) if the build changed."""
+        for _ in range(_ATTEMPTS):
+            build, graphs = self.live(timeout_s)
+            result = self._query_on(job, graphs, timeout_s)
+            if self._build_is(build, timeout_s):
+                return result
+            self._live = None
+        raise RemoteStoreError("the remote store published builds faster than a query could run; try again")
+
+    def _build_is(self, build: str, timeout_s: float) -> bool:
+        text = f'ASK {{ GRAPH <{self.pointer}> {{ <{self.pointer}> <{IDENTIFIER}> "{build}" }} }}'
+        if build == "none":
+            text = f"ASK {{ FILTER NOT EXISTS {{ GRAPH <{self.pointer}> {{ ?s ?p ?o }} }} }}"
+        reply = self._send(text, _RESULTS_XML, (EMPTY_GRAPH,), (self.pointer,), timeout_s)
+        parsed = ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.XML)
+        return bool(parsed)
+
+    def _query_on(self, job: QueryJob, graphs: tuple[str, ...], timeout_s: float) -> Result:
         text, from_default, from_named = split_dataset(job.text, job.prefixes, job.base_iri)
-        _, graphs = self.live(timeout_s)
         if job.default_graphs or job.named_graphs:  # the protocol's dataset replaces FROM
             default, named = job.default_graphs or (self.union,), job.named_graphs
         elif from_default or from_named:
