@@ -44,6 +44,7 @@ from kg.engine.remote.layout import (
     default_graph,
     pointer_graph,
     split_dataset,
+    with_dataset,
 )
 from kg.errors import QueryError, QueryTimeoutError
 
@@ -108,10 +109,8 @@ class RemoteEngine:
     def _send(
         self, text: str, accept: str, default: tuple[str, ...], named: tuple[str, ...], timeout_s: float
     ) -> Reply:
-        form: dict[str, str | list[str]] = {
-            "query": text,
-            "default-graph-uri": list(default),
-            "named-graph-uri": list(named) or [EMPTY_GRAPH],
+        form = {
+            "query": with_dataset(text, default, named or (EMPTY_GRAPH,)),
             "timeout": str(max(int(timeout_s * 1000), 1)),
         }
         reply = self.store.request(

@@ -27,7 +27,15 @@ from urllib.parse import urljoin
 from kg.engine.query import tokenize
 from kg.errors import QueryError
 
-__all__ = ["EMPTY_GRAPH", "HAS_PART", "IDENTIFIER", "default_graph", "pointer_graph", "split_dataset"]
+__all__ = [
+    "EMPTY_GRAPH",
+    "HAS_PART",
+    "IDENTIFIER",
+    "default_graph",
+    "pointer_graph",
+    "split_dataset",
+    "with_dataset",
+]
 
 EMPTY_GRAPH = "urn:peninsula:no-graph"  # named to give a store an empty dataset part
 IDENTIFIER = "http://purl.org/dc/terms/identifier"
@@ -66,6 +74,39 @@ def split_dataset(
     for start, end in reversed(cuts):
         text = text[:start] + " " + text[end:]
     return text, tuple(default), tuple(named)
+
+
+def with_dataset(text: str, default: tuple[str, ...], named: tuple[str, ...]) -> str:
+    """The query (without dataset clauses of its own) with ``FROM``/``FROM NAMED`` clauses
+    naming ``default`` and ``named``, where the grammar puts them: before the ``WHERE``
+    clause (its keyword, or its group when the keyword is left out), else before the
+    solution modifiers of a ``DESCRIBE`` without one.
+
+    In the text, not as protocol parameters: Virtuoso echoes each protocol graph in a
+    response header (over a hundred headers, and Python's client refuses the response)
+    and compiles a long list five times slower (measured: 4,000 graphs, 2.3 s against 0.4 s).
+
+    >>> with_dataset("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", ("urn:d",), ("urn:n",))
+    'CONSTRUCT { ?s ?p ?o } FROM <urn:d> FROM NAMED <urn:n> WHERE { ?s ?p ?o }'
+    >>> with_dataset("ASK { ?s ?p ?o }", ("urn:d",), ())
+    'ASK FROM <urn:d> { ?s ?p ?o }'
+    """
+    clause = " ".join([*(f"FROM <{g}>" for g in default), *(f"FROM NAMED <{g}>" for g in named)])
+    at = len(text)
+    construct = False
+    for tok in tokenize(text):
+        if tok.depth != 0:
+            continue
+        if tok.is_word("CONSTRUCT"):
+            construct = True
+        elif tok.is_word("WHERE", "ORDER", "LIMIT", "OFFSET", "VALUES") or (
+            tok.text == "{" and not construct
+        ):
+            at = tok.start
+            break
+        elif tok.text == "{":
+            construct = False  # the template: the WHERE clause follows it
+    return f"{text[:at].rstrip()} {clause} {text[at:].lstrip()}".rstrip()
 
 
 def _resolve(kind: str, text: str, prefixes: Mapping[str, str], base_iri: str | None) -> str | None:

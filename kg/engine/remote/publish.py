@@ -28,6 +28,7 @@ __all__ = ["CHUNK_TRIPLES", "PublishReport", "publish_graphs"]
 
 CHUNK_TRIPLES = 50_000  # triples per GSP request while staging
 _NT = {"Content-Type": "application/n-triples"}
+STAGES = "urn:peninsula:stages"  # <staging graph> STAGES <graph name>, in the staging plan graph
 
 
 @dataclass(frozen=True)
@@ -50,24 +51,20 @@ def publish_graphs(
 ) -> PublishReport:
     """Make ``graphs`` (graph IRI → its triples as N-Triples lines) and the default graph
     ``union`` (N-Triples lines) the live build ``build`` of ``store``."""
-    staged: list[tuple[str, str]] = []  # (staging graph, real name)
+    plan = f"urn:peninsula:staging:{build}"
+    targets = [*graphs.items(), (default_graph(store.base_iri), union)]
+    staged = [(f"{plan}:{n}", name) for n, (name, _) in enumerate(targets)]
     sent = 0
     try:
-        targets = [*graphs.items(), (default_graph(store.base_iri), union)]
-        for n, (name, lines) in enumerate(targets):
-            staging = f"urn:peninsula:staging:{build}:{n}"
-            staged.append((staging, name))
+        _upload(store, plan, (f"<{s}> <{STAGES}> <{g}> .\n".encode() for s, g in staged), timeout_s)
+        for (staging, _), (_, lines) in zip(staged, targets, strict=True):
             sent += _upload(store, staging, lines, timeout_s)
-        before = _live_graphs(store, timeout_s)
-        dropped = sorted(set(before) - set(graphs))
+        dropped = set(_live_graphs(store, timeout_s)) - set(graphs)
         store.request(
-            store.update_url,
-            form={"update": _switch(store, build, staged, dropped)},
-            timeout_s=timeout_s,
-            writes=True,
+            store.update_url, form={"update": _switch(store, build)}, timeout_s=timeout_s, writes=True
         )
     except BaseException:
-        _drop(store, [s for s, _ in staged], timeout_s)
+        _drop_staged(store, build, timeout_s)
         raise
     return PublishReport(build, len(graphs), sent, len(dropped))
 
@@ -120,25 +117,36 @@ def _live_graphs(store: RemoteStore, timeout_s: float) -> list[str]:
     return [r.strip().strip('"').strip("<>") for r in rows if r.strip()]
 
 
-def _switch(store: RemoteStore, build: str, staged: list[tuple[str, str]], dropped: list[str]) -> str:
-    """The one update request that makes the staged build live."""
+def _switch(store: RemoteStore, build: str) -> str:
+    """The one update request that makes the staged build live. Its size does not grow with
+    the build: the staging plan graph pairs each staging graph with its name (one ``MOVE``
+    per graph made Virtuoso refuse a build of 2,000 graphs: "SQ200: Query too large")."""
     pointer = pointer_graph(store.base_iri)
     union = default_graph(store.base_iri)
-    ops = [f"DROP SILENT GRAPH <{g}>" for g in dropped]
-    ops += [f"MOVE SILENT GRAPH <{s}> TO GRAPH <{g}>" for s, g in staged]
-    parts = "".join(f" <{pointer}> <{HAS_PART}> <{g}> ." for _, g in staged if g != union)
-    ops.append(f"DROP SILENT GRAPH <{pointer}>")
-    ops.append(
-        f'INSERT DATA {{ GRAPH <{pointer}> {{ <{pointer}> <{IDENTIFIER}> "{_literal(build)}" .{parts} }} }}'
-    )
-    return " ;\n".join(ops)
+    plan = f"urn:peninsula:staging:{build}"
+    return f"""DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }}
+  WHERE {{ GRAPH <{pointer}> {{ <{pointer}> <{HAS_PART}> ?g }} GRAPH ?g {{ ?s ?p ?o }} }} ;
+DROP SILENT GRAPH <{union}> ;
+INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{plan}> {{ ?st <{STAGES}> ?g }} GRAPH ?st {{ ?s ?p ?o }} }} ;
+DROP SILENT GRAPH <{pointer}> ;
+INSERT {{ GRAPH <{pointer}> {{ <{pointer}> <{HAS_PART}> ?g }} }}
+  WHERE {{ GRAPH <{plan}> {{ ?st <{STAGES}> ?g }} FILTER (?g != <{union}>) }} ;
+INSERT DATA {{ GRAPH <{pointer}> {{ <{pointer}> <{IDENTIFIER}> "{_literal(build)}" }} }} ;
+{_drop_staged_text(build)}"""
 
 
 def _literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _drop(store: RemoteStore, graphs: list[str], timeout_s: float) -> None:
-    if graphs:
-        text = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
-        store.request(store.update_url, form={"update": text}, timeout_s=timeout_s, writes=True)
+def _drop_staged_text(build: str) -> str:
+    plan = f"urn:peninsula:staging:{build}"
+    return f"""DELETE {{ GRAPH ?st {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{plan}> {{ ?st <{STAGES}> ?g }} GRAPH ?st {{ ?s ?p ?o }} }} ;
+DROP SILENT GRAPH <{plan}>"""
+
+
+def _drop_staged(store: RemoteStore, build: str, timeout_s: float) -> None:
+    """Drop a failed publication's staging graphs (those its plan graph names) and the plan."""
+    store.request(
+        store.update_url, form={"update": _drop_staged_text(build)}, timeout_s=timeout_s, writes=True
+    )
