@@ -26,9 +26,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["VirtuosoServer", "VirtuosoStartError", "start_virtuoso"]
+from kg.settings import Settings
+
+__all__ = ["VirtuosoServer", "VirtuosoStartError", "remote_settings", "start_virtuoso"]
 
 USER = "peninsula"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 class VirtuosoStartError(RuntimeError):
@@ -70,6 +73,11 @@ class VirtuosoServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def remote_settings(store: Path, server: VirtuosoServer, **values: object) -> Settings:
+    """Settings of a local store ``store`` published to ``server`` (nothing from the environment)."""
+    return Settings.load({"store": store, "seeds": SEEDS, "store_endpoint": server.store, **values}, env={})
 
 
 def _free_port() -> int:

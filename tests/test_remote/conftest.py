@@ -12,20 +12,30 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from virtuoso_server import VirtuosoServer, start_virtuoso
+from virtuoso_server import VirtuosoServer, remote_settings, start_virtuoso
 
+from kg.build.remote import publish_remote
 from kg.settings import Settings
 
 # The live-server helpers of tests/test_server (make_store, start_live_server) serve these
 # tests too; pytest puts their folder on the path only when it collects it.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "test_server"))
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
+from live_helpers import FIXTURE, make_store
 
 
-def remote_settings(store: Path, server: VirtuosoServer, **values: object) -> Settings:
-    """Settings of a local store ``store`` published to ``server`` (nothing from the environment)."""
-    return Settings.load({"store": store, "seeds": SEEDS, "store_endpoint": server.store, **values}, env={})
+@pytest.fixture(scope="module")
+def published(virtuoso: VirtuosoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The fixture dataset (tests/data/fixture.trig) built locally and published to the
+    Virtuoso server; module-scoped, as other modules publish other builds to the same base."""
+    store = tmp_path_factory.mktemp("remote-fixture") / "store"
+    make_store(store, [FIXTURE])
+    settings = remote_settings(store, virtuoso)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in virtuoso.env.items():
+            mp.setenv(name, value)
+        publish_remote(settings)
+        yield settings
 
 
 @pytest.fixture(scope="session")

@@ -5,16 +5,11 @@ time limit, the dataset pinned to the live build, writes only with credentials."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import remote_settings
-from live_helpers import FIXTURE, make_store
 from rdflib import URIRef
-from virtuoso_server import VirtuosoServer
 
-from kg.build.remote import publish_remote
 from kg.engine.formats import format_named
 from kg.engine.jobs import DumpJob, GraphGetJob, GraphNotFoundError, GraphWriteJob, ReadOnlyError, StatsJob
 from kg.engine.oxigraph.pool import LocalEngine
@@ -28,19 +23,6 @@ from kg.settings import Settings
 pytestmark = pytest.mark.virtuoso
 
 BASE = "https://w3id.org/peninsula/"
-
-
-@pytest.fixture(scope="module")
-def published(virtuoso: VirtuosoServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The fixture dataset built locally and published to the Virtuoso server."""
-    store = tmp_path_factory.mktemp("remote-fixture") / "store"
-    make_store(store, [FIXTURE])
-    settings = remote_settings(store, virtuoso)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in virtuoso.env.items():
-            mp.setenv(name, value)
-        publish_remote(settings)
-        yield settings
 
 
 @pytest.fixture

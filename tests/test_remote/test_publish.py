@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import remote_settings
-from virtuoso_server import VirtuosoServer
+from virtuoso_server import VirtuosoServer, remote_settings
 
 from kg.cli import main
 from kg.engine.formats import format_named

@@ -8,10 +8,10 @@ unordered result open, and an ordered one is compared by its keys anyway); a joi
 an inner ``ORDER BY``, which SPARQL does not promise to keep and both engines keep here).
 A CONSTRUCT's answer is compared as a set of N-Triples lines (a graph is a set).
 
-Six queries meet bugs of Virtuoso 7.2 that a rewrite could not avoid without changing
-what the query says (docs/decisions/0016-remote-store.md, "Canned queries on Virtuoso"):
-each is ``xfail(strict=True)`` with the bug, so a Virtuoso that answers right makes the
-test fail until the mark is removed.
+Two queries meet a bug of Virtuoso 7.2 that the engine does not work around
+(docs/decisions/0016-remote-store.md, "Canned queries on Virtuoso"): each is
+``xfail(strict=True)`` with the bug, so a Virtuoso that answers them right makes the test
+fail until the mark is removed.
 """
 
 from __future__ import annotations
@@ -38,22 +38,11 @@ pytestmark = [pytest.mark.virtuoso, pytest.mark.slow]
 
 QUERIES = load_queries(data_dir("queries"))
 
-_PATH_IN_JOIN = (
-    "Virtuoso 7.2 bug: a property path (rdfs:subClassOf*, or a|b*) evaluated inside an OPTIONAL "
-    "or a sub-select with an inner ORDER BY keeps the matches of the first binding only"
-)
 _SQ156 = (
     "Virtuoso 7.2 bug: 'SQ156: Internal Optimized compiler error: Bad dfe in sqlo_place_exp' "
     "(and no xsd:dayTimeDuration: 'SR185: Undefined procedure')"
 )
-VIRTUOSO_BUGS = {
-    "cq03-launch-reporters": _PATH_IN_JOIN + " (11 rows expected, 1 returned)",
-    "cq09-dprk-statements": _PATH_IN_JOIN + " (2 rows expected, 1 returned)",
-    "cq18-leader-meetings-claimed": _PATH_IN_JOIN + " (3 rows expected, 2 returned)",
-    "cq11-events-before": _SQ156,
-    "cq12-person-activity": _SQ156,
-    "cq19-multi-source-events": _SQ156,
-}
+VIRTUOSO_BUGS = {"cq11-events-before": _SQ156, "cq12-person-activity": _SQ156}
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ __all__ = [
     "IDENTIFIER",
     "default_graph",
     "pointer_graph",
+    "resolve",
     "split_dataset",
     "with_dataset",
 ]
@@ -66,7 +67,7 @@ def split_dataset(
             continue
         is_named = i + 1 < len(tokens) and tokens[i + 1].is_word("NAMED")
         j = i + 2 if is_named else i + 1
-        iri = _resolve(tokens[j].kind, tokens[j].text, prefixes, base_iri) if j < len(tokens) else None
+        iri = resolve(tokens[j].kind, tokens[j].text, prefixes, base_iri) if j < len(tokens) else None
         if iri is None:
             raise QueryError("FROM must name a graph by an IRI")
         (named if is_named else default).append(iri)
@@ -109,7 +110,8 @@ def with_dataset(text: str, default: tuple[str, ...], named: tuple[str, ...]) ->
     return f"{text[:at].rstrip()} {clause} {text[at:].lstrip()}".rstrip()
 
 
-def _resolve(kind: str, text: str, prefixes: Mapping[str, str], base_iri: str | None) -> str | None:
+def resolve(kind: str, text: str, prefixes: Mapping[str, str], base_iri: str | None) -> str | None:
+    """The IRI an ``iri`` or ``pname`` token names (``None`` for any other token)."""
     if kind == "iri":
         return urljoin(base_iri, text[1:-1]) if base_iri else text[1:-1]
     if kind == "pname":
