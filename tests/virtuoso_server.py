@@ -23,7 +23,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.settings import Settings
@@ -46,7 +47,7 @@ class VirtuosoServer:
     folder: Path
     http_port: int
     sql_port: int
-    password: str
+    password: str = field(repr=False)
     user: str = USER
 
     @property
@@ -78,6 +79,17 @@ class VirtuosoServer:
 def remote_settings(store: Path, server: VirtuosoServer, **values: object) -> Settings:
     """Settings of a local store ``store`` published to ``server`` (nothing from the environment)."""
     return Settings.load({"store": store, "seeds": SEEDS, "store_endpoint": server.store, **values}, env={})
+
+
+def _load_script(folder: Path, files: Sequence[Path]) -> str:
+    """Statements that bulk-load ``files``, linked into ``folder`` (the one directory the
+    server may read)."""
+    if not files:
+        return ""
+    for path in files:
+        (folder / path.name).symlink_to(path.resolve())
+    lines = [f"ld_dir('.', '{p.name}', 'urn:peninsula:unused');" for p in files]
+    return "\n".join([*lines, "rdf_loader_run();", "checkpoint;", ""])
 
 
 def _free_port() -> int:
@@ -134,9 +146,13 @@ DB.DBA.USER_CHANGE_PASSWORD('dba', 'dba', '{dba}');
 """
 
 
-def start_virtuoso(folder: Path, *, buffers: int = 20000, wait_s: float = 120.0) -> VirtuosoServer:
+def start_virtuoso(
+    folder: Path, *, buffers: int = 20000, wait_s: float = 120.0, load: Sequence[Path] = ()
+) -> VirtuosoServer:
     """Start a scratch server with its database in ``folder``; raise ``VirtuosoStartError``
-    when it cannot (never skip: a test that needs Virtuoso fails loudly without it)."""
+    when it cannot (never skip: a test that needs Virtuoso fails loudly without it).
+    ``load``: N-Quads files bulk-loaded before the server is handed over (Virtuoso's
+    ``ld_dir``/``rdf_loader_run``, as ``dba`` during the setup)."""
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if binary is None or isql is None:
         raise VirtuosoStartError(
@@ -155,12 +171,14 @@ def start_virtuoso(folder: Path, *, buffers: int = 20000, wait_s: float = 120.0)
     server = VirtuosoServer(process, folder, http, sql, secrets.token_urlsafe(18))
     try:
         _wait(server, wait_s)
-        setup = _SETUP.format(user=USER, password=server.password, dba=secrets.token_hex(16))
+        setup = _load_script(folder, load) + _SETUP.format(
+            user=USER, password=server.password, dba=secrets.token_hex(16)
+        )
         done = subprocess.run(
             [isql, f"127.0.0.1:{sql}", "dba", "dba"],  # the new database's published default
             input=setup.encode(),
             capture_output=True,
-            timeout=60,
+            timeout=3600 if load else 60,
             check=False,
         )
         if done.returncode != 0 or b"Error" in done.stdout + done.stderr:

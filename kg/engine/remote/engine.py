@@ -165,8 +165,10 @@ class RemoteEngine:
             default, named = job.default_graphs or (self.union,), job.named_graphs
         elif from_default or from_named:
             default, named = from_default or (EMPTY_GRAPH,), from_named
-        else:
+        elif any(tok.is_word("GRAPH") for tok in tokenize(text)):
             default, named = (self.union,), graphs
+        else:  # no GRAPH: named graphs cannot show, and Virtuoso refuses thousands of them
+            default, named = (self.union,), ()
         text = expand_closures(
             text, job.prefixes, job.base_iri, lambda p, op, o: self._closure(p, op, o, default, timeout_s)
         )
