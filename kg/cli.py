@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -20,9 +21,12 @@ from typing import Any
 
 from kg import __version__
 from kg.canned import catalogue as canned
-from kg.engine.formats import EXPORTS
+from kg.engine.formats import EXPORTS, format_named
+from kg.engine.jobs import DumpJob, StatsJob
 from kg.engine.oxigraph.pool import LocalEngine
 from kg.engine.oxigraph.store import current_build, export, live_report, open_read_only, stats
+from kg.engine.remote.client import RemoteStore, is_remote
+from kg.engine.remote.engine import RemoteEngine
 from kg.errors import ArticleError, KGError
 from kg.settings import Settings
 
@@ -40,9 +44,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.load(overrides)
 
 
-def _publish(command: str, run: Callable[[], Any]) -> int:
+def _publish(command: str, run: Callable[[], Any], settings: Settings) -> int:
     """Run a build or ingest and print its summary to stderr. A crash is a bug: show it,
-    but say plainly that nothing was published (domain errors go to ``main``)."""
+    but say plainly that nothing was published (domain errors go to ``main``). With a
+    remote store (setting ``store_endpoint``), the local build is then uploaded to it."""
     try:
         summary = run()
     except KGError:
@@ -52,6 +57,15 @@ def _publish(command: str, run: Callable[[], Any]) -> int:
         print(f"kg {command}: crashed; nothing published, the live build is unchanged", file=sys.stderr)
         return 2
     print(summary.render(), file=sys.stderr)
+    if summary.published and is_remote(settings):
+        from kg.build.remote import publish_remote
+
+        sent = publish_remote(settings)
+        print(
+            f"kg {command}: published build {sent.build} to the remote store "
+            f"({sent.graphs} named graphs, {sent.triples} triples sent, {sent.dropped} graphs dropped)",
+            file=sys.stderr,
+        )
     return int(summary.exit_code)
 
 
@@ -62,7 +76,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
     report = getattr(args, "report", None)
     return _publish(
-        "build", lambda: pipeline.build(settings, progress=sys.stderr.isatty(), report_file=report)
+        "build", lambda: pipeline.build(settings, progress=sys.stderr.isatty(), report_file=report), settings
     )
 
 
@@ -94,6 +108,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     return _publish(
         "ingest",
         lambda: ingest(settings, sources, progress=sys.stderr.isatty(), report_file=report),
+        settings,
     )
 
 
@@ -107,7 +122,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
         out = canned.run_remote(args.endpoint, text, args.format, prefixes=prefixes)
     else:
         try:
-            store = open_read_only(Path(settings.store))
+            store = _remote_engine(settings) or open_read_only(Path(settings.store))
         except (FileNotFoundError, OSError) as exc:
             raise KGError(str(exc)) from None
         out = canned.run_local(
@@ -155,6 +170,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write the dataset: trig/nq the named graphs, ttl/jsonld the default graph."""
+    engine = _remote_engine(settings)
+    if engine is not None:
+        return _export_remote(engine, args)
     try:
         store = open_read_only(settings.store)
     except FileNotFoundError as exc:
@@ -180,10 +198,40 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _remote_engine(settings: Settings) -> Any:
+    """The remote store's engine when the settings choose one (``store_endpoint``), else None."""
+    if not is_remote(settings):
+        return None
+    return RemoteEngine(RemoteStore.from_settings(settings))
+
+
+def _export_remote(engine: Any, args: argparse.Namespace) -> int:
+    """``kg export`` of a remote store: the engine's dump, written beside the target and renamed."""
+    fmt = format_named(args.format)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = engine.run(
+            DumpJob(fmt.engine_format, str(Path(tmp) / f"dump.{fmt.name}"), fmt.datasets), timeout_s=3600.0
+        )
+        if args.output is None:
+            with open(path, "rb") as dump:
+                shutil.copyfileobj(dump, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            shutil.move(path, args.output)
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Counts per class, per graph and of articles in the live build."""
     from kg.build.report import quarantine_of  # imports the reader: see _stdin_article
 
+    engine = _remote_engine(settings)
+    if engine is not None:
+        counts = engine.run(StatsJob(), timeout_s=float(settings.query_timeout_s))
+        print(f"build: {counts['build']}")
+        print(f"triples in the default graph: {counts['triples']}")
+        print(f"named graphs: {counts['named_graphs']}")
+        return 0
     try:
         store = open_read_only(settings.store)
     except FileNotFoundError as exc:

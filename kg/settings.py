@@ -53,6 +53,24 @@ SETTINGS: tuple[Setting, ...] = (
         Path("var/store"),
         "Folder of the on-disk Oxigraph store (the live build and its predecessors).",
     ),
+    Setting(
+        "store_endpoint",
+        str,
+        "",
+        "SPARQL query endpoint of a remote store, as `sparql+http://host:port/sparql`: `kg build`/`ingest` build in `store` and publish there, `kg serve`/`query`/`export`/`stats` read there; empty: the on-disk store. Update credentials come from the environment only (`PENINSULA_STORE_USER`, `PENINSULA_STORE_PASSWORD`).",
+    ),
+    Setting(
+        "store_update_endpoint",
+        str,
+        "",
+        "SPARQL Update endpoint of the remote store; empty: the query endpoint's path + `-auth` (Virtuoso's `/sparql-auth`).",
+    ),
+    Setting(
+        "store_gsp_endpoint",
+        str,
+        "",
+        "Graph Store Protocol endpoint of the remote store; empty: `/sparql-graph-crud-auth` on the query endpoint's host (Virtuoso's).",
+    ),
     Setting("seeds", Path, Path("seeds"), "Folder of input articles that `kg build` reads."),
     Setting(
         "scheduler",

@@ -22,6 +22,8 @@ from flask import Flask
 from kg.engine.interface import Engine
 from kg.engine.jobs import FilesSource, StoreSource
 from kg.engine.oxigraph.pool import WorkerPool
+from kg.engine.remote.client import RemoteStore, is_remote
+from kg.engine.remote.engine import RemoteEngine
 from kg.settings import Settings
 from server.canned import bp as canned_bp
 from server.endpoint import EndpointState
@@ -35,9 +37,13 @@ from server.ui import bp as ui_bp
 __all__ = ["close_app", "create_app", "make_engine"]
 
 
-def make_engine(settings: Settings, data: Sequence[Path] | None = None) -> WorkerPool:
-    """The worker pool over ``data`` files, or else the store of ``settings``. Updatable
-    (a private writable copy, see kg.engine.oxigraph.pool) only when an update token is configured."""
+def make_engine(settings: Settings, data: Sequence[Path] | None = None) -> Engine:
+    """The worker pool over ``data`` files, or else the store of ``settings``: the remote
+    store when ``store_endpoint`` names one (kg.engine.remote), else the on-disk store.
+    Updatable (a private writable copy, see kg.engine.oxigraph.pool) only when an update
+    token is configured."""
+    if not data and is_remote(settings):
+        return RemoteEngine(RemoteStore.from_settings(settings))
     source = FilesSource(tuple(str(p) for p in data)) if data else StoreSource(str(settings.store))
     return WorkerPool(
         source,
