@@ -7,7 +7,7 @@ Queries go to the store's query endpoint with an explicit dataset pinned to the 
 its time limit (it answers 200 with ``X-SQL-State: S1TAT``, an "anytime" result) is a
 ``QueryTimeoutError``, never a partial answer. The store answers in one exchange format
 (SPARQL XML results, N-Triples), which is parsed and written out as the job asks, so the
-bytes have the embedded engine's shape, row cap and truncation flag. pyoxigraph is used
+bytes have the embedded engine's shape and row cap, and the ``Result`` its truncation flag. pyoxigraph is used
 here as a parser and serialiser only; nothing of ``kg.engine.oxigraph`` is imported.
 
 Writes (``UpdateJob``, ``GraphWriteJob``) need the update credentials of the environment.
@@ -376,7 +376,7 @@ def _parse_results(body: bytes) -> ox.QuerySolutions | ox.QueryBoolean:
 
 def _solutions_result(results: bytes, job: QueryJob) -> Result:
     """A SELECT's or ASK's result in the job's format; a SELECT cut at ``max_rows`` rows (the
-    text asked for one more) says so, in JSON also in the body, as the embedded engine does."""
+    text asked for one more) says so in its ``truncated`` flag, as the embedded engine's does."""
     parsed = _parse_results(results)
     target = _results_format(job.output.engine_format, job.output.media_type)
     if isinstance(parsed, ox.QueryBoolean):
@@ -393,6 +393,5 @@ def _solutions_result(results: bytes, job: QueryJob) -> Result:
         capped = ox.parse_query_results(table, format=tsv)
         assert isinstance(capped, ox.QuerySolutions)
         body = capped.serialize(format=target) or b""
-    if truncated and target == ox.QueryResultsFormat.JSON:
-        body = b'{"truncated":true,"max_rows":%d,' % job.max_rows + body[1:]
+    # (the truncation flag is the Result's; the wire adds it to JSON: Result.sent_parts)
     return Result((body,), job.output.media_type, "solutions", truncated, job.max_rows)
