@@ -60,8 +60,14 @@ class Engine(Protocol):
     ``Result``, a ``StatsJob`` with a dict (``build``, ``triples``, ``named_graphs``), an
     ``UpdateJob`` or ``GraphWriteJob`` with a dict (``created`` for a new graph), a
     ``DumpJob`` with the path written; it raises the domain errors of ``kg.errors`` and
-    ``kg.engine.jobs`` (time limit, memory, refused, crashed). ``close`` frees what the
-    engine holds (processes, connections); an engine is not used after it."""
+    ``kg.engine.jobs`` (time limit, memory, refused, crashed). ``start`` readies it,
+    ``close`` frees what the engine holds (processes, connections); an engine is not used
+    after it."""
+
+    def start(self) -> None:
+        """Get ready to answer (load the dataset, reach the store); raise with the reason
+        when it cannot, so that a server stops before it says it listens."""
+        ...
 
     def run(self, job: Job, *, timeout_s: float) -> Any:
         """Run ``job`` within ``timeout_s`` seconds."""

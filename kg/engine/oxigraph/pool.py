@@ -408,6 +408,9 @@ class LocalEngine:
         load_files(store, [str(p) for p in paths])
         return cls(store)
 
+    def start(self) -> None:
+        """Nothing to start: the store is open in this process."""
+
     def run(self, job: Job, *, timeout_s: float) -> Any:
         if isinstance(job, QueryJob):
             return evaluate_query(self.store, job)
