@@ -496,7 +496,7 @@ def main() -> None:
         "--client", choices=sorted(CLIENTS), default="http.client", help="HTTP client to measure with"
     )
     args = parser.parse_args()
-    from kg.engine.oxigraph.pool import load_files
+    from kg.engine.oxigraph.core import load_files
     from kg.engine.oxigraph.store import new_build_dir, publish, write_build
 
     loads = [load()]

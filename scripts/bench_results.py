@@ -224,7 +224,7 @@ def main() -> None:
     parser.add_argument("--baseline-src", type=Path, help="a source tree to serve from as well, to compare")
     parser.add_argument("--union", action="store_true", help="also q4, q7 the shared benchmark's way")
     args = parser.parse_args()
-    from kg.engine.oxigraph.pool import load_files
+    from kg.engine.oxigraph.core import load_files
 
     given = {int(k): Path(v) for k, v in (d.split("=", 1) for d in args.data)}
     loads = [load()]

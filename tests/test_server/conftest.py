@@ -24,7 +24,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from live_helpers import FIXTURE, LiveServer, start_live_server
 
-from kg.engine.oxigraph.pool import FilesSource, WorkerPool
+from kg.engine.jobs import FilesSource
+from kg.engine.oxigraph.pool import WorkerPool
 from kg.settings import Settings
 from server.app import close_app, create_app
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import requests
 
-from kg.engine.oxigraph.pool import load_files
+from kg.engine.oxigraph.core import load_files
 from kg.engine.oxigraph.store import new_build_dir, publish, write_build
 
 DATA = Path(__file__).resolve().parent.parent / "data"

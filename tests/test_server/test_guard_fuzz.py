@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.engine.formats import OutputFormat
-from kg.engine.oxigraph.pool import EngineCrashedError, WorkerPool
+from kg.engine.jobs import EngineCrashedError
+from kg.engine.oxigraph.pool import WorkerPool
 from kg.engine.query import analyse, run_query
 from kg.engine.tokens import QueryLimits
 from kg.errors import QueryError, QueryRefusedError

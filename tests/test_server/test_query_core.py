@@ -14,16 +14,9 @@ import pytest
 from live_helpers import BASE, FIXTURE, make_store
 
 from kg.engine.formats import OutputFormat
-from kg.engine.oxigraph.pool import (
-    EngineCrashedError,
-    FilesSource,
-    LocalEngine,
-    QueryJob,
-    StatsJob,
-    StoreSource,
-    WorkerPool,
-    load_files,
-)
+from kg.engine.jobs import EngineCrashedError, FilesSource, QueryJob, StatsJob, StoreSource
+from kg.engine.oxigraph.core import load_files
+from kg.engine.oxigraph.pool import LocalEngine, WorkerPool
 from kg.engine.query import analyse, analyse_update, run_query
 from kg.engine.tokens import tokenize
 from kg.errors import QueryError, QueryRefusedError, QueryTimeoutError

@@ -19,15 +19,9 @@ import requests
 from live_helpers import LiveServer
 
 from kg.engine.formats import OutputFormat
-from kg.engine.oxigraph.core import CHUNK_BYTES, Sink
-from kg.engine.oxigraph.pool import (
-    FilesSource,
-    LocalEngine,
-    QueryJob,
-    QueryMemoryError,
-    WorkerPool,
-    load_files,
-)
+from kg.engine.jobs import FilesSource, QueryJob, QueryMemoryError
+from kg.engine.oxigraph.core import CHUNK_BYTES, Sink, load_files
+from kg.engine.oxigraph.pool import LocalEngine, WorkerPool
 from kg.engine.query import run_query
 from kg.errors import QueryTimeoutError
 from server.negotiation import FORMATS

@@ -69,10 +69,8 @@ from kg.engine.jobs import (
     WRITES,
     DumpJob,
     EngineCrashedError,
-    FilesSource,
     GraphGetJob,
     GraphNotFoundError,
-    GraphWriteJob,
     Job,
     QueryJob,
     QueryMemoryError,
@@ -88,32 +86,13 @@ from kg.engine.oxigraph.core import (
     dump,
     evaluate_query,
     load_files,
-    rdf_format_for_path,
     store_query,
 )
 from kg.engine.oxigraph.store import current_build
 from kg.engine.oxigraph.worker import worker_main
 from kg.errors import KGError, QueryError, QueryRefusedError, QueryTimeoutError
 
-__all__ = [
-    "DumpJob",
-    "EngineCrashedError",
-    "FilesSource",
-    "GraphGetJob",
-    "GraphNotFoundError",
-    "GraphWriteJob",
-    "LocalEngine",
-    "QueryJob",
-    "QueryMemoryError",
-    "ReadOnlyError",
-    "StatsJob",
-    "StoreSource",
-    "UpdateJob",
-    "WorkerPool",
-    "WorkersBusyError",
-    "load_files",
-    "rdf_format_for_path",
-]
+__all__ = ["LocalEngine", "WorkerPool"]
 
 
 _ERRORS: dict[str, type[KGError]] = {
